@@ -1,0 +1,29 @@
+/**
+ * How the runtime gets secrets: through a resolver it is given. The runtime never stores secrets
+ * and never puts them into run records (see redact.ts).
+ */
+export type AuthMaterial =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'header'; name: string; value: string }
+  | { kind: 'none' };
+
+export interface ResolvedCredential {
+  /** Stored credential name, e.g. `ghl-main`. */
+  name: string;
+  connector: string;
+  /** Version of the secret in use: a run keeps the version it started with while rotation happens. */
+  version: number;
+  auth: AuthMaterial;
+  /** OAuth scopes granted (undefined: unknown / not scoped, e.g. an API key). */
+  scopes?: string[];
+  /** Non-secret facts such as locationId or companyId. */
+  meta?: Record<string, string>;
+}
+
+export interface CredentialResolver {
+  /** Resolve a flow-local credential name (already bound by the environment) to usable auth. */
+  resolve(name: string, opts?: { connector?: string }): Promise<ResolvedCredential>;
+  /** Called once when a request with this credential answered 401: refresh and return the new one, or throw. */
+  onUnauthorized?(cred: ResolvedCredential): Promise<ResolvedCredential>;
+}

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index';
+import type { SpliceSchema } from './schema';
+
+/**
+ * The one storage layer: Kysely over better-sqlite3 (embedded default: one file under the data dir)
+ * or PostgreSQL (`SPLICE_DATABASE_URL=postgres://...`). Every table is declared in schema.ts and
+ * created by a migration in migrations/; modules never open their own connections.
+ */
+export type SpliceDb = Kysely<SpliceSchema>;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface OpenDatabaseOptions {
+  /** Data dir holding `splice.db` (SQLite). */
+  dataDir?: string;
+  /** `postgres://...` to use PostgreSQL instead of SQLite. */
+  url?: string;
+}
+
+export interface OpenedDatabase {
+  db: SpliceDb;
+  dialect: Dialect;
+  /** SQLite file path, when embedded. */
+  file?: string;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  const url = opts.url ?? process.env.SPLICE_DATABASE_URL;
+  if (url && /^postgres(ql)?:/.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<SpliceSchema>({ dialect: new PostgresDialect({ pool }) });
+    await migrate(db);
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const dataDir = opts.dataDir ?? '.splice';
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'splice.db');
+  const sqlite = new Database(file);
+  // WAL lets readers (API, editor) run while a worker writes; busy_timeout makes several
+  // processes on one file wait for each other instead of failing with SQLITE_BUSY.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<SpliceSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db);
+  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
+
+async function migrate(db: SpliceDb): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+
+/**
+ * Every migration, in order. Append only: names sort lexically and a migration never changes after it
+ * shipped. Import each module's migration file and add it with a zero-padded numeric prefix.
+ */
+export const migrations: Record<string, Migration> = {};
