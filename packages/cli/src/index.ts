@@ -1,1 +1,2 @@
-export {};
+export { main, createProgram } from './main';
+export { ExitCode } from './exit-codes';
