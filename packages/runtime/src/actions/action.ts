@@ -5,6 +5,44 @@ import type { RecordedRequest, RecordedResponse } from '../engine/run-record';
  * An action is what a `call` step runs: `http`, or a catalog operation. Each is declared once with
  * `defineAction`; validation, the editor's forms, `splice catalog` output and docs derive from it.
  */
+/** An HTTP request an action wants sent. Auth from the bound credential is added by the sender. */
+export interface OutboundRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean | Array<string | number | boolean> | undefined>;
+  body?: unknown;
+  /** Per-request timeout in ms (default from the step's `timeout`). */
+  timeoutMs?: number;
+  /** Pacing key, e.g. `highlevel:loc_123`: calls with the same key share one rate limit. */
+  rateLimitKey?: string;
+}
+
+export interface InboundResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the answer is JSON, else text. */
+  body: unknown;
+}
+
+/**
+ * Sends requests for actions: undici pools, timeouts, the credential's auth, one refresh-and-retry on 401,
+ * pacing through the RateLimiter, recording (redacted) into the run record, and dry-run short-circuit.
+ * It does NOT retry on 5xx/429: it throws an ActionError with `retryable` and `details.retryAfterMs`,
+ * and the engine's per-step retry policy decides.
+ */
+export interface HttpSender {
+  send(req: OutboundRequest, ctx: ActionContext): Promise<InboundResponse>;
+}
+
+/** Process-wide pacing shared by every flow (implementation: runtime/src/ratelimit). */
+export interface RateLimiter {
+  /** Wait until a call under `key` may be sent. */
+  acquire(key: string, signal?: AbortSignal): Promise<void>;
+  /** Learn from the answer: `X-RateLimit-*` headers, and 429 with Retry-After. */
+  observe(key: string, status: number, headers: Record<string, string>): void;
+}
+
 export interface ActionContext {
   /** Resolved credential (when the step names one). */
   credential?: ResolvedCredential;
@@ -12,6 +50,9 @@ export interface ActionContext {
   idempotencyKey: string;
   signal: AbortSignal;
   dryRun: boolean;
+  http: HttpSender;
+  /** Attempt number of this step (1-based). */
+  attempt: number;
   /** Base URLs per connector for the current environment (production or sandbox). */
   baseUrls: Record<string, string>;
   strictResponses: boolean;
