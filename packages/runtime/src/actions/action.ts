@@ -56,6 +56,8 @@ export interface ActionContext {
   /** Base URLs per connector for the current environment (production or sandbox). */
   baseUrls: Record<string, string>;
   strictResponses: boolean;
+  /** The step's `paginate: true`: list operations fetch every page and return the collected items. */
+  paginate?: boolean;
   /** Hooks the engine uses to record each HTTP exchange (redaction happens in the engine). */
   recordRequest(req: RecordedRequest): void;
   recordResponse(res: RecordedResponse): void;
