@@ -1,7 +1,10 @@
 import type { Migration } from 'kysely';
+import { credentialsMigration } from './0010-credentials';
 
 /**
  * Every migration, in order. Append only: names sort lexically and a migration never changes after it
  * shipped. Import each module's migration file and add it with a zero-padded numeric prefix.
  */
-export const migrations: Record<string, Migration> = {};
+export const migrations: Record<string, Migration> = {
+  '0010-credentials': credentialsMigration,
+};
