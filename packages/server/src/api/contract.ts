@@ -1,0 +1,425 @@
+/**
+ * The wire contract of Splice's REST API (mounted at /api). TYPES ONLY: the editor and scripts import
+ * this file (`@splice/server/api/contract`); the router and the OpenAPI document (openapi.ts) follow it.
+ *
+ * Conventions
+ * - Every route needs `Authorization: Bearer <admin token>`; without a valid token: 401 `unauthorized`.
+ * - Errors are always `ApiErrorBody` with a stable `code`; 4xx for user errors, 5xx only for faults.
+ * - Timestamps are ISO-8601 strings. Flow ids are the flow's `metadata.name`.
+ * - Flow YAML is stored and returned as text, byte for byte as it was saved (comments kept).
+ */
+import type { RunRecord, RunStatus, StepStatus } from '@splice/runtime/engine/run-record';
+
+export type { RunRecord, RunStatus, StepStatus };
+
+// ---------------------------------------------------------------- errors
+
+export interface ApiSourceLocation {
+  file?: string;
+  line: number; // 1-based
+  col: number; // 1-based
+}
+
+/** One problem: a validation issue, a failed flow test, a bad request field. */
+export interface ApiIssue {
+  code: string;
+  message: string;
+  /** Field path, e.g. `steps[2].with.body.tagIds` or, for request bodies, `body.yaml`. */
+  path?: string;
+  location?: ApiSourceLocation;
+  /** How to fix it, when the message does not already say so. */
+  help?: string;
+}
+
+export interface ApiError extends ApiIssue {
+  /** Further problems (validation errors, failing tests, payload field errors). */
+  issues?: ApiIssue[];
+  /** Machine-readable facts (never secrets), e.g. `{ failedTests: [...] }` for a refused promotion. */
+  details?: Record<string, unknown>;
+}
+
+export interface ApiErrorBody {
+  error: ApiError;
+}
+
+/**
+ * Stable error codes and their HTTP status (the mapping lives in api/http-errors.ts):
+ * unauthorized 401 · forbidden 403 · not_found 404 · flow_inactive 409 · conflict 409 ·
+ * revision_conflict 409 · bad_request 400 · invalid_json 400 · payload_too_large 413 ·
+ * unsupported_media_type 415 · invalid_flow 422 · invalid_payload 422 · promotion_refused 422 ·
+ * validation_error 422 · unavailable 503 · internal 500.
+ */
+export type ApiErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'flow_inactive'
+  | 'conflict'
+  | 'revision_conflict'
+  | 'bad_request'
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'invalid_flow'
+  | 'invalid_payload'
+  | 'promotion_refused'
+  | 'validation_error'
+  | 'unavailable'
+  | 'internal';
+
+// ---------------------------------------------------------------- flows and revisions
+
+export type EnvironmentName = 'staging' | 'production';
+export type TriggerType = 'webhook' | 'schedule' | 'manual';
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: ApiIssue[];
+  warnings: ApiIssue[];
+}
+
+export interface FlowSummary {
+  id: string;
+  title?: string;
+  description?: string;
+  /** Undefined when the head revision does not parse. */
+  triggerType?: TriggerType;
+  active: boolean;
+  headRevision: number;
+  /** Revision deployed per environment (absent: nothing deployed there). */
+  deployed: Partial<Record<EnvironmentName, number>>;
+  /** Whether the head revision validates. */
+  valid: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FlowDetail extends FlowSummary {
+  /** The head revision's YAML text, verbatim. */
+  yaml: string;
+  validation: ValidationResult;
+  /** Path of the webhook endpoint (`/hooks/<id>`) when the trigger is a webhook. */
+  webhookPath?: string;
+  /** Next scheduled tick (active schedule triggers only). */
+  nextRunAt?: string;
+  /** Whether a flow test file is stored for this flow. */
+  hasTests: boolean;
+}
+
+export interface RevisionSummary {
+  flowId: string;
+  revision: number;
+  author: string;
+  message: string;
+  createdAt: string;
+  /** Set when this revision was made by a rollback. */
+  rolledBackFrom?: number;
+}
+export interface Revision extends RevisionSummary {
+  yaml: string;
+}
+
+/** POST /api/flows. `id` defaults to the YAML's `metadata.name`. Invalid flows may be saved (drafts); see `validation`. */
+export interface CreateFlowRequest {
+  yaml: string;
+  id?: string;
+  message?: string;
+  author?: string;
+}
+/** PUT /api/flows/:id. `baseRevision` enables optimistic concurrency (409 `revision_conflict` when stale). */
+export interface UpdateFlowRequest {
+  yaml: string;
+  message?: string;
+  author?: string;
+  baseRevision?: number;
+}
+/** Answer of create/update/rollback/import: `created` is false when the text equals the head (no new revision). */
+export interface SaveFlowResponse {
+  flow: FlowDetail;
+  revision: RevisionSummary;
+  created: boolean;
+}
+/** GET /api/flows/:id, POST /api/flows/:id/activate, POST /api/flows/:id/deactivate. */
+export interface FlowResponse {
+  flow: FlowDetail;
+}
+export interface ListFlowsResponse {
+  flows: FlowSummary[];
+}
+export interface ListRevisionsResponse {
+  revisions: RevisionSummary[];
+}
+/** GET /api/flows/:id/diff?from=&to= (to defaults to head, from to to-1). */
+export interface DiffResponse {
+  flowId: string;
+  from: number;
+  to: number;
+  /** Unified diff (git style, 3 lines of context). Empty string when the texts are equal. */
+  diff: string;
+}
+/** POST /api/flows/:id/rollback: creates a NEW revision whose text is the old revision's text. */
+export interface RollbackRequest {
+  revision: number;
+  message?: string;
+  author?: string;
+}
+/** POST /api/validate (any text) and POST /api/flows/:id/validate (body optional: the head is validated). */
+export interface ValidateRequest {
+  yaml?: string;
+  /** Also check credential bindings and scopes against this environment. */
+  environment?: EnvironmentName;
+}
+
+// ---------------------------------------------------------------- runs and triggers
+
+/** POST /api/flows/:id/test-runs: runs synchronously against the staging environment. */
+export interface TestRunRequest {
+  /** Defaults to the trigger's `sample`. */
+  event?: unknown;
+  /** Dry: call steps do not send; they record the request they would send. */
+  dryRun?: boolean;
+  /** Run unsaved text instead of a stored revision (the editor's "test this"). */
+  yaml?: string;
+  /** Defaults to the head revision. */
+  revision?: number;
+}
+export type TestRunResponse = RunRecord;
+
+/** POST /api/flows/:id/runs: manual/API trigger. The payload is checked against `trigger.input` (422 with field paths). */
+export interface TriggerRunRequest {
+  payload?: unknown;
+  /** A repeat with the same key answers the first run's id and enqueues nothing. */
+  idempotencyKey?: string;
+}
+/** 202 Accepted: the run is committed to the durable queue. */
+export interface TriggerRunResponse {
+  runId: string;
+  status: RunStatus;
+  environment: EnvironmentName;
+  revision: number;
+  duplicate?: boolean;
+}
+
+export interface RunSummary {
+  runId: string;
+  flow: string;
+  status: RunStatus;
+  trigger?: string;
+  environment?: string;
+  revision?: number;
+  attempts?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  createdAt?: string;
+  error?: { code: string; message: string; step?: string };
+}
+/** GET /api/runs?flow=&status=&limit=&cursor= */
+export interface ListRunsResponse {
+  runs: RunSummary[];
+  nextCursor?: string;
+}
+/** GET /api/runs/:runId: the run store's record (redacted). */
+export type RunDetailResponse = RunRecord & RunSummary & Record<string, unknown>;
+/** POST /api/runs/:runId/replay and POST /api/dead-letters/:id/replay: 202. */
+export interface ReplayResponse {
+  runId: string;
+  replayOf: string;
+}
+export interface DeadLetter {
+  id: string;
+  runId: string;
+  flow: string;
+  reason: string;
+  attempts?: number;
+  createdAt: string;
+  [extra: string]: unknown;
+}
+export interface ListDeadLettersResponse {
+  deadLetters: DeadLetter[];
+}
+
+// ---------------------------------------------------------------- flow tests and environments
+
+export interface FlowTestFailure {
+  /** What failed, e.g. `requests[0].body.tagIds` or `status`. */
+  path: string;
+  message: string;
+  location?: ApiSourceLocation;
+  /** Readable diff of expected vs actual. */
+  diff?: string;
+}
+export interface FlowTestCaseResult {
+  name: string;
+  passed: boolean;
+  location?: ApiSourceLocation;
+  failures: FlowTestFailure[];
+  durationMs: number;
+}
+export interface FlowTestReport {
+  file: string;
+  passed: number;
+  failed: number;
+  cases: FlowTestCaseResult[];
+  /** Problems reading the test file itself (counted as failures). */
+  errors: ApiIssue[];
+}
+/** GET/PUT /api/flows/:id/tests: the flow's `<flow>.test.yaml` text, stored verbatim. */
+export interface FlowTestsDocument {
+  flowId: string;
+  yaml: string;
+  updatedAt: string;
+}
+export interface PutFlowTestsRequest {
+  yaml: string;
+}
+
+export interface EnvironmentInfo {
+  name: EnvironmentName;
+  title: string;
+  /** Connector id → base URL used by call steps in this environment. */
+  baseUrls: Record<string, string>;
+  /** Flow credential name → stored credential name. */
+  bindings: Record<string, string>;
+  /** Values readable as `$env.<name>`, overriding the flow's `env` defaults. */
+  values: Record<string, string | number | boolean>;
+  /** Flow id → deployed revision. */
+  deployments: Record<string, number>;
+}
+export interface ListEnvironmentsResponse {
+  environments: EnvironmentInfo[];
+}
+/** PATCH /api/environments/:name: given maps replace the stored ones entirely. */
+export interface UpdateEnvironmentRequest {
+  baseUrls?: Record<string, string>;
+  bindings?: Record<string, string>;
+  values?: Record<string, string | number | boolean>;
+}
+export interface Deployment {
+  flowId: string;
+  environment: EnvironmentName;
+  revision: number;
+  deployedAt: string;
+  deployedBy: string;
+}
+/** POST /api/flows/:id/deploy: deploy a revision (default head) to staging after validating it. */
+export interface DeployRequest {
+  revision?: number;
+  environment?: 'staging';
+}
+/**
+ * POST /api/flows/:id/promote: promote a revision (default: the one deployed to staging, else head) to
+ * production. Refused (422 `promotion_refused`) unless it validates against production (bindings and
+ * scopes) and its flow tests pass; `details.failedTests` names each failing case and why.
+ */
+export interface PromoteRequest {
+  revision?: number;
+}
+export interface PromoteResponse {
+  deployment: Deployment;
+  tests: FlowTestReport;
+}
+export interface ListDeploymentsResponse {
+  deployments: Deployment[];
+}
+
+// ---------------------------------------------------------------- credentials (metadata only)
+
+export interface CredentialMetadata {
+  name: string;
+  connector: string;
+  /** e.g. `oauth2`, `private-token`, `api-key`, `signing-secret`. */
+  type: string;
+  scopes?: string[];
+  meta?: Record<string, string>;
+  version?: number;
+  /** `ok`, or `needs_reconnect` when a refresh failed. */
+  status?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  [extra: string]: unknown;
+}
+/** POST /api/credentials. `secret` is write-only: never answered back. */
+export interface CreateCredentialRequest {
+  name: string;
+  connector: string;
+  type: string;
+  secret: Record<string, string> | string;
+  scopes?: string[];
+  meta?: Record<string, string>;
+}
+/** PATCH /api/credentials/:name: a new `secret` rotates (version + 1). */
+export interface UpdateCredentialRequest {
+  secret?: Record<string, string> | string;
+  scopes?: string[];
+  meta?: Record<string, string>;
+}
+export interface ListCredentialsResponse {
+  credentials: CredentialMetadata[];
+}
+
+// ---------------------------------------------------------------- catalog and templates
+
+export interface CatalogOperation {
+  id: string;
+  title: string;
+  description?: string;
+  method?: string;
+  path?: string;
+  scope?: string;
+  paginated?: boolean;
+  inputSchema?: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+}
+export interface CatalogTrigger {
+  type: TriggerType;
+  source?: string;
+  events?: string[];
+  title: string;
+  description?: string;
+}
+export interface CatalogConnector {
+  id: string;
+  title: string;
+  operations: CatalogOperation[];
+  triggers: CatalogTrigger[];
+  scopes: string[];
+}
+export interface CatalogResponse {
+  connectors: CatalogConnector[];
+}
+
+export interface TemplateSummary {
+  id: string;
+  title: string;
+  description: string;
+  /** OAuth scopes the template's operations need. */
+  scopes: string[];
+  connectors: string[];
+  triggerType?: TriggerType;
+  hasTests: boolean;
+}
+export interface TemplateDetail extends TemplateSummary {
+  yaml: string;
+  testsYaml?: string;
+}
+export interface ListTemplatesResponse {
+  templates: TemplateSummary[];
+}
+/** POST /api/templates/:id/import → 201 SaveFlowResponse. `flowId` defaults to the template's metadata.name (409 if taken). */
+export interface ImportTemplateRequest {
+  flowId?: string;
+}
+
+// ---------------------------------------------------------------- schedules
+
+export interface ScheduleInfo {
+  flowId: string;
+  cron: string;
+  timezone: string;
+  nextRunAt?: string;
+  lastTickAt?: string;
+}
+export interface ListSchedulesResponse {
+  schedules: ScheduleInfo[];
+}
