@@ -6,6 +6,14 @@ export interface SpliceSchema {
   credentials: CredentialsTable;
   credential_versions: CredentialVersionsTable;
   credential_locks: CredentialLocksTable;
+  flows: FlowsTable;
+  flow_revisions: FlowRevisionsTable;
+  flow_tests: FlowTestsTable;
+  environments: EnvironmentsTable;
+  deployments: DeploymentsTable;
+  schedule_ticks: ScheduleTicksTable;
+  scheduler_locks: SchedulerLocksTable;
+  admin_tokens: AdminTokensTable;
 }
 
 /** Plain metadata of a stored credential (never a secret). */
@@ -48,4 +56,70 @@ export interface CredentialLocksTable {
   credential_id: string;
   owner: string;
   lease_until: string;
+}
+
+/** A flow: its id is the YAML's metadata.name; the text lives in flow_revisions. */
+export interface FlowsTable {
+  id: string;
+  /** 1 when webhook and schedule triggers take events. */
+  active: number;
+  head_revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One saved text of a flow, verbatim (never re-serialised). */
+export interface FlowRevisionsTable {
+  flow_id: string;
+  revision: number;
+  yaml: string;
+  author: string;
+  message: string;
+  rolled_back_from: number | null;
+  created_at: string;
+}
+
+/** The flow's `<flow>.test.yaml` text, verbatim. */
+export interface FlowTestsTable {
+  flow_id: string;
+  yaml: string;
+  updated_at: string;
+}
+
+/** `staging` / `production`: JSON maps of base URLs, credential bindings and $env values. */
+export interface EnvironmentsTable {
+  name: string;
+  base_urls: string;
+  bindings: string;
+  env_values: string;
+  updated_at: string;
+}
+
+/** The revision of a flow deployed to an environment. */
+export interface DeploymentsTable {
+  flow_id: string;
+  environment: string;
+  revision: number;
+  deployed_at: string;
+  deployed_by: string;
+}
+
+/** Last schedule tick enqueued per flow, so a tick is never enqueued twice (also across restarts). */
+export interface ScheduleTicksTable {
+  flow_id: string;
+  last_tick_at: string;
+}
+
+/** Lease rows: one scheduler across processes. */
+export interface SchedulerLocksTable {
+  name: string;
+  owner: string;
+  lease_until: string;
+}
+
+/** The REST API's admin token, stored as a SHA-256 hash. */
+export interface AdminTokensTable {
+  id: string;
+  token_hash: string;
+  created_at: string;
 }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { credentialsMigration } from './0010-credentials';
+import { flowsMigration } from './0050-flows';
 
 /**
  * Every migration, in order. Append only: names sort lexically and a migration never changes after it
@@ -7,4 +8,5 @@ import { credentialsMigration } from './0010-credentials';
  */
 export const migrations: Record<string, Migration> = {
   '0010-credentials': credentialsMigration,
+  '0050-flows': flowsMigration,
 };
