@@ -3,7 +3,7 @@
  * this file (`@splice/server/api/contract`); the router and the OpenAPI document (openapi.ts) follow it.
  *
  * Conventions
- * - Every route needs `Authorization: Bearer <admin token>`; without a valid token: 401 `unauthorized`.
+ * - Every route needs `Authorization: Bearer <admin token>`; without a valid token: 401 `UNAUTHORIZED`.
  * - Errors are always `ApiErrorBody` with a stable `code`; 4xx for user errors, 5xx only for faults.
  * - Timestamps are ISO-8601 strings. Flow ids are the flow's `metadata.name`.
  * - Flow YAML is stored and returned as text, byte for byte as it was saved (comments kept).
@@ -43,29 +43,30 @@ export interface ApiErrorBody {
 }
 
 /**
- * Stable error codes and their HTTP status (the mapping lives in api/http-errors.ts):
- * unauthorized 401 · forbidden 403 · not_found 404 · flow_inactive 409 · conflict 409 ·
- * revision_conflict 409 · bad_request 400 · invalid_json 400 · payload_too_large 413 ·
- * unsupported_media_type 415 · invalid_flow 422 · invalid_payload 422 · promotion_refused 422 ·
- * validation_error 422 · unavailable 503 · internal 500.
+ * Error codes the API answers (upper snake case, like every Splice error code) and their HTTP status.
+ * The status is decided in one place: the server's error classes (packages/server/src/errors.ts).
+ * UNAUTHORIZED 401 · NOT_FOUND 404 · FLOW_INACTIVE 409 · FLOW_EXISTS 409 · REVISION_CONFLICT 409 ·
+ * BAD_REQUEST 400 · INVALID_JSON 400 · PAYLOAD_TOO_LARGE 413 · UNSUPPORTED_MEDIA_TYPE 415 ·
+ * INVALID_FLOW 422 · INVALID_PAYLOAD 422 · PROMOTION_REFUSED 422 · INVALID_REQUEST 422 ·
+ * UNAVAILABLE 503 · INTERNAL 500. Other stable codes may appear (e.g. from the credentials store).
  */
 export type ApiErrorCode =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'flow_inactive'
-  | 'conflict'
-  | 'revision_conflict'
-  | 'bad_request'
-  | 'invalid_json'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'invalid_flow'
-  | 'invalid_payload'
-  | 'promotion_refused'
-  | 'validation_error'
-  | 'unavailable'
-  | 'internal';
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'FLOW_INACTIVE'
+  | 'FLOW_EXISTS'
+  | 'REVISION_CONFLICT'
+  | 'BAD_REQUEST'
+  | 'INVALID_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INVALID_FLOW'
+  | 'INVALID_PAYLOAD'
+  | 'PROMOTION_REFUSED'
+  | 'INVALID_REQUEST'
+  | 'UNAVAILABLE'
+  | 'INTERNAL'
+  | (string & {});
 
 // ---------------------------------------------------------------- flows and revisions
 
@@ -126,7 +127,7 @@ export interface CreateFlowRequest {
   message?: string;
   author?: string;
 }
-/** PUT /api/flows/:id. `baseRevision` enables optimistic concurrency (409 `revision_conflict` when stale). */
+/** PUT /api/flows/:id. `baseRevision` enables optimistic concurrency (409 `REVISION_CONFLICT` when stale). */
 export interface UpdateFlowRequest {
   yaml: string;
   message?: string;
@@ -309,7 +310,7 @@ export interface DeployRequest {
 }
 /**
  * POST /api/flows/:id/promote: promote a revision (default: the one deployed to staging, else head) to
- * production. Refused (422 `promotion_refused`) unless it validates against production (bindings and
+ * production. Refused (422 `PROMOTION_REFUSED`) unless it validates against production (bindings and
  * scopes) and its flow tests pass; `details.failedTests` names each failing case and why.
  */
 export interface PromoteRequest {
