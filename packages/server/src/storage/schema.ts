@@ -3,6 +3,9 @@
  * migrations/. Timestamps are ISO-8601 strings (same in SQLite and PostgreSQL); JSON is stored as text.
  */
 export interface SpliceSchema {
+  insight_statistics: InsightStatisticsTable;
+  insight_tag_snapshots: InsightTagSnapshotsTable;
+  insight_tag_map: InsightTagMapTable;
   credentials: CredentialsTable;
   credential_versions: CredentialVersionsTable;
   credential_locks: CredentialLocksTable;
@@ -122,4 +125,46 @@ export interface AdminTokensTable {
   id: string;
   token_hash: string;
   created_at: string;
+}
+
+/** Insights (server/src/insights): one statistics row per location, platform, profile, post ('' = none) and UTC day. */
+export interface InsightStatisticsTable {
+  location_id: string;
+  platform: string;
+  profile_id: string;
+  post_id: string;
+  date: string;
+  impressions: number | null;
+  reach: number | null;
+  engagement: number | null;
+  clicks: number | null;
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  followers: number | null;
+  posts: number | null;
+  flow_id: string | null;
+  run_id: string | null;
+  recorded_at: string;
+}
+
+/** Insights: a location's tag list at one moment (JSON [{id, name, usage?}]) and its diff against the previous one. */
+export interface InsightTagSnapshotsTable {
+  id: string;
+  location_id: string;
+  seq: number;
+  taken_at: string;
+  tag_count: number;
+  tags: string;
+  diff: string;
+  idempotency_key: string | null;
+}
+
+/** Insights: HighLevel tag id ↔ Payaca tag name, per location. */
+export interface InsightTagMapTable {
+  location_id: string;
+  highlevel_tag_id: string;
+  highlevel_name: string;
+  payaca_name: string;
+  updated_at: string;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { credentialsMigration } from './0010-credentials';
 import { flowsMigration } from './0050-flows';
+import { insightsMigration } from './0080-insights';
 
 /**
  * Every migration, in order. Append only: names sort lexically and a migration never changes after it
@@ -9,4 +10,5 @@ import { flowsMigration } from './0050-flows';
 export const migrations: Record<string, Migration> = {
   '0010-credentials': credentialsMigration,
   '0050-flows': flowsMigration,
+  '0080-insights': insightsMigration,
 };
