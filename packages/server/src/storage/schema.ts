@@ -17,6 +17,11 @@ export interface SpliceSchema {
   schedule_ticks: ScheduleTicksTable;
   scheduler_locks: SchedulerLocksTable;
   admin_tokens: AdminTokensTable;
+  events: EventsTable;
+  runs: RunsTable;
+  run_attempts: RunAttemptsTable;
+  jobs: JobsTable;
+  step_checkpoints: StepCheckpointsTable;
 }
 
 /** Plain metadata of a stored credential (never a secret). */
@@ -167,4 +172,92 @@ export interface InsightTagMapTable {
   highlevel_name: string;
   payaca_name: string;
   updated_at: string;
+}
+
+/** A received event (webhook body verbatim, or a manual/schedule payload). Unique per flow by dedupe_key. */
+export interface EventsTable {
+  id: string;
+  flow_id: string;
+  /** `payaca` | `highlevel` | `generic` | `manual` | `schedule` */
+  source: string;
+  event_type: string | null;
+  /** Delivery id / declared idempotency key; a repeat with the same key is not run twice. */
+  dedupe_key: string | null;
+  /** JSON object of non-secret request headers. */
+  headers: string;
+  /** Raw body text (JSON). */
+  body: string;
+  received_at: string;
+}
+
+/** One run of a flow for one event. `steps` is the latest attempt's StepRecord[] (redacted) as JSON. */
+export interface RunsTable {
+  id: string;
+  flow_id: string;
+  revision: number;
+  environment: string | null;
+  event_id: string;
+  /** `webhook` | `schedule` | `manual` | `replay` */
+  trigger: string;
+  /** RunStatus: queued, running, succeeded, failed, filtered, dead */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_step: string | null;
+  steps: string | null;
+  /** The run this one replays. */
+  replay_of: string | null;
+  /** Why the run became a dead letter. */
+  dead_reason: string | null;
+  /** Set when a dead letter was discarded by a user. */
+  discarded_at: string | null;
+}
+
+/** Each attempt of a run (queue retries, and attempts cut short by a crash: status `interrupted`). */
+export interface RunAttemptsTable {
+  run_id: string;
+  attempt: number;
+  worker_id: string;
+  /** running | succeeded | failed | filtered | interrupted */
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  retryable: number | null;
+  steps: string | null;
+}
+
+/** The durable queue: one row per run with work left. Rows leave when the run finishes (dead: stay). */
+export interface JobsTable {
+  run_id: string;
+  flow_id: string;
+  /** queued | running | dead */
+  status: string;
+  /** Max running jobs of this flow at once. */
+  concurrency: number;
+  attempts: number;
+  max_attempts: number;
+  available_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Saved result of a finished step of a run: a retried attempt returns it instead of re-running the step. */
+export interface StepCheckpointsTable {
+  run_id: string;
+  step_path: string;
+  /** StepRecord JSON (redacted). */
+  record: string;
+  created_at: string;
 }

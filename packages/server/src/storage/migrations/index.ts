@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { credentialsMigration } from './0010-credentials';
 import { flowsMigration } from './0050-flows';
+import { runsQueueMigration } from './0100-runs-queue';
 import { insightsMigration } from './0080-insights';
 
 /**
@@ -10,5 +11,6 @@ import { insightsMigration } from './0080-insights';
 export const migrations: Record<string, Migration> = {
   '0010-credentials': credentialsMigration,
   '0050-flows': flowsMigration,
+  '0100-runs-queue': runsQueueMigration,
   '0080-insights': insightsMigration,
 };
