@@ -44,6 +44,11 @@ export interface RateLimiter {
 }
 
 export interface ActionContext {
+  /**
+   * Path of the call step being run, as in StepRecord.id (`postTag`, `each[3].postTag`, `branch.then.x`).
+   * Senders use it to attribute requests to steps (flow tests answer canned responses per step id).
+   */
+  stepId: string;
   /** Resolved credential (when the step names one). */
   credential?: ResolvedCredential;
   /** Stable per run+step+item: sent as `Idempotency-Key` so a retried run does not duplicate effects. */
