@@ -22,8 +22,12 @@ export interface ResolvedCredential {
 }
 
 export interface CredentialResolver {
-  /** Resolve a flow-local credential name (already bound by the environment) to usable auth. */
-  resolve(name: string, opts?: { connector?: string }): Promise<ResolvedCredential>;
+  /**
+   * Resolve a flow-local credential name (already bound by the environment) to usable auth.
+   * `scope`/`stepId`/`uses` (optional) let the resolver refuse a credential that lacks the operation's
+   * scope before any request is sent (ScopeError `CREDENTIAL_SCOPE_MISSING`).
+   */
+  resolve(name: string, opts?: { connector?: string; scope?: string; stepId?: string; uses?: string }): Promise<ResolvedCredential>;
   /** Called once when a request with this credential answered 401: refresh and return the new one, or throw. */
   onUnauthorized?(cred: ResolvedCredential): Promise<ResolvedCredential>;
 }

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase, type Dialect, type SpliceDb } from '../storage/database';
+import type { CredentialVersionsTable } from '../storage/schema';
+import { CredentialCode, credentialError } from './credential-codes';
+import { toInfo, type CredentialInfo } from './credential-info';
+import { credentialKinds, getKind, splitFields } from './kinds/index';
+import { KEY_FILE, NEXT_KEY_FILE, generateMasterKey, loadKeyring, writeKeyFile, type Keyring, type MasterKey } from './master-key';
+import { associatedData, openSecret, sealSecret } from './secret-cipher';
+import { writeTransaction } from './write-transaction';
+
+/** The active (or a pinned) secret version of a credential, decrypted. Never log or return it. */
+export interface UnsealedCredential {
+  info: CredentialInfo;
+  version: number;
+  secret: Record<string, string>;
+  expiresAt?: string;
+  /** When this version was written: with expiresAt gives the token lifetime for the refresh skew. */
+  versionCreatedAt: string;
+}
+
+export interface AddCredentialInput {
+  name: string;
+  kind: string;
+  /** Field values by field name (secret and plain), as declared by the kind. */
+  values: Record<string, string | undefined>;
+  scopes?: string[];
+  expiresAt?: string;
+  /** Override the kind's connector (generic kinds used for a specific connector). */
+  connector?: string;
+  origin?: 'add' | 'login';
+}
+
+export interface NewVersionInput {
+  /** Complete secret of the new version. */
+  secret: Record<string, string>;
+  meta?: Record<string, string>;
+  scopes?: string[] | null;
+  expiresAt?: string | null;
+  origin: 'rotate' | 'refresh' | 'login';
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** Superseded versions are kept this long so runs that started with them can finish. */
+export const DEFAULT_VERSION_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Credentials at rest: plain metadata columns, secrets AES-256-GCM encrypted per version under the
+ * master key. The only way to a secret is readActive/readVersion (for the resolver and `test`) and
+ * secretValues (for the redactor); list/get return metadata only.
+ */
+export class CredentialStore {
+  constructor(
+    readonly db: SpliceDb,
+    readonly dialect: Dialect,
+    private keyring: Keyring,
+    private readonly opts: { dataDir?: string; reloadKeyring?: () => Keyring; close?: () => Promise<void> } = {},
+  ) {}
+
+  static async open(opts: { dataDir?: string; url?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CredentialStore> {
+    const dataDir = opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice';
+    const opened = await openDatabase({ dataDir, url: opts.url });
+    const load = () => loadKeyring({ dataDir, env: opts.env });
+    let keyring: Keyring;
+    try {
+      keyring = load();
+    } catch (err) {
+      await opened.close();
+      throw err;
+    }
+    return new CredentialStore(opened.db, opened.dialect, keyring, { dataDir, reloadKeyring: load, close: opened.close });
+  }
+
+  async close(): Promise<void> {
+    await this.opts.close?.();
+  }
+
+  get keyId(): string {
+    return this.keyring.current.id;
+  }
+
+  transaction<T>(fn: (tx: SpliceDb) => Promise<T>): Promise<T> {
+    return writeTransaction(this.db, this.dialect, fn);
+  }
+
+  async add(input: AddCredentialInput): Promise<CredentialInfo> {
+    if (!NAME_RE.test(input.name)) {
+      throw credentialError(CredentialCode.FIELD_INVALID, `credential name "${input.name}" must start with a letter or digit and use only letters, digits, ".", "_" and "-" (max 63).`, { path: 'name' });
+    }
+    const kind = getKind(input.kind);
+    const { secret, meta } = splitFields(kind, input.values);
+    kind.validate?.({ secret, meta, scopes: input.scopes });
+    const now = new Date().toISOString();
+    const id = randomUUID();
+    await this.transaction(async (tx) => {
+      const existing = await tx.selectFrom('credentials').select('id').where('name', '=', input.name).executeTakeFirst();
+      if (existing) {
+        throw credentialError(CredentialCode.EXISTS, `a credential named ${input.name} exists already. Use \`splice credentials rotate ${input.name}\` to give it a new secret, or remove it first.`);
+      }
+      await tx
+        .insertInto('credentials')
+        .values({
+          id, name: input.name, kind: kind.kind, connector: input.connector ?? kind.connector, status: 'active',
+          status_reason: null, status_at: null, scopes: input.scopes ? JSON.stringify(input.scopes) : null,
+          meta: JSON.stringify(meta), active_version: 1, expires_at: input.expiresAt ?? null, created_at: now, updated_at: now,
+        })
+        .execute();
+      await tx.insertInto('credential_versions').values(this.sealVersion(id, 1, secret, input.expiresAt ?? null, input.origin ?? 'add', now)).execute();
+    });
+    return this.get(input.name);
+  }
+
+  async list(): Promise<CredentialInfo[]> {
+    const rows = await this.db.selectFrom('credentials').selectAll().orderBy('name').execute();
+    return rows.map(toInfo);
+  }
+
+  async find(name: string): Promise<CredentialInfo | undefined> {
+    const row = await this.db.selectFrom('credentials').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toInfo(row) : undefined;
+  }
+
+  async get(name: string): Promise<CredentialInfo> {
+    const info = await this.find(name);
+    if (!info) throw this.notFound(name);
+    return info;
+  }
+
+  /** The active version, decrypted (read through `db` so it can run inside a transaction/lock). */
+  async readActive(name: string, db: SpliceDb = this.db): Promise<UnsealedCredential> {
+    const row = await db.selectFrom('credentials').selectAll().where('name', '=', name).executeTakeFirst();
+    if (!row) throw this.notFound(name);
+    return this.readVersion(name, Number(row.active_version), db, toInfo(row));
+  }
+
+  /** A given version (a run pinned to the version it started with). */
+  async readVersion(name: string, version: number, db: SpliceDb = this.db, known?: CredentialInfo): Promise<UnsealedCredential> {
+    const info = known ?? (await this.get(name));
+    const v = await db
+      .selectFrom('credential_versions')
+      .selectAll()
+      .where('credential_id', '=', info.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!v) {
+      throw credentialError(CredentialCode.NOT_FOUND, `version ${version} of credential ${name} is no longer kept (superseded versions are pruned after their retention time).`, { retryable: true });
+    }
+    return { info, version, secret: this.unseal(v, name), ...(v.expires_at ? { expiresAt: v.expires_at } : {}), versionCreatedAt: v.created_at };
+  }
+
+  /**
+   * Write a new version and make it active; the old one is retired (kept for runs in flight). Runs in
+   * `tx` when given, so the refresher can commit inside its lock.
+   */
+  async addVersion(name: string, input: NewVersionInput, tx?: SpliceDb): Promise<number> {
+    const run = async (db: SpliceDb) => {
+      const row = await db.selectFrom('credentials').selectAll().where('name', '=', name).executeTakeFirst();
+      if (!row) throw this.notFound(name);
+      const now = new Date().toISOString();
+      const version = Number(row.active_version) + 1;
+      await db.insertInto('credential_versions').values(this.sealVersion(row.id, version, input.secret, input.expiresAt ?? null, input.origin, now)).execute();
+      await db.updateTable('credential_versions').set({ retired_at: now }).where('credential_id', '=', row.id).where('version', '<', version).where('retired_at', 'is', null).execute();
+      await db
+        .updateTable('credentials')
+        .set({
+          active_version: version,
+          expires_at: input.expiresAt ?? null,
+          ...(input.meta ? { meta: JSON.stringify(input.meta) } : {}),
+          ...(input.scopes !== undefined ? { scopes: input.scopes ? JSON.stringify(input.scopes) : null } : {}),
+          status: 'active',
+          status_reason: null,
+          status_at: null,
+          updated_at: now,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      return version;
+    };
+    return tx ? run(tx) : this.transaction(run);
+  }
+
+  /** `credentials rotate`: new secret values (merged over the current ones), new active version. */
+  async rotate(name: string, values: Record<string, string | undefined>, opts: { scopes?: string[] } = {}): Promise<CredentialInfo> {
+    const cur = await this.readActive(name);
+    const kind = getKind(cur.info.kind);
+    const merged = { ...cur.info.meta, ...cur.secret, ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) };
+    const { secret, meta } = splitFields(kind, merged);
+    kind.validate?.({ secret, meta, scopes: opts.scopes ?? cur.info.scopes });
+    await this.addVersion(name, { secret, meta, ...(opts.scopes ? { scopes: opts.scopes } : {}), expiresAt: cur.expiresAt ?? null, origin: 'rotate' });
+    await this.pruneRetiredVersions();
+    return this.get(name);
+  }
+
+  async remove(name: string): Promise<void> {
+    const info = await this.get(name);
+    await this.transaction(async (tx) => {
+      await tx.deleteFrom('credential_versions').where('credential_id', '=', info.id).execute();
+      await tx.deleteFrom('credential_locks').where('credential_id', '=', info.id).execute();
+      await tx.deleteFrom('credentials').where('id', '=', info.id).execute();
+    });
+  }
+
+  async markNeedsReconnect(name: string, reason: string, db: SpliceDb = this.db): Promise<void> {
+    const now = new Date().toISOString();
+    await db.updateTable('credentials').set({ status: 'needs_reconnect', status_reason: reason, status_at: now, updated_at: now }).where('name', '=', name).execute();
+  }
+
+  /** Delete superseded versions retired longer ago than the retention time (the active one is never deleted). */
+  async pruneRetiredVersions(retentionMs = DEFAULT_VERSION_RETENTION_MS): Promise<number> {
+    const cutoff = new Date(Date.now() - retentionMs).toISOString();
+    const res = await this.db.deleteFrom('credential_versions').where('retired_at', 'is not', null).where('retired_at', '<', cutoff).executeTakeFirst();
+    return Number(res.numDeletedRows ?? 0);
+  }
+
+  /**
+   * Re-encrypt every version under a new master key in one transaction. With a key file: the new key is
+   * written to master.key.next first and renamed over master.key after the commit, and a leftover .next
+   * file is loaded on start, so a crash at any point leaves everything readable. With SPLICE_MASTER_KEY
+   * the caller passes the new key and the user switches the variable afterwards.
+   */
+  async rotateKey(newKey?: MasterKey): Promise<{ reencrypted: number; oldKeyId: string; newKeyId: string }> {
+    const dataDir = this.opts.dataDir;
+    const fileMode = !newKey;
+    const key = newKey ?? generateMasterKey();
+    const oldKeyId = this.keyring.current.id;
+    if (fileMode) {
+      if (!dataDir) throw credentialError(CredentialCode.MASTER_KEY_INVALID, 'rotate-key without a new key needs the data dir of master.key.');
+      writeKeyFile(join(dataDir, NEXT_KEY_FILE), key);
+    }
+    const ring: Keyring = { current: key, all: new Map([...this.keyring.all, [key.id, key]]), source: this.keyring.source };
+    const reencrypted = await this.transaction(async (tx) => {
+      const rows = await tx.selectFrom('credential_versions').selectAll().execute();
+      const names = new Map((await tx.selectFrom('credentials').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
+      for (const r of rows) {
+        const aad = associatedData(r.credential_id, Number(r.version));
+        const plain = openSecret(ring, { keyId: r.key_id, iv: r.iv, authTag: r.auth_tag, ciphertext: r.ciphertext }, aad, `credential ${names.get(r.credential_id)} v${r.version}`);
+        const s = sealSecret(key, plain, aad);
+        await tx.updateTable('credential_versions').set({ key_id: s.keyId, iv: s.iv, auth_tag: s.authTag, ciphertext: s.ciphertext })
+          .where('credential_id', '=', r.credential_id).where('version', '=', r.version).execute();
+      }
+      return rows.length;
+    });
+    if (fileMode && dataDir) renameSync(join(dataDir, NEXT_KEY_FILE), join(dataDir, KEY_FILE));
+    this.keyring = { current: key, all: new Map([[key.id, key]]), source: this.keyring.source };
+    return { reencrypted, oldKeyId, newKeyId: key.id };
+  }
+
+  /** Every secret string (and wire forms of them, e.g. Basic base64) of every kept version, for the redactor. */
+  async secretValues(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('credential_versions')
+      .innerJoin('credentials', 'credentials.id', 'credential_versions.credential_id')
+      .selectAll('credential_versions')
+      .select(['credentials.name', 'credentials.kind', 'credentials.meta', 'credentials.scopes'])
+      .execute();
+    const out = new Set<string>();
+    for (const r of rows) {
+      const secret = this.unseal(r, r.name);
+      const kind = credentialKinds.find((k) => k.kind === r.kind);
+      for (const v of Object.values(secret)) if (v.length >= 4) out.add(v);
+      for (const v of kind?.derivedSecrets?.({ secret, meta: JSON.parse(r.meta) as Record<string, string> }) ?? []) out.add(v);
+    }
+    return [...out];
+  }
+
+  private sealVersion(credentialId: string, version: number, secret: Record<string, string>, expiresAt: string | null, origin: string, now: string): CredentialVersionsTable {
+    const s = sealSecret(this.keyring.current, JSON.stringify(secret), associatedData(credentialId, version));
+    return { credential_id: credentialId, version, key_id: s.keyId, iv: s.iv, auth_tag: s.authTag, ciphertext: s.ciphertext, expires_at: expiresAt, origin, created_at: now, retired_at: null };
+  }
+
+  private unseal(v: CredentialVersionsTable, name: string): Record<string, string> {
+    const sealed = { keyId: v.key_id, iv: v.iv, authTag: v.auth_tag, ciphertext: v.ciphertext };
+    // Another process rotated the key file meanwhile: pick up the new key once.
+    if (!this.keyring.all.has(v.key_id) && this.opts.reloadKeyring && this.opts.dataDir && existsSync(join(this.opts.dataDir, KEY_FILE))) {
+      try {
+        this.keyring = this.opts.reloadKeyring();
+      } catch {
+        /* keep the current keyring; openSecret explains the mismatch */
+      }
+    }
+    return JSON.parse(openSecret(this.keyring, sealed, associatedData(v.credential_id, Number(v.version)), `credential ${name} v${v.version}`)) as Record<string, string>;
+  }
+
+  private notFound(name: string) {
+    return credentialError(CredentialCode.NOT_FOUND, `no credential named ${name}. Add it with \`splice credentials add ${name} --kind <kind>\` (see \`splice credentials list\`).`);
+  }
+}

@@ -1,0 +1,62 @@
+import { CredentialCode, credentialError } from '../credential-codes';
+import { apiKeyHeader, bearerToken } from './generic';
+import { highlevelOauth, highlevelPit, highlevelWebhookKey } from './highlevel';
+import type { CredentialKind, KindContext } from './kind';
+import { payacaApiKey, payacaWebhookSecret } from './payaca';
+
+export type { CredentialKind, KindContext, KindField, KindTest } from './kind';
+export { HIGHLEVEL_API_BASE, HIGHLEVEL_API_VERSION } from './highlevel';
+export { PAYACA_API_BASE } from './payaca';
+
+/** Every credential kind, declared once each. */
+export const credentialKinds: readonly CredentialKind[] = [
+  highlevelPit,
+  highlevelOauth,
+  payacaApiKey,
+  bearerToken,
+  apiKeyHeader,
+  payacaWebhookSecret,
+  highlevelWebhookKey,
+];
+
+export function getKind(kind: string): CredentialKind {
+  const k = credentialKinds.find((x) => x.kind === kind);
+  if (!k) {
+    throw credentialError(
+      CredentialCode.KIND_UNKNOWN,
+      `unknown credential kind "${kind}". Use one of: ${credentialKinds.map((x) => x.kind).join(', ')}.`,
+    );
+  }
+  return k;
+}
+
+/** Split input values into secret and plain fields, apply defaults, and check required fields. */
+export function splitFields(
+  kind: CredentialKind,
+  values: Record<string, string | undefined>,
+  opts: { partial?: boolean } = {},
+): { secret: Record<string, string>; meta: Record<string, string> } {
+  const secret: Record<string, string> = {};
+  const meta: Record<string, string> = {};
+  for (const f of kind.fields) {
+    const v = values[f.name] ?? (f.secret ? undefined : f.default);
+    if (v === undefined || v === '') {
+      if (f.required && !opts.partial) {
+        throw credentialError(CredentialCode.FIELD_INVALID, `${kind.kind} needs ${f.name} (${f.description}).`, { path: f.name });
+      }
+      continue;
+    }
+    (f.secret ? secret : meta)[f.name] = v;
+  }
+  const known = new Set(kind.fields.map((f) => f.name));
+  for (const [k, v] of Object.entries(values)) {
+    if (v !== undefined && !known.has(k)) {
+      throw credentialError(CredentialCode.FIELD_INVALID, `${kind.kind} has no field ${k}. Fields: ${[...known].join(', ')}.`, { path: k });
+    }
+  }
+  return { secret, meta };
+}
+
+export function validateKind(kind: CredentialKind, ctx: KindContext): void {
+  kind.validate?.(ctx);
+}

@@ -1,0 +1,103 @@
+import type { CredentialResolver, ResolvedCredential } from '@splice/runtime';
+import { CredentialCode, credentialError, scopeError } from './credential-codes';
+import type { CredentialStore, UnsealedCredential } from './credential-store';
+import { getKind } from './kinds/index';
+import { isExpiring, needsReconnect, type TokenRefresher } from './token-refresher';
+
+/** What a call needs of its credential; passed as resolve() options by the engine (all optional). */
+export interface ResolveNeeds {
+  connector?: string;
+  /** OAuth scope the operation needs (ActionDefinition.scope). */
+  scope?: string;
+  /** For messages: the step id and the action id. */
+  stepId?: string;
+  uses?: string;
+}
+
+export interface StoreCredentialResolverOptions {
+  store: CredentialStore;
+  /** Flow credential name → stored credential name (the environment's bindings). Unbound names resolve to themselves. */
+  bindings?: Record<string, string>;
+  refresher: TokenRefresher;
+}
+
+export function toResolved(c: UnsealedCredential): ResolvedCredential {
+  const kind = getKind(c.info.kind);
+  return {
+    name: c.info.name,
+    connector: c.info.connector,
+    version: c.version,
+    auth: kind.toAuth({ secret: c.secret, meta: c.info.meta, scopes: c.info.scopes }, c.info.name),
+    ...(c.info.scopes ? { scopes: c.info.scopes } : {}),
+    meta: { ...c.info.meta },
+  };
+}
+
+/** Throw ScopeError (CREDENTIAL_SCOPE_MISSING) when a scoped credential lacks the scope a call needs; no request is sent. */
+export function assertCredentialScope(cred: ResolvedCredential, needs: ResolveNeeds): void {
+  if (!needs.scope || !cred.scopes) return;
+  if (cred.scopes.includes(needs.scope)) return;
+  const step = needs.stepId ? `step ${needs.stepId}${needs.uses ? ` (${needs.uses})` : ''}` : needs.uses ? `action ${needs.uses}` : 'this call';
+  throw scopeError(
+    `${step} needs ${needs.scope}; credential ${cred.name} grants ${cred.scopes.join(', ') || 'no scopes'}. ` +
+      `Reconnect it with the scope added (\`splice auth login highlevel --name ${cred.name} --scopes "...${needs.scope}"\`) or bind a credential that has it.`,
+    { details: { credential: cred.name, needed: needs.scope, granted: cred.scopes, step: needs.stepId } },
+  );
+}
+
+/**
+ * A CredentialResolver over the store, meant to be created per run: the first resolve of a name caches
+ * that version for the rest of the run (so a rotation mid-run does not switch secrets under it), except
+ * that an OAuth token close to expiry is refreshed (single-flight) and a 401 triggers one refresh.
+ */
+export function createStoreCredentialResolver(opts: StoreCredentialResolverOptions): CredentialResolver & {
+  resolve(name: string, needs?: ResolveNeeds): Promise<ResolvedCredential>;
+  /** Versions this run used, by stored name. */
+  versionsInUse(): Record<string, number>;
+} {
+  const cache = new Map<string, UnsealedCredential>();
+  const storedName = (name: string) => opts.bindings?.[name] ?? name;
+
+  async function load(stored: string, flowName: string): Promise<UnsealedCredential> {
+    const cached = cache.get(stored);
+    if (cached && !(getKind(cached.info.kind).refreshable && isExpiring(cached))) return cached;
+    let cur: UnsealedCredential;
+    try {
+      cur = await opts.refresher.ensureFresh(stored);
+    } catch (err) {
+      const e = err as { code?: string };
+      if (e.code === CredentialCode.NOT_FOUND && stored === flowName && !opts.bindings?.[flowName]) {
+        throw credentialError(CredentialCode.UNBOUND, `flow credential ${flowName} is not bound to a stored credential and none is named ${flowName}. Bind it in the environment, or add it with \`splice credentials add ${flowName} --kind <kind>\`.`, { cause: err });
+      }
+      throw err;
+    }
+    cache.set(stored, cur);
+    return cur;
+  }
+
+  return {
+    async resolve(name, needs: ResolveNeeds = {}) {
+      const stored = storedName(name);
+      const cur = await load(stored, name);
+      if (cur.info.status === 'needs_reconnect') throw needsReconnect(stored, cur.info.kind, cur.info.statusReason ?? 'disconnected', cur.info.statusAt);
+      if (needs.connector && cur.info.connector !== needs.connector && cur.info.connector !== 'http') {
+        throw credentialError(CredentialCode.WRONG_CONNECTOR, `credential ${stored} is for ${cur.info.connector}, but ${needs.stepId ? `step ${needs.stepId}` : 'the flow'} needs a ${needs.connector} credential. Bind a ${needs.connector} credential to ${name}.`);
+      }
+      const resolved = toResolved(cur);
+      assertCredentialScope(resolved, needs);
+      return resolved;
+    },
+    async onUnauthorized(cred) {
+      const cached = cache.get(cred.name);
+      if (cached && !getKind(cached.info.kind).refreshable) {
+        throw credentialError(CredentialCode.NOT_REFRESHABLE, `the API rejected credential ${cred.name} (401). Check it with \`splice credentials test ${cred.name}\` and give it a new secret with \`splice credentials rotate ${cred.name}\`.`);
+      }
+      const fresh = await opts.refresher.refresh(cred.name, cred.version, 'unauthorized');
+      cache.set(cred.name, fresh);
+      return toResolved(fresh);
+    },
+    versionsInUse() {
+      return Object.fromEntries([...cache].map(([k, v]) => [k, v.version]));
+    },
+  };
+}
