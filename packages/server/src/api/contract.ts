@@ -424,3 +424,96 @@ export interface ScheduleInfo {
 export interface ListSchedulesResponse {
   schedules: ScheduleInfo[];
 }
+
+// ---------------------------------------------------------------- insights (statistics dashboard, tag trends)
+// Owned by packages/server/src/insights. Dates are UTC days `YYYY-MM-DD`; list filters take comma-separated values.
+
+export type InsightsMetric = 'impressions' | 'reach' | 'engagement' | 'clicks' | 'likes' | 'comments' | 'shares' | 'followers' | 'posts';
+export type InsightsGroupBy = 'platform' | 'location' | 'profile' | 'total';
+export type InsightsFigures = Record<InsightsMetric, number>;
+
+/** GET /api/insights/statistics?location=&platform=&from=&to=&groupBy= (groupBy defaults to `platform`). */
+export interface InsightsStatisticsQuery {
+  location?: string;
+  platform?: string;
+  from?: string;
+  to?: string;
+  groupBy?: InsightsGroupBy;
+}
+export interface InsightsStatisticsPoint extends InsightsFigures {
+  date: string;
+}
+export interface InsightsStatisticsSeries {
+  /** The platform, location id, `platform:profileId`, or `total`. */
+  key: string;
+  /** One point per date of `dates` (days with no row are zero). */
+  points: InsightsStatisticsPoint[];
+  totals: InsightsFigures;
+}
+export interface InsightsFacets {
+  locations: string[];
+  platforms: string[];
+  firstDate?: string;
+  lastDate?: string;
+  rows: number;
+}
+export interface InsightsStatisticsResponse {
+  groupBy: InsightsGroupBy;
+  dates: string[];
+  series: InsightsStatisticsSeries[];
+  totals: InsightsFigures;
+  /** Every location and platform recorded, for the filters (independent of the query). */
+  facets: InsightsFacets;
+}
+/** GET /api/insights/statistics.csv?location=&platform=&from=&to=: `text/csv`, one line per stored row. */
+
+/** GET /api/insights/tags/trends?location=&from=&to=&top= (top defaults to 5). */
+export interface InsightsTagTrendsResponse {
+  dates: string[];
+  /** Per location and day (the day's last snapshot): number of tags and summed usage. */
+  locations: Array<{ locationId: string; points: Array<{ date: string; tagCount: number; usage: number }> }>;
+  /** Daily usage series of the top rising tags. */
+  tags: Array<{ locationId: string; id: string; name: string; points: Array<{ date: string; value: number }> }>;
+  rising: Array<{ locationId: string; id: string; name: string; first: number; last: number; delta: number; perDay: number; growth: number | null }>;
+  snapshots: number;
+  /** Locations that have snapshots, for the filter. */
+  allLocations: string[];
+}
+export interface InsightsTagSnapshot {
+  snapshotId: string;
+  locationId: string;
+  seq: number;
+  takenAt: string;
+  tagCount: number;
+  diff: {
+    added: Array<{ id: string; name: string; usage?: number }>;
+    renamed: Array<{ id: string; from: string; to: string }>;
+    removed: Array<{ id: string; name: string; usage?: number }>;
+  };
+}
+/** GET /api/insights/tags/snapshots?location=&limit= (newest first, default 50). */
+export interface InsightsTagSnapshotsResponse {
+  snapshots: InsightsTagSnapshot[];
+}
+export interface InsightsTagMapEntry {
+  locationId: string;
+  highlevelTagId: string;
+  highlevelName: string;
+  payacaName: string;
+  updatedAt?: string;
+}
+/** GET /api/insights/tag-map?location= */
+export interface InsightsTagMapResponse {
+  entries: InsightsTagMapEntry[];
+}
+/** PUT /api/insights/tag-map: upsert entries and delete the `remove` ids of one location. */
+export interface InsightsPutTagMapRequest {
+  locationId: string;
+  entries?: Array<{ highlevelTagId: string; highlevelName: string; payacaName: string }>;
+  remove?: string[];
+}
+export interface InsightsPutTagMapResponse {
+  changed: number;
+  unchanged: number;
+  removed: number;
+}
