@@ -1,0 +1,35 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { FlowGraph } from './flow-graph';
+
+/**
+ * Auto-layout with elkjs (layered, top to bottom): the trigger on top, steps below in run order, branches
+ * side by side. Positions are not stored in the YAML: the file stays the user's, and layout is recomputed.
+ */
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export const NODE_WIDTH = 240;
+export const NODE_HEIGHT = 64;
+
+const elk = new ELK();
+
+export async function layoutGraph(graph: FlowGraph, size = { width: NODE_WIDTH, height: NODE_HEIGHT }): Promise<Map<string, Position>> {
+  const result = await elk.layout({
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
+      'elk.spacing.nodeNode': '40',
+      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+    },
+    children: graph.nodes.map((n) => ({ id: n.id, width: size.width, height: size.height })),
+    edges: graph.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+  });
+  const out = new Map<string, Position>();
+  for (const c of result.children ?? []) out.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
+  return out;
+}
