@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { SandboxConfigError } from '../errors';
+import type { Inspector } from './inspection';
+
+/** Per-request facts the pipeline fills in so the request log can say what happened. */
+export interface RequestFacts {
+  route?: string;
+  operationId?: string;
+  locationId?: string;
+  fault?: string;
+  /** Set when the answer never comes (hang, reset): the log entry is written at that moment. */
+  logged?: boolean;
+}
+
+export function facts(res: Response): RequestFacts {
+  return (res.locals.sandbox ??= {}) as RequestFacts;
+}
+
+/** Logs every request that is not an admin call once it is answered. */
+export function requestLogger(inspector: Inspector) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/_sandbox')) return next();
+    const started = performance.now();
+    const write = (status: number) => {
+      const f = facts(res);
+      if (f.logged) return;
+      f.logged = true;
+      const key = req.headers['idempotency-key'];
+      inspector.record({
+        at: new Date().toISOString(),
+        method: req.method,
+        path: req.path,
+        route: f.route ?? `${req.method} ${req.path}`,
+        operationId: f.operationId,
+        status,
+        durationMs: Math.round(performance.now() - started),
+        locationId: f.locationId,
+        idempotencyKey: typeof key === 'string' ? key : undefined,
+        fault: f.fault,
+        query: { ...(req.query as Record<string, unknown>) },
+        body: req.body,
+      });
+    };
+    res.locals.logNow = write;
+    res.on('finish', () => write(res.statusCode));
+    res.on('close', () => write(res.writableFinished ? res.statusCode : 0));
+    next();
+  };
+}
+
+export interface Listening {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 only: the sandbox never faces another machine. */
+export function listen(app: Express, port: number, name: string): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1');
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new SandboxConfigError(
+          'SANDBOX_PORT_UNAVAILABLE',
+          err.code === 'EADDRINUSE'
+            ? `the ${name} sandbox cannot listen on 127.0.0.1:${port}: the port is in use. Pick another port (or 0 for any free port).`
+            : `the ${name} sandbox cannot listen on 127.0.0.1:${port}: ${err.message}`,
+          { cause: err },
+        ),
+      );
+    });
+    server.once('listening', () => {
+      const { port: actual } = server.address() as AddressInfo;
+      resolve({
+        server,
+        url: `http://127.0.0.1:${actual}`,
+        close: () =>
+          new Promise<void>((done) => {
+            // Hung requests (fault injection) would keep close() waiting forever: cut them.
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

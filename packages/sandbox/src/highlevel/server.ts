@@ -1,0 +1,222 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { adminGuard } from '../core/admin-guard';
+import { type FaultConfig, FaultInjector } from '../core/faults';
+import { Inspector } from '../core/inspection';
+import { type Listening, listen, requestLogger } from '../core/http-server';
+import { alnumId, hashBytes, mulberry32 } from '../core/prng';
+import { SchemaValidator } from '../core/schema-validator';
+import { SandboxConfigError, SandboxError } from '../errors';
+import { handleApiRequest, type HighLevelState } from './api';
+import { buildDemoData } from './demo-data';
+import { oauthRouter } from './oauth';
+import { DEFAULT_RATE_LIMIT, type RateLimitConfig, RateLimiter } from './rate-limiter';
+import { loadHighLevelSpecs } from './spec-loader';
+import { TokenStore } from './token-store';
+import { createWebhookKeys, type HighLevelWebhookRequest, sendHighLevelWebhook, type WebhookKeys } from './webhooks';
+
+export interface HighLevelCredentials {
+  companyId: string;
+  /** The first demo location; its PIT is `privateIntegrationToken`. */
+  locationId: string;
+  locations: Array<{ id: string; name: string; privateIntegrationToken: string }>;
+  /** PIT of `locationId` with every Social Planner scope. */
+  privateIntegrationToken: string;
+  /** PIT of `locationId` with only `socialplanner/tag.readonly` (to see 403s). */
+  limitedPrivateIntegrationToken: string;
+  oauth: { clientId: string; clientSecret: string; scopes: string[] };
+  webhookPublicKey: string;
+  legacyWebhookPublicKey: string;
+}
+
+export interface HighLevelServerOptions {
+  port: number;
+  seed: number;
+  tokenTtlSeconds: number;
+  rateLimit: RateLimitConfig | false;
+  faults?: FaultConfig;
+  autoApprove: boolean;
+}
+
+const uuidFrom = (b: Buffer) => {
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+export async function startHighLevelServer(opts: HighLevelServerOptions) {
+  const specs = loadHighLevelSpecs();
+  const inspector = new Inspector();
+  const validator = new SchemaValidator();
+  const tokens = new TokenStore(opts.tokenTtlSeconds);
+  const faults = new FaultInjector('highlevel', opts.seed);
+  faults.configure(opts.faults);
+  const keys: WebhookKeys = createWebhookKeys(opts.seed);
+  const state: HighLevelState = {
+    specs,
+    data: buildDemoData(opts.seed),
+    tokens,
+    limiter: opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT),
+    faults,
+    validator,
+    now: Date.now,
+  };
+
+  // Credentials derive from the start seed and stay fixed for the life of the process (reseeding the data
+  // does not log clients out).
+  const allScopes = [...new Set(specs.operations.map((o) => o.scope).filter((s): s is string => Boolean(s)))].sort();
+  const rand = mulberry32(opts.seed ^ 0x5eed);
+  const credentials: HighLevelCredentials = {
+    companyId: state.data.companyId,
+    locationId: state.data.locations[0]!.id,
+    locations: state.data.locations.map((l, i) => ({ id: l.id, name: l.name, privateIntegrationToken: `pit-${uuidFrom(hashBytes(16, opts.seed, 'pit', i))}` })),
+    privateIntegrationToken: '',
+    limitedPrivateIntegrationToken: `pit-${uuidFrom(hashBytes(16, opts.seed, 'pit-limited'))}`,
+    oauth: {
+      clientId: `${hashBytes(12, opts.seed, 'client').toString('hex')}-${alnumId(rand, 8).toLowerCase()}`,
+      clientSecret: uuidFrom(hashBytes(16, opts.seed, 'client-secret')),
+      scopes: [...allScopes, 'oauth.readonly', 'oauth.write', 'locations.readonly'],
+    },
+    webhookPublicKey: keys.ed25519PublicPem,
+    legacyWebhookPublicKey: keys.rsaPublicPem,
+  };
+  credentials.privateIntegrationToken = credentials.locations[0]!.privateIntegrationToken;
+  const installCredentials = () => {
+    tokens.addClient({ ...credentials.oauth });
+    for (const [i, l] of credentials.locations.entries()) {
+      tokens.addPit({ token: l.privateIntegrationToken, appId: `pit:${i}`, userType: 'Location', locationId: l.id, companyId: credentials.companyId, approvedLocations: [l.id], scopes: new Set(allScopes), userId: state.data.userId });
+    }
+    tokens.addPit({ token: credentials.limitedPrivateIntegrationToken, appId: 'pit:limited', userType: 'Location', locationId: credentials.locationId, companyId: credentials.companyId, approvedLocations: [credentials.locationId], scopes: new Set(['socialplanner/tag.readonly']), userId: state.data.userId });
+  };
+  installCredentials();
+  let currentSeed = opts.seed;
+
+  /**
+   * Demo data for a seed. Tags, accounts, posts and statistics follow the seed; the company, user and
+   * location ids stay those of the start seed, because the demo PITs are bound to them.
+   */
+  const startData = state.data;
+  const dataFor = (seed: number) => {
+    const fresh = buildDemoData(seed);
+    const remap = new Map(fresh.locations.map((l, i) => [l.id, startData.locations[i]!.id]));
+    const relocate = <T extends { locationId: string }>(m: Map<string, T[]>) =>
+      new Map([...m].map(([k, xs]) => [remap.get(k)!, xs.map((x) => ({ ...x, locationId: remap.get(k)! }))]));
+    return {
+      ...fresh,
+      companyId: startData.companyId,
+      userId: startData.userId,
+      locations: fresh.locations.map((l) => ({ ...l, id: remap.get(l.id)!, companyId: startData.companyId })),
+      tags: relocate(fresh.tags),
+      accounts: relocate(fresh.accounts),
+      posts: relocate(fresh.posts),
+    };
+  };
+
+  const admin = {
+    requests: (filter?: Parameters<Inspector['requests']>[0]) => inspector.requests(filter),
+    counters: () => inspector.counters,
+    reset: (o: { oauth?: boolean } = {}) => {
+      inspector.reset();
+      state.limiter?.reset();
+      state.data = dataFor(currentSeed);
+      faults.configure(opts.faults);
+      if (o.oauth) tokens.resetOAuth();
+    },
+    reseed: (seed: number) => {
+      if (!Number.isInteger(seed)) throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
+      currentSeed = seed;
+      const next = dataFor(seed);
+      state.data = next;
+      inspector.reset();
+      state.limiter?.reset();
+    },
+    getFaults: () => faults.current(),
+    setFaults: (config: { seed?: number; rules: unknown }) => faults.configure({ seed: config.seed, highlevel: config.rules as never }),
+    sendWebhook: (req: HighLevelWebhookRequest) =>
+      sendHighLevelWebhook(keys, req).then((d) => {
+        if (d.ok) inspector.counters.webhooksSent++;
+        else inspector.counters.webhooksFailed++;
+        return d;
+      }),
+    issueToken: (o: { locationId?: string; scopes?: string[]; ttlSeconds?: number; userType?: 'Location' | 'Company' } = {}) => {
+      const userType = o.userType ?? 'Location';
+      const locationId = o.locationId ?? credentials.locationId;
+      inspector.counters.tokensIssued++;
+      return tokens.issue({
+        clientId: credentials.oauth.clientId,
+        userType,
+        locationId: userType === 'Location' ? locationId : undefined,
+        companyId: credentials.companyId,
+        approvedLocations: userType === 'Company' ? state.data.locations.map((l) => l.id) : [locationId],
+        scopes: o.scopes ?? credentials.oauth.scopes,
+        userId: state.data.userId,
+        ttlSeconds: o.ttlSeconds,
+      });
+    },
+    expireAccessTokens: () => tokens.expireAccessTokens(),
+    setTokenTtl: (seconds: number) => (tokens.ttlSeconds = seconds),
+    data: () => state.data,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLogger(inspector));
+  app.use(express.json({ limit: '2mb' }));
+
+  const adminApi = express.Router();
+  adminApi.use(adminGuard);
+  adminApi.get('/info', (_req, res) => res.json({ service: 'highlevel', seed: currentSeed, credentials }));
+  adminApi.get('/requests', (req, res) => {
+    const q = req.query as Record<string, string>;
+    res.json({ requests: admin.requests({ route: q.route, operationId: q.operationId, since: q.since ? Number(q.since) : undefined, limit: q.limit ? Number(q.limit) : undefined }) });
+  });
+  adminApi.get('/counters', (_req, res) => res.json(admin.counters()));
+  adminApi.post('/reset', (req, res) => {
+    admin.reset({ oauth: Boolean(req.body?.oauth) });
+    res.json({ ok: true, seed: currentSeed });
+  });
+  adminApi.post('/seed', (req, res) => {
+    admin.reseed(Number(req.body?.seed));
+    res.json({ ok: true, seed: currentSeed });
+  });
+  adminApi.get('/faults', (_req, res) => res.json(admin.getFaults()));
+  adminApi.put('/faults', (req, res) => {
+    admin.setFaults({ seed: req.body?.seed, rules: req.body?.rules ?? [] });
+    res.json(admin.getFaults());
+  });
+  adminApi.get('/webhooks/keys', (_req, res) => res.json({ ed25519PublicKey: keys.ed25519PublicPem, rsaPublicKey: keys.rsaPublicPem }));
+  adminApi.post('/webhooks/send', async (req, res) => res.json(await admin.sendWebhook(req.body ?? {})));
+  adminApi.post('/tokens', (req, res) => res.json(admin.issueToken(req.body ?? {})));
+  adminApi.post('/tokens/expire', (_req, res) => res.json({ expired: admin.expireAccessTokens() }));
+  adminApi.get('/data', (_req, res) =>
+    res.json({
+      companyId: state.data.companyId,
+      locations: state.data.locations.map((l) => ({
+        ...l,
+        tags: state.data.tags.get(l.id),
+        accounts: state.data.accounts.get(l.id),
+        posts: state.data.posts.get(l.id)?.filter((p) => !p.deleted),
+      })),
+    }),
+  );
+  app.use('/_sandbox', adminApi);
+
+  app.use(oauthRouter({ specs, tokens, data: () => state.data, counters: () => inspector.counters, validator, autoApprove: opts.autoApprove }));
+  app.all('/social-media-posting/{*rest}', (req, res, next) => handleApiRequest(state, req, res).catch(next));
+  app.use((req, res) => res.status(404).json({ statusCode: 404, message: `Cannot ${req.method} ${req.path}`, error: 'Not Found' }));
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof SandboxError) {
+      res.status(400).json({ statusCode: 400, code: err.code, message: err.message, error: 'Bad Request' });
+    } else if (err.type === 'entity.parse.failed' || err.status === 400) {
+      res.status(400).json({ statusCode: 400, message: `Request body is not valid JSON: ${err.message}`, error: 'Bad Request' });
+    } else if (err.status === 413) {
+      res.status(413).json({ statusCode: 413, message: 'Request body too large', error: 'Payload Too Large' });
+    } else {
+      res.status(500).json({ statusCode: 500, message: `Sandbox internal error: ${err.message}`, error: 'Internal Server Error' });
+    }
+  });
+
+  const listening: Listening = await listen(app, opts.port, 'HighLevel');
+  return { url: listening.url, credentials, admin, close: listening.close, state };
+}
+
+export type HighLevelServer = Awaited<ReturnType<typeof startHighLevelServer>>;
