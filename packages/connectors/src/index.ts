@@ -1,1 +1,12 @@
-export {};
+export * from './errors';
+export * from './connectors';
+export * from './catalog';
+export * from './catalog/catalog-types';
+export { buildCatalog, serializeCatalog, type CatalogSource } from './catalog/build-catalog';
+export { CATALOG_SOURCES } from './catalog-sources';
+export * from './catalog-action';
+export { inputSchemaOf, outputSchemaOf, requestProblems, responseProblems } from './operation-schemas';
+export * from './pagination';
+export * from './registry';
+export * from './triggers';
+export * from './flow-check';

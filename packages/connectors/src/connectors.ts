@@ -1,0 +1,81 @@
+/**
+ * Connector metadata: one declaration per connector. `splice catalog`, the editor's connector picker,
+ * base-URL selection, the host allow-list and the rate limiter's defaults derive from it.
+ */
+export type AuthKind = 'oauth2' | 'private-integration-token' | 'basic';
+
+export interface RateLimitWindow {
+  /** At most `limit` calls per `windowMs`, per rate-limit key. */
+  limit: number;
+  windowMs: number;
+}
+
+export interface ConnectorInfo {
+  id: string;
+  /** Shown to users: both the product's name and the vendor's. */
+  title: string;
+  description: string;
+  auth: AuthKind[];
+  apiVersions: string[];
+  /** Production base URL. The sandbox's URL is given by `splice sandbox` when it starts (loopback). */
+  baseUrls: { production: string };
+  /** Hosts calls may go to (loopback is allowed too, for the sandbox and tests). */
+  allowedHosts: string[];
+  /** Pacing per key `<id>:<resource>` (HighLevel: per location). Empty: not documented, adapt to headers only. */
+  rateLimits: RateLimitWindow[];
+  /** Which parameter names the resource that limits are counted against. */
+  rateLimitResource?: string;
+  webhooks?: { signatureHeaders: string[]; eventHeader?: string };
+}
+
+export const connectors: ConnectorInfo[] = [
+  {
+    id: 'highlevel',
+    title: 'Users API (HighLevel Social Planner)',
+    description: "HighLevel's Social Planner API (/social-media-posting), known to our users as the Users API.",
+    auth: ['oauth2', 'private-integration-token'],
+    apiVersions: ['v2', 'v3'],
+    baseUrls: { production: 'https://services.leadconnectorhq.com' },
+    allowedHosts: ['services.leadconnectorhq.com'],
+    // specs/README.md: burst 100 requests per 10 s and 200,000 a day, per app per location.
+    rateLimits: [
+      { limit: 100, windowMs: 10_000 },
+      { limit: 200_000, windowMs: 86_400_000 },
+    ],
+    rateLimitResource: 'locationId',
+    webhooks: { signatureHeaders: ['x-ghl-signature', 'x-wh-signature'] },
+  },
+  {
+    id: 'payaca',
+    title: 'Payaca',
+    description: 'Payaca job management for UK trades (customers, projects, custom fields). Modelled from public facts.',
+    auth: ['basic'],
+    apiVersions: ['v1'],
+    baseUrls: { production: 'https://api.payaca.com/v1' },
+    allowedHosts: ['api.payaca.com'],
+    rateLimits: [],
+    webhooks: { signatureHeaders: ['x-payaca-signature'], eventHeader: 'x-payaca-event' },
+  },
+];
+
+export function findConnector(id: string): ConnectorInfo | undefined {
+  return connectors.find((c) => c.id === id);
+}
+
+/** Rate-limit windows per key prefix (`highlevel:`), for createRateLimiter({ limits }). */
+export function connectorRateLimits(): Record<string, RateLimitWindow[]> {
+  const out: Record<string, RateLimitWindow[]> = {};
+  for (const c of connectors) if (c.rateLimits.length) out[`${c.id}:`] = c.rateLimits;
+  return out;
+}
+
+/** Production base URLs of every connector (what ActionContext.baseUrls holds in production). */
+export function productionBaseUrls(): Record<string, string> {
+  return Object.fromEntries(connectors.map((c) => [c.id, c.baseUrls.production]));
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function isHostAllowed(connector: ConnectorInfo, url: URL): boolean {
+  return LOOPBACK.has(url.hostname) || connector.allowedHosts.includes(url.hostname);
+}

@@ -1,0 +1,104 @@
+import type { Flow, Step } from '@splice/runtime';
+import { isTemplateExpression, templateLiteral } from '@splice/runtime/mapping/template';
+import type { ErrorObject } from 'ajv';
+import { closestOperationIds, findOperation } from './catalog';
+import type { CatalogOperation } from './catalog/catalog-types';
+import { connectors } from './connectors';
+import { checkSection, type CheckableSection } from './operation-schemas';
+
+export interface FlowProblem {
+  /** Field path in the flow, e.g. `steps[2].with.body.tagIds`. */
+  path: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * A loader check for catalog `call` steps: the operation exists, and every literal (non-`=`) value
+ * already satisfies the operation's schema, so mistakes show when the flow is loaded, not on a live call.
+ * Values computed by expressions are checked at run time, before sending.
+ */
+export function checkCatalogCalls(flow: Flow, _ctx?: unknown): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  walk(flow.steps ?? [], 'steps', problems);
+  return problems;
+}
+
+function walk(steps: Step[], at: string, problems: FlowProblem[]): void {
+  steps.forEach((step, i) => {
+    const here = `${at}[${i}]`;
+    if (step.type === 'call') checkCall(step.uses, step.with, Boolean(step.credential), here, problems);
+    if (step.type === 'if') {
+      walk(step.then ?? [], `${here}.then`, problems);
+      walk(step.else ?? [], `${here}.else`, problems);
+    }
+    if (step.type === 'foreach') walk(step.steps ?? [], `${here}.steps`, problems);
+  });
+}
+
+function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at: string, problems: FlowProblem[]): void {
+  const prefix = uses.split('.')[0] ?? '';
+  if (!connectors.some((c) => c.id === prefix)) return; // `http` and other non-catalog actions
+  const op = findOperation(uses);
+  if (!op) {
+    const close = closestOperationIds(uses);
+    problems.push({
+      path: `${at}.uses`,
+      code: 'UNKNOWN_OPERATION',
+      message: `no catalog operation "${uses}"${close.length ? `; did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''} (list them with \`splice catalog list ${prefix}\`)`,
+    });
+    return;
+  }
+  const w = withValue && typeof withValue === 'object' && !Array.isArray(withValue) ? (withValue as Record<string, unknown>) : {};
+  for (const key of Object.keys(w)) {
+    if (!['params', 'query', 'headers', 'body'].includes(key)) {
+      problems.push({ path: `${at}.with.${key}`, code: 'REQUEST_INVALID', message: `\`${key}\` is not a section of a catalog call; use params, query, headers and body` });
+    }
+  }
+  for (const section of ['params', 'query', 'headers', 'body'] as const) {
+    const value = w[section];
+    if (isTemplateExpression(value)) continue;
+    for (const e of checkSection(op, section, literalCopy(value))) {
+      if (touchesExpression(e, value)) continue;
+      if (e.keyword === 'required' && hasCredential && e.params.missingProperty === 'locationId' && section !== 'body') continue; // filled from the credential
+      const field = fieldOf(e);
+      problems.push({ path: `${at}.with.${section}${field}`, code: 'REQUEST_INVALID', message: messageOf(op, section, field, e) });
+    }
+  }
+}
+
+/** A copy with `==` escapes undone (what the engine will send for literals). */
+function literalCopy(value: unknown): unknown {
+  if (typeof value === 'string') return isTemplateExpression(value) ? value : templateLiteral(value);
+  if (Array.isArray(value)) return value.map(literalCopy);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literalCopy(v)]));
+  return value;
+}
+
+/** Errors at or around an expression's position depend on its run-time value: skip them. */
+function touchesExpression(e: ErrorObject, section: unknown): boolean {
+  if (e.keyword === 'required' || e.keyword === 'additionalProperties') return false;
+  const exprPaths: string[] = [];
+  const collect = (v: unknown, p: string) => {
+    if (isTemplateExpression(v)) exprPaths.push(p);
+    else if (Array.isArray(v)) v.forEach((x, i) => collect(x, `${p}/${i}`));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, `${p}/${k}`);
+  };
+  collect(section, '');
+  return exprPaths.some((p) => p === e.instancePath || p.startsWith(`${e.instancePath}/`) || e.instancePath.startsWith(`${p}/`));
+}
+
+function fieldOf(e: ErrorObject): string {
+  let field = e.instancePath.replace(/\/([^/]+)/g, (_m, seg: string) => (/^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`));
+  if (e.keyword === 'required' && e.params.missingProperty) field += `.${String(e.params.missingProperty)}`;
+  if (e.keyword === 'additionalProperties') field += `.${String(e.params.additionalProperty)}`;
+  return field;
+}
+
+function messageOf(op: CatalogOperation, section: CheckableSection, field: string, e: ErrorObject): string {
+  const what = `${section}${field}`;
+  if (e.keyword === 'required') return `${what} is required by ${op.id}`;
+  if (e.keyword === 'additionalProperties') return `${what} is not a known field of ${op.id} (see \`splice catalog show ${op.id}\`)`;
+  if (e.keyword === 'enum') return `${what} must be one of ${JSON.stringify(e.params.allowedValues)}`;
+  return `${what} ${e.message ?? 'is invalid'}`;
+}
