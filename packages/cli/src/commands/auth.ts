@@ -1,0 +1,116 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Command } from 'commander';
+import {
+  CredentialStore, OAuthLoginRegistry, createOAuthCallbackHandler, oauthEndpoints, type CallbackOutcome,
+} from '@splice/server/credentials/index';
+import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
+import { ExitCode } from '../exit-codes';
+import { dataDirOf, parseScopes } from './credential-options';
+
+type Opts = Record<string, string | undefined>;
+
+const CALLBACK_PATH = '/oauth/callback';
+
+async function secretFrom(opts: Opts): Promise<string | undefined> {
+  if (opts.clientSecret) return opts.clientSecret;
+  if (opts.clientSecretEnv) {
+    const v = process.env[opts.clientSecretEnv];
+    if (!v) throw new CliUsageError(`environment variable ${opts.clientSecretEnv} (client secret) is not set or empty.`);
+    return v;
+  }
+  if (opts.clientSecretStdin) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8').trim() || undefined;
+  }
+  return undefined;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new CliUsageError(`port ${port} on 127.0.0.1 is in use: pass another --port (and register that redirect URI with the app).`, ExitCode.ENVIRONMENT) : err),
+    );
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
+  const auth = program.command('auth').description('Connect accounts with OAuth');
+  auth
+    .command('login <provider>')
+    .description('Install the HighLevel app on a location: prints the install URL, waits for the callback on 127.0.0.1, stores the tokens')
+    .requiredOption('--name <name>', 'credential name to store the connection as (an existing one is reconnected)')
+    .option('--client-id <id>', 'OAuth client id (default: the one stored with --name)')
+    .option('--client-secret <secret>', 'OAuth client secret (visible in `ps`: prefer --client-secret-env or --client-secret-stdin)')
+    .option('--client-secret-env <VAR>', 'read the client secret from environment variable VAR')
+    .option('--client-secret-stdin', 'read the client secret from stdin')
+    .option('--scopes <scopes>', 'scopes to ask for, space- or comma-separated (default: the ones stored with --name)')
+    .option('--base-url <url>', 'HighLevel API base, e.g. the sandbox: token endpoint <base>/oauth/token, install page <base>/oauth/chooselocation')
+    .option('--install-url <url>', 'install (chooselocation) page, overriding the default')
+    .option('--user-type <type>', 'Location or Company', 'Location')
+    .option('--port <port>', 'port of the local callback server on 127.0.0.1 (the redirect URI registered with the app)', '7181')
+    .option('--timeout <seconds>', 'how long to wait for the callback', '300')
+    .option('--data-dir <dir>', 'data dir (default $SPLICE_DATA_DIR or .splice)')
+    .action(async (provider: string, opts: Opts) => {
+      if (provider !== 'highlevel') throw new CliUsageError(`unknown provider ${provider}: only \`highlevel\` uses OAuth.`);
+      const store = await CredentialStore.open({ dataDir: dataDirOf(opts) });
+      const server = createServer();
+      try {
+        const name = opts.name!;
+        const existing = await store.find(name);
+        const previous = existing?.kind === 'highlevel-oauth' ? await store.readActive(name) : undefined;
+        const clientId = opts.clientId ?? previous?.info.meta.clientId;
+        const clientSecret = (await secretFrom(opts)) ?? previous?.secret.clientSecret;
+        const scopes = parseScopes(opts.scopes) ?? previous?.info.scopes;
+        if (!clientId) throw new CliUsageError('--client-id is required (from the app in the HighLevel marketplace).');
+        if (!clientSecret) throw new CliUsageError('the client secret is required: --client-secret-env VAR, --client-secret-stdin or --client-secret.');
+        if (!scopes?.length) throw new CliUsageError('--scopes is required, e.g. --scopes "socialplanner/post.readonly socialplanner/tag.readonly".');
+        const ends = opts.baseUrl ? oauthEndpoints(opts.baseUrl, opts.installUrl) : previous?.info.meta.tokenUrl && !opts.installUrl
+          ? { tokenUrl: previous.info.meta.tokenUrl, installUrl: oauthEndpoints(previous.info.meta.tokenUrl.replace(/\/oauth\/token$/, '')).installUrl }
+          : oauthEndpoints(undefined, opts.installUrl);
+
+        const registry = new OAuthLoginRegistry();
+        const done = new Promise<CallbackOutcome>((resolve) => {
+          const handler = createOAuthCallbackHandler({ store, registry, onComplete: resolve });
+          server.on('request', (req, res) => {
+            if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== CALLBACK_PATH) {
+              res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+              return;
+            }
+            void handler(req, res);
+          });
+        });
+        const port = await listen(server, Number(opts.port));
+        const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+        const { installUrl } = registry.start({ name, clientId, clientSecret, scopes, redirectUri, tokenUrl: ends.tokenUrl, installUrl: ends.installUrl, userType: opts.userType });
+        io.out(`Open this URL in a browser and choose the location to install on:\n\n  ${installUrl}\n\n`);
+        io.out(`Waiting for the callback on ${redirectUri} (the app's redirect URI must be exactly this) ...\n`);
+
+        const timeoutMs = Number(opts.timeout) * 1000;
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<undefined>((resolve) => {
+          timer = globalThis.setTimeout(() => resolve(undefined), timeoutMs) as unknown as NodeJS.Timeout;
+        });
+        const outcome = await Promise.race([done, timedOut]);
+        clearTimeout(timer);
+        if (!outcome) throw new CliUsageError(`no callback within ${opts.timeout} s: run the command again and open the URL it prints.`, ExitCode.FAILED);
+        if (!outcome.credential) {
+          io.err(`error: ${outcome.message}\n`);
+          io.setExit(ExitCode.FAILED);
+          return;
+        }
+        const c = outcome.credential;
+        io.out(`Connected ${c.name} (version ${c.activeVersion}).\n`);
+        io.out(`  location:  ${c.meta.locationId ?? '-'}\n  company:   ${c.meta.companyId ?? '-'}\n  user type: ${c.meta.userType ?? '-'}\n`);
+        io.out(`  granted:   ${c.scopes?.join(' ') || '(none)'}\n  expires:   ${c.expiresAt ?? '-'}\n`);
+        const missing = scopes.filter((s) => !c.scopes?.includes(s));
+        if (missing.length) io.err(`warning: asked for but not granted: ${missing.join(' ')}\n`);
+      } finally {
+        server.closeAllConnections?.();
+        await new Promise<void>((r) => server.close(() => r()));
+        await store.close();
+      }
+    });
+};

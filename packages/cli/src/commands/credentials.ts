@@ -1,0 +1,130 @@
+import type { Command } from 'commander';
+import {
+  CredentialStore, TokenRefresher, getKind, parseMasterKey, testCredential, MASTER_KEY_ENV, type CredentialInfo,
+} from '@splice/server/credentials/index';
+import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
+import { ExitCode } from '../exit-codes';
+import { addFieldOptions, collectValues, dataDirOf, parseScopes } from './credential-options';
+
+type Opts = Record<string, unknown> & { dataDir?: string; json?: boolean };
+
+async function withStore<T>(opts: Opts, fn: (store: CredentialStore) => Promise<T>): Promise<T> {
+  const store = await CredentialStore.open({ dataDir: dataDirOf(opts) });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Metadata lines for `show` (and `add`/`rotate` confirmations): never a secret, only which secret fields are set. */
+function describe(info: CredentialInfo): string {
+  const kind = getKind(info.kind);
+  const lines = [
+    `name:       ${info.name}`,
+    `kind:       ${info.kind} (${kind.title})`,
+    `connector:  ${info.connector}`,
+    `status:     ${info.status}${info.statusReason ? ` (${info.statusReason}${info.statusAt ? ` at ${info.statusAt}` : ''})` : ''}`,
+    ...(info.reconnectHint ? [`reconnect:  ${info.reconnectHint}`] : []),
+    `version:    ${info.activeVersion}`,
+    ...(info.scopes ? [`scopes:     ${info.scopes.join(' ') || '(none)'}`] : []),
+    ...(info.expiresAt ? [`expires:    ${info.expiresAt}`] : []),
+    ...Object.entries(info.meta).map(([k, v]) => `${`${k}:`.padEnd(12)}${v}`),
+    `secrets:    ${kind.fields.filter((f) => f.secret).map((f) => f.name).join(', ')} (encrypted, never shown)`,
+    `created:    ${info.createdAt}`,
+    `updated:    ${info.updatedAt}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function dataDirOption(cmd: Command): Command {
+  return cmd.option('--data-dir <dir>', 'data dir (default $SPLICE_DATA_DIR or .splice)');
+}
+
+export const registerCredentials: RegisterCommand = (program: Command, io: CliIO) => {
+  const creds = program.command('credentials').description('Store, inspect, test and rotate credentials (secrets are encrypted at rest and never printed)');
+
+  addFieldOptions(dataDirOption(creds.command('add <name>')))
+    .description('Add a credential. Secrets come from stdin (--token-stdin, --<field>-stdin) or the environment (--from-env VAR, --<field>-env VAR), never from argv.')
+    .requiredOption('--kind <kind>', 'highlevel-pit | highlevel-oauth | payaca-api-key | bearer | api-key-header | payaca-webhook-secret | highlevel-webhook-key')
+    .option('--json', 'print metadata as JSON')
+    .action(async (name: string, opts: Opts) => {
+      const kind = getKind(String(opts.kind));
+      const values = await collectValues(kind, opts);
+      if (values[kind.primarySecret] === undefined) {
+        throw new CliUsageError(`${kind.kind} needs its ${kind.primarySecret}: pipe it in with --token-stdin or name a variable with --from-env VAR.`);
+      }
+      const info = await withStore(opts, (store) =>
+        store.add({ name, kind: kind.kind, values, scopes: parseScopes(opts.scopes as string | undefined), ...(opts.connector ? { connector: String(opts.connector) } : {}) }),
+      );
+      io.out(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `added ${info.name} (${info.kind}, version ${info.activeVersion})\n`);
+    });
+
+  dataDirOption(creds.command('list'))
+    .description('List credentials (metadata only)')
+    .option('--json', 'print JSON')
+    .action(async (opts: Opts) => {
+      const list = await withStore(opts, (s) => s.list());
+      if (opts.json) return io.out(`${JSON.stringify({ credentials: list }, null, 2)}\n`);
+      if (!list.length) return io.out('no credentials yet: add one with `splice credentials add <name> --kind <kind>`\n');
+      const rows = [['NAME', 'KIND', 'CONNECTOR', 'STATUS', 'VERSION', 'EXPIRES', 'SCOPES']];
+      for (const c of list) rows.push([c.name, c.kind, c.connector, c.status, String(c.activeVersion), c.expiresAt ?? '-', c.scopes?.join(' ') ?? '-']);
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+      io.out(`${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n')}\n`);
+    });
+
+  dataDirOption(creds.command('show <name>'))
+    .description('Show a credential (never prints a secret)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: Opts) => {
+      const info = await withStore(opts, (s) => s.get(name));
+      io.out(opts.json ? `${JSON.stringify(info, null, 2)}\n` : describe(info));
+    });
+
+  dataDirOption(creds.command('test <name>'))
+    .description('Call a harmless endpoint with the credential (HighLevel: the location\'s tags; Payaca: customers)')
+    .option('--base-url <url>', 'API base URL, e.g. the sandbox (default: the production API)')
+    .action(async (name: string, opts: Opts) => {
+      const result = await withStore(opts, (store) =>
+        testCredential({ store, refresher: new TokenRefresher({ store }), name, baseUrl: opts.baseUrl as string | undefined }),
+      );
+      io.out(`${result.ok ? 'ok' : 'FAILED'}: ${result.target}: ${result.message}\n`);
+      if (!result.ok) io.setExit(ExitCode.FAILED);
+    });
+
+  addFieldOptions(dataDirOption(creds.command('rotate <name>')))
+    .description('Give a credential a new secret version; runs in flight keep the version they started with')
+    .action(async (name: string, opts: Opts) => {
+      const info = await withStore(opts, async (store) => {
+        const cur = await store.get(name);
+        const values = await collectValues(getKind(cur.kind), opts);
+        if (!Object.values(values).some((v) => v !== undefined)) {
+          throw new CliUsageError(`nothing to rotate: give the new secret with --token-stdin or --from-env VAR (or --<field>-env VAR).`);
+        }
+        return store.rotate(name, values, { ...(opts.scopes ? { scopes: parseScopes(String(opts.scopes)) } : {}) });
+      });
+      io.out(`rotated ${info.name}: version ${info.activeVersion} is active\n`);
+    });
+
+  dataDirOption(creds.command('remove <name>'))
+    .description('Delete a credential and all its versions')
+    .action(async (name: string, opts: Opts) => {
+      await withStore(opts, (s) => s.remove(name));
+      io.out(`removed ${name}\n`);
+    });
+
+  dataDirOption(creds.command('rotate-key'))
+    .description(`Re-encrypt every secret under a new master key in one transaction (key file: replaced; ${MASTER_KEY_ENV}: give the new key with --new-key-env)`)
+    .option('--new-key-env <VAR>', `environment variable holding the new key (needed when ${MASTER_KEY_ENV} is used)`)
+    .action(async (opts: Opts) => {
+      const usingEnv = !!process.env[MASTER_KEY_ENV];
+      const newVar = opts.newKeyEnv as string | undefined;
+      if (usingEnv && !newVar) {
+        throw new CliUsageError(`the master key comes from ${MASTER_KEY_ENV}: make a new one (\`openssl rand -base64 32\`), put it in a variable and pass --new-key-env VAR.`);
+      }
+      const newKey = newVar ? parseMasterKey(process.env[newVar] ?? '', `environment variable ${newVar}`) : undefined;
+      const r = await withStore(opts, (s) => s.rotateKey(newKey));
+      io.out(`re-encrypted ${r.reencrypted} secret version(s): master key ${r.oldKeyId} → ${r.newKeyId}\n`);
+      if (usingEnv) io.out(`now set ${MASTER_KEY_ENV} to the value of ${newVar} everywhere Splice runs; the old key no longer decrypts anything.\n`);
+    });
+};
