@@ -1,0 +1,143 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { WebhookTrigger } from '@splice/runtime';
+import type { ServerContext } from '../context';
+import { IntakeRefusedError, IntakeUnavailableError, httpErrorBody } from '../errors';
+import { verifySignature } from '../signatures/verify-signature';
+import { deliveryKeyOf, deliveryTimeOf, eventTypeOf } from './delivery-facts';
+
+/**
+ * `POST /hooks/:flowName`: verify, store durably, acknowledge. Order matters: nothing is stored until the
+ * delivery passed every check, and 2xx is sent only after the event, its run and its job are committed.
+ * 4xx only for deliveries that must never come back (Payaca does not resend after a 4xx); 503 when the
+ * store cannot take the event (or the server is shutting down), so the sender retries.
+ */
+const KEEP_HEADERS = ['content-type', 'user-agent', 'x-payaca-event', 'x-payaca-delivery-id', 'x-payaca-delivery', 'x-ghl-webhook-id', 'x-delivery-id', 'idempotency-key', 'x-event-type'];
+
+export function createWebhookRouter(ctx: ServerContext): Router {
+  const router = express.Router();
+  const rawBody = express.raw({ type: () => true, limit: ctx.config.intake.bodyLimitBytes });
+  const warnedUnsigned = new Set<string>();
+
+  router.post('/:flowName', refuseWhenStopping(ctx), requireJson, rawBody, async (req: Request, res: Response) => {
+    const flowName = String(req.params.flowName);
+    let source = 'unknown';
+    try {
+      const flow = await ctx.flows.findActive(flowName);
+      if (!flow || flow.flow.trigger.type !== 'webhook') {
+        throw new IntakeRefusedError('FLOW_NOT_FOUND', `No active flow "${flowName}" takes webhooks here; check the URL, or activate the flow.`, 404);
+      }
+      const trigger = flow.flow.trigger as WebhookTrigger;
+      source = trigger.source;
+      const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+
+      let keys;
+      try {
+        keys = await ctx.webhookSecrets.keysFor(flow);
+      } catch (err) {
+        ctx.logger.error({ flowId: flow.flowId, err: errInfo(err) }, 'webhook key unavailable');
+        throw new IntakeUnavailableError(`The webhook key of flow "${flowName}" (credential "${trigger.secret}") cannot be read; check its binding.`, err);
+      }
+      if (trigger.secret || keys.length > 0) {
+        if (keys.length === 0) throw new IntakeUnavailableError(`Flow "${flowName}" names webhook credential "${trigger.secret}" but no key is bound for it; bind it in the environment.`);
+        const outcome = verifySignature(raw, req.headers, keys);
+        if (!outcome.ok) throw new IntakeRefusedError('BAD_SIGNATURE', `Signature check failed: ${outcome.reason}.`, 401);
+      } else if (!warnedUnsigned.has(flowName)) {
+        warnedUnsigned.add(flowName);
+        ctx.logger.warn({ flowId: flow.flowId }, 'flow declares no trigger.secret: webhook deliveries are accepted unsigned');
+      }
+
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        throw new IntakeRefusedError('INVALID_JSON', `The body is not valid JSON (${(err as Error).message}); send a JSON document.`, 400);
+      }
+
+      if (source === 'payaca' || source === 'highlevel') {
+        const at = deliveryTimeOf(req.headers, body);
+        const skew = ctx.config.intake.maxTimestampSkewMs;
+        if (at !== undefined && !(Math.abs(Date.now() - at) <= skew)) {
+          throw new IntakeRefusedError('STALE_TIMESTAMP', `The delivery's timestamp is more than ${Math.round(skew / 1000)} s from the server's clock (stale or replayed); it was refused.`, 401);
+        }
+      }
+
+      const eventType = eventTypeOf(source, req.headers, body);
+      if (trigger.events?.length && eventType && !trigger.events.includes(eventType)) {
+        ctx.metrics.eventsReceived.inc({ source, outcome: 'ignored' });
+        res.status(202).json({ ignored: true, reason: `event type "${eventType}" is not one of this flow's trigger.events` });
+        return;
+      }
+      let dedupeKey: string | undefined;
+      try {
+        dedupeKey = await deliveryKeyOf(trigger, req.headers, body);
+      } catch (err) {
+        throw new IntakeRefusedError('IDEMPOTENCY_KEY_FAILED', `trigger.idempotencyKey could not be evaluated on this delivery: ${(err as Error).message}`, 400);
+      }
+
+      let result;
+      try {
+        result = await ctx.events.submit({
+          flow,
+          source,
+          eventType,
+          dedupeKey,
+          headers: keptHeaders(req),
+          body: raw.toString('utf8'),
+          trigger: 'webhook',
+        });
+      } catch (err) {
+        ctx.logger.error({ flowId: flow.flowId, err: errInfo(err) }, 'event store refused the event');
+        throw new IntakeUnavailableError('The event could not be stored; retry later.', err);
+      }
+      ctx.metrics.eventsReceived.inc({ source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
+      if (!result.duplicate) ctx.metrics.runsByStatus.inc({ status: 'queued' });
+      ctx.logger.debug({ flowId: flow.flowId, runId: result.runId, duplicate: result.duplicate }, 'event accepted');
+      res.status(result.duplicate ? 200 : 202).json({ runId: result.runId, eventId: result.eventId, status: result.status, duplicate: result.duplicate });
+    } catch (err) {
+      sendIntakeError(ctx, res, source, flowName, err);
+    }
+  });
+
+  // Body-parser failures (413 too large, aborted) land here: still counted, still JSON.
+  router.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
+    sendIntakeError(ctx, res, 'unknown', String(req.params.flowName ?? ''), err);
+  });
+  return router;
+}
+
+function refuseWhenStopping(ctx: ServerContext) {
+  return (_req: Request, res: Response, next: express.NextFunction) => {
+    if (ctx.state.accepting) return next();
+    ctx.metrics.eventsReceived.inc({ source: 'unknown', outcome: 'unavailable' });
+    res.set('Retry-After', '5').status(503).json({ error: { code: 'SHUTTING_DOWN', message: 'The server is shutting down; retry shortly.' } });
+  };
+}
+
+function requireJson(req: Request, res: Response, next: express.NextFunction) {
+  if (req.is(['application/json', 'application/*+json'])) return next();
+  res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Content-Type "${req.get('content-type') ?? '(none)'}" is not accepted; send application/json.` } });
+}
+
+function sendIntakeError(ctx: ServerContext, res: Response, source: string, flowName: string, err: unknown) {
+  const { status, body } = httpErrorBody(err);
+  if (status === 413) body.error = { code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${ctx.config.intake.bodyLimitBytes} bytes.` };
+  const outcome = status === 503 ? 'unavailable' : `refused_${status}`;
+  ctx.metrics.eventsReceived.inc({ source, outcome });
+  ctx.logger.warn({ flowName, status, code: body.error.code }, 'webhook refused');
+  if (status === 503) res.set('Retry-After', '5');
+  if (!res.headersSent) res.status(status).json(body);
+}
+
+function keptHeaders(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of KEEP_HEADERS) {
+    const v = req.headers[h];
+    if (typeof v === 'string') out[h] = v;
+  }
+  return out;
+}
+
+function errInfo(err: unknown): { message: string; code?: string } {
+  const e = err as { message?: string; code?: string };
+  return { message: e?.message ?? String(err), code: e?.code };
+}

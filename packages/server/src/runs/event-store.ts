@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { RunStatus } from '@splice/runtime';
+import type { ActiveFlow } from '../intake/flow-resolver';
+import type { JobQueue } from '../queue/job-queue';
+import type { SpliceDb } from '../storage/database';
+
+/**
+ * The one durable entry point for work: an event row, its run (status `queued`) and the queue job are
+ * written in ONE transaction, so an acknowledged event always has a run a worker can find, and a failed
+ * write leaves nothing behind. Webhook intake, manual/API triggers, schedules and replays all use it.
+ */
+export type RunTrigger = 'webhook' | 'schedule' | 'manual' | 'replay';
+
+export interface SubmitEventInput {
+  flow: ActiveFlow;
+  /** `payaca` | `highlevel` | `generic` | `manual` | `schedule` */
+  source: string;
+  eventType?: string;
+  /** Delivery id or declared idempotency key: a repeat answers the first run and enqueues nothing. */
+  dedupeKey?: string;
+  /** Non-secret request headers (signature and auth headers are dropped before this point). */
+  headers?: Record<string, string>;
+  /** The event as JSON text (the raw webhook body). */
+  body: string;
+  trigger: RunTrigger;
+  /** Reuse a stored event (replays) instead of inserting one. */
+  eventId?: string;
+  replayOf?: string;
+}
+
+export interface SubmitResult {
+  runId: string;
+  eventId: string;
+  status: RunStatus;
+  /** True when the dedupe key was seen before: nothing new was stored. */
+  duplicate: boolean;
+}
+
+export interface EventRow {
+  id: string;
+  flowId: string;
+  source: string;
+  eventType?: string;
+  dedupeKey?: string;
+  headers: Record<string, string>;
+  body: string;
+  receivedAt: string;
+}
+
+export class EventStore {
+  constructor(
+    private readonly db: SpliceDb,
+    private readonly queue: JobQueue,
+    private readonly defaults: { maxAttempts: number; perFlowConcurrency: number },
+  ) {}
+
+  async submit(input: SubmitEventInput): Promise<SubmitResult> {
+    try {
+      return await this.submitOnce(input);
+    } catch (err) {
+      // Another process stored the same delivery between our check and insert: answer as a duplicate.
+      if (input.dedupeKey !== undefined && /UNIQUE|unique/.test(String((err as Error)?.message))) return this.submitOnce(input);
+      throw err;
+    }
+  }
+
+  private async submitOnce(input: SubmitEventInput): Promise<SubmitResult> {
+    const flowId = input.flow.flowId;
+    const result = await this.db.transaction().execute(async (trx) => {
+      if (input.dedupeKey !== undefined) {
+        const seen = await this.findDuplicate(trx, flowId, input.dedupeKey);
+        if (seen) return seen;
+      }
+      const now = new Date().toISOString();
+      const eventId = input.eventId ?? randomUUID();
+      if (!input.eventId) {
+        await trx
+          .insertInto('events')
+          .values({
+            id: eventId,
+            flow_id: flowId,
+            source: input.source,
+            event_type: input.eventType ?? null,
+            dedupe_key: input.dedupeKey ?? null,
+            headers: JSON.stringify(input.headers ?? {}),
+            body: input.body,
+            received_at: now,
+          })
+          .execute();
+      }
+      const runId = randomUUID();
+      const maxAttempts = this.defaults.maxAttempts;
+      await trx
+        .insertInto('runs')
+        .values({
+          id: runId,
+          flow_id: flowId,
+          revision: input.flow.revision,
+          environment: input.flow.environment ?? null,
+          event_id: eventId,
+          trigger: input.trigger,
+          status: 'queued',
+          attempts: 0,
+          max_attempts: maxAttempts,
+          created_at: now,
+          started_at: null,
+          finished_at: null,
+          duration_ms: null,
+          error_code: null,
+          error_message: null,
+          error_step: null,
+          steps: null,
+          replay_of: input.replayOf ?? null,
+          dead_reason: null,
+          discarded_at: null,
+        })
+        .execute();
+      const concurrency = input.flow.flow.options?.concurrency ?? this.defaults.perFlowConcurrency;
+      await this.queue.enqueue(trx, { runId, flowId, concurrency, maxAttempts });
+      return { runId, eventId, status: 'queued' as RunStatus, duplicate: false };
+    });
+    if (!result.duplicate) this.queue.notify();
+    return result;
+  }
+
+  async get(eventId: string): Promise<EventRow | undefined> {
+    const r = await this.db.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      flowId: r.flow_id,
+      source: r.source,
+      eventType: r.event_type ?? undefined,
+      dedupeKey: r.dedupe_key ?? undefined,
+      headers: JSON.parse(r.headers) as Record<string, string>,
+      body: r.body,
+      receivedAt: r.received_at,
+    };
+  }
+
+  private async findDuplicate(db: SpliceDb, flowId: string, key: string): Promise<SubmitResult | undefined> {
+    const ev = await db.selectFrom('events').select('id').where('flow_id', '=', flowId).where('dedupe_key', '=', key).executeTakeFirst();
+    if (!ev) return undefined;
+    // The first run of this event (replays share the event but are not what the sender is asking about).
+    const run = await db
+      .selectFrom('runs')
+      .select(['id', 'status'])
+      .where('event_id', '=', ev.id)
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    return { runId: run?.id ?? '', eventId: ev.id, status: (run?.status ?? 'queued') as RunStatus, duplicate: true };
+  }
+}

@@ -1,0 +1,105 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import { createApp } from './app';
+import { createServerContext, type CreateServerContextOptions, type ServerContext } from './context';
+import { WorkerPool } from './worker/worker-pool';
+
+/**
+ * Starts Splice's server: database, HTTP app (intake, API, metrics, health), in-process workers, the
+ * retention sweep, and (for `splice serve`) SIGTERM/SIGINT handling: stop intake (503), let in-flight
+ * runs finish for the grace period, return the rest to the queue, close, exit 0.
+ */
+export interface StartServerOptions extends CreateServerContextOptions {
+  /** Install SIGTERM/SIGINT handlers that shut down and exit the process (the CLI does). */
+  handleSignals?: boolean;
+  /** Called with the context before the app is built: modules wire stores, flows, secrets, engine. */
+  setup?: (ctx: ServerContext) => void | Promise<void>;
+  /** Builds the REST API router; default: the API module's createApiRouter(ctx) when it is present. */
+  createApiRouter?: (ctx: ServerContext) => Router | Promise<Router>;
+}
+
+export interface RunningServer {
+  ctx: ServerContext;
+  workers: WorkerPool;
+  http: Server;
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  /** Graceful stop: intake off, workers finish or return their jobs, HTTP closed, database closed. */
+  close(opts?: { graceMs?: number }): Promise<void>;
+}
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const ctx = await createServerContext(opts);
+  await opts.setup?.(ctx);
+  const apiRouter = opts.createApiRouter ? await opts.createApiRouter(ctx) : await loadApiRouter(ctx);
+  const app = createApp(ctx, { apiRouter });
+  const workers = new WorkerPool(ctx);
+
+  const http = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(ctx.config.port, ctx.config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  http.keepAliveTimeout = 65_000;
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${ctx.config.host.includes(':') ? `[${ctx.config.host}]` : ctx.config.host}:${port}`;
+  workers.start();
+
+  const sweep = async () => {
+    try {
+      const n = await ctx.runs.sweep(ctx.config.retention);
+      if (n) ctx.logger.info({ deleted: n }, 'retention sweep');
+    } catch (err) {
+      ctx.logger.error({ err: { message: (err as Error).message } }, 'retention sweep failed');
+    }
+  };
+  const sweepTimer = setInterval(sweep, ctx.config.retention.sweepIntervalMs);
+  sweepTimer.unref();
+  void sweep();
+
+  let closing: Promise<void> | undefined;
+  const close = (o: { graceMs?: number } = {}) =>
+    (closing ??= (async () => {
+      ctx.state.accepting = false;
+      clearInterval(sweepTimer);
+      const { finished, released } = await workers.stop(o.graceMs ?? ctx.config.shutdown.graceMs);
+      ctx.logger.info({ finished, released }, 'workers stopped');
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeIdleConnections();
+        setTimeout(() => http.closeAllConnections(), 1000).unref();
+      });
+      await ctx.close();
+    })());
+
+  if (opts.handleSignals) {
+    const onSignal = (signal: string) => {
+      ctx.logger.info({ signal }, 'shutting down');
+      close().then(
+        () => process.exit(0),
+        (err) => {
+          ctx.logger.error({ err: { message: (err as Error).message } }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+  ctx.logger.info({ url, workers: ctx.config.workers.count, dataDir: ctx.config.dataDir }, 'splice server listening');
+  return { ctx, workers, http, url, port, close };
+}
+
+/** The API module's router, when it is present (it is built alongside this module). */
+async function loadApiRouter(ctx: ServerContext): Promise<Router | undefined> {
+  const specifier = './api/router';
+  try {
+    const mod = (await import(specifier)) as { createApiRouter?: (c: ServerContext) => Router | Promise<Router> };
+    return mod.createApiRouter ? await mod.createApiRouter(ctx) : undefined;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}

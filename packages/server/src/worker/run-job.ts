@@ -1,0 +1,129 @@
+import type { RunRecord, StepRecord } from '@splice/runtime';
+import type { ServerContext } from '../context';
+import type { ClaimedJob } from '../queue/job-queue';
+import { AttemptWriter, type AttemptError, type AttemptOutcome } from './attempt-writer';
+import { backoffDelayMs } from './backoff';
+
+/**
+ * Runs one claimed job: loads the run's event and flow revision, runs the engine with the run's
+ * checkpoints (finished steps are not re-run; idempotency keys `${runId}:${stepPath}` stay the same),
+ * keeps the lease alive, and records the outcome: finished, retry later with backoff, or dead letter.
+ */
+export interface RunJobHandle {
+  /** Resolves when the job is done (or abandoned). */
+  done: Promise<void>;
+  /** Abort the engine; `shutdown`: the job is being returned to the queue, record nothing. */
+  abort(reason: 'shutdown'): void;
+}
+
+export function runJob(ctx: ServerContext, job: ClaimedJob): RunJobHandle {
+  const controller = new AbortController();
+  let abandoned = false;
+  const done = execute(ctx, job, controller.signal, () => abandoned).catch((err) => {
+    ctx.logger.error({ runId: job.runId, err: { message: (err as Error)?.message } }, 'worker failed to record a run');
+  });
+  return {
+    done,
+    abort(reason) {
+      abandoned = true;
+      controller.abort(new Error(reason));
+    },
+  };
+}
+
+async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal, abandoned: () => boolean): Promise<void> {
+  const log = ctx.logger.child({ flowId: job.flowId, runId: job.runId });
+  const writer = new AttemptWriter(ctx.db, ctx.queue);
+  const startedAt = Date.now();
+  const attempt = await writer.start(job);
+  if (attempt > 1) ctx.metrics.retries.inc({ flow: job.flowId });
+  ctx.metrics.runsByStatus.inc({ status: 'running' });
+
+  const leaseLost = new AbortController();
+  const heartbeat = setInterval(() => {
+    ctx.queue.heartbeat(job.runId, job.owner, ctx.config.queue.leaseMs).then(
+      (ok) => {
+        if (!ok) leaseLost.abort(new Error('lease lost'));
+      },
+      () => {},
+    );
+  }, ctx.config.queue.heartbeatMs);
+  heartbeat.unref();
+
+  let outcome: AttemptOutcome;
+  try {
+    const run = await ctx.db.selectFrom('runs').select(['event_id', 'revision', 'environment']).where('id', '=', job.runId).executeTakeFirstOrThrow();
+    const event = await ctx.events.get(run.event_id);
+    const flow = await ctx.flows.getRevision({ flowId: job.flowId, revision: run.revision, environment: run.environment ?? undefined });
+    if (!event || !flow) {
+      const what = !event ? `its event ${run.event_id} is missing` : `flow "${job.flowId}" revision ${run.revision} is not available`;
+      outcome = dead({ code: 'RUN_UNRUNNABLE', message: `The run cannot start: ${what}.`, retryable: false }, attempt);
+    } else {
+      const record = await ctx.engineFor(flow).run(flow.flow, JSON.parse(event.body), {
+        runId: job.runId,
+        checkpoints: ctx.checkpointsFor(job.runId),
+        signal: AbortSignal.any([signal, leaseLost.signal]),
+        attempt,
+      });
+      outcome = classify(ctx, record, job, attempt);
+    }
+  } catch (err) {
+    const e = err as { code?: string; message?: string; retryable?: boolean };
+    const error: AttemptError = { code: e?.code ?? 'ENGINE_ERROR', message: e?.message ?? String(err), retryable: e?.retryable ?? true };
+    outcome = error.retryable ? retryOrDead(ctx, job, attempt, error) : { kind: 'failed', error };
+  } finally {
+    clearInterval(heartbeat);
+  }
+
+  if (abandoned() || leaseLost.signal.aborted) {
+    log.info({ attempt }, abandoned() ? 'run returned to the queue at shutdown' : 'lease lost; another worker owns the run');
+    return;
+  }
+  const written = await writer.finish(job, attempt, startedAt, outcome);
+  if (!written) {
+    log.warn({ attempt }, 'lease lost before the outcome was recorded; the run will be taken again');
+    return;
+  }
+  observe(ctx, outcome, startedAt);
+  const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind;
+  log.info({ attempt, status, error: outcome.kind === 'finished' ? outcome.record.error : outcome.error }, 'run attempt finished');
+}
+
+function classify(ctx: ServerContext, record: RunRecord, job: ClaimedJob, attempt: number): AttemptOutcome {
+  if (record.status !== 'failed') return { kind: 'finished', record };
+  const failed = record.steps.find((s) => s.id === record.error?.step) ?? [...record.steps].reverse().find((s) => s.status === 'failed');
+  const lastAttemptError = failed?.attempts[failed.attempts.length - 1]?.error;
+  const error: AttemptError = {
+    code: record.error?.code ?? failed?.error?.code ?? 'RUN_FAILED',
+    message: record.error?.message ?? failed?.error?.message ?? 'the run failed',
+    step: record.error?.step ?? failed?.id,
+    retryable: lastAttemptError?.retryable ?? false,
+  };
+  if (!error.retryable) return { kind: 'failed', record, error };
+  return { ...retryOrDead(ctx, job, attempt, error), record };
+}
+
+function retryOrDead(ctx: ServerContext, job: ClaimedJob, attempt: number, error: AttemptError): AttemptOutcome {
+  if (job.attempt >= job.maxAttempts) return dead(error, attempt);
+  const q = ctx.config.queue;
+  return { kind: 'retry', error, delayMs: backoffDelayMs(job.attempt, q.backoffBaseMs, q.backoffMaxMs) };
+}
+
+function dead(error: AttemptError, attempt: number): AttemptOutcome {
+  const where = error.step ? ` at step "${error.step}"` : '';
+  return { kind: 'dead', error, reason: `${error.code}${where}: ${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` };
+}
+
+function observe(ctx: ServerContext, outcome: AttemptOutcome, startedAt: number): void {
+  const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind === 'retry' ? 'retrying' : outcome.kind;
+  ctx.metrics.runsByStatus.inc({ status });
+  ctx.metrics.runDuration.observe({ status }, (Date.now() - startedAt) / 1000);
+  const steps: StepRecord[] = outcome.record?.steps ?? [];
+  for (const s of steps) {
+    if (s.fromCheckpoint) continue;
+    ctx.metrics.stepDuration.observe({ type: s.type, status: s.status }, s.durationMs / 1000);
+    for (const a of s.attempts) {
+      if (a.response?.status === 429) ctx.metrics.rateLimited.inc({ connector: (s.uses ?? 'http').split('.')[0] ?? 'http' });
+    }
+  }
+}
