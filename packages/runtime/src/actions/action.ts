@@ -63,6 +63,8 @@ export interface ActionContext {
   strictResponses: boolean;
   /** The step's `paginate: true`: list operations fetch every page and return the collected items. */
   paginate?: boolean;
+  /** The step's `timeout` in ms: the default per-request timeout when OutboundRequest.timeoutMs is unset. */
+  timeoutMs?: number;
   /** Hooks the engine uses to record each HTTP exchange (redaction happens in the engine). */
   recordRequest(req: RecordedRequest): void;
   recordResponse(res: RecordedResponse): void;

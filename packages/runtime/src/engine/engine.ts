@@ -1,0 +1,118 @@
+import type { ActionRegistry, HttpSender, RateLimiter } from '../actions/action';
+import { createHttpSender } from '../actions/http-sender';
+import type { CredentialResolver } from '../credentials';
+import { SpliceError } from '../errors';
+import type { MappingLimits } from '../mapping/budget';
+import { parseDuration } from '../model/duration';
+import type { Flow } from '../model/flow';
+import { Redactor } from '../redact';
+import type { CheckpointStore, RunRecord } from './run-record';
+import { runSequence, StepFailure } from './run-sequence';
+import type { RunState } from './step-context';
+
+export interface EngineLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface EngineOptions {
+  actions: ActionRegistry;
+  credentials?: CredentialResolver;
+  /** Values for `$env` (override the flow's own `env` defaults). */
+  env?: Record<string, unknown>;
+  /** Base URLs per connector for this environment (their hosts are always allowed). */
+  baseUrls?: Record<string, string>;
+  /** Defaults to createHttpSender({ allowedHosts, credentials, rateLimiter }). */
+  http?: HttpSender;
+  rateLimiter?: RateLimiter;
+  limits?: MappingLimits;
+  strictResponses?: boolean;
+  /** Hosts the default sender may reach besides the base URLs' hosts. Unset: loopback only. `*`: any. */
+  allowedHosts?: string[];
+  logger?: EngineLogger;
+}
+
+export interface RunOptions {
+  runId?: string;
+  dryRun?: boolean;
+  checkpoints?: CheckpointStore;
+  signal?: AbortSignal;
+  /** Literal secret values to redact wherever they appear in the record. */
+  secrets?: string[];
+}
+
+export interface Engine {
+  run(flow: Flow, event: unknown, opts?: RunOptions): Promise<RunRecord>;
+}
+
+const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Runs one flow for one event, step by step, and returns the (redacted) run record. Never throws for a
+ * failing flow: the failure is in the record (status `failed`, `error`, the failed step's record).
+ */
+export function createEngine(opts: EngineOptions): Engine {
+  const logger = opts.logger ?? silentLogger;
+  const http = opts.http ?? createHttpSender({ allowedHosts: opts.allowedHosts, credentials: opts.credentials, rateLimiter: opts.rateLimiter });
+  return {
+    async run(flow, event, runOpts = {}) {
+      const runId = runOpts.runId ?? newRunId();
+      const started = performance.now();
+      const redactor = new Redactor(runOpts.secrets ?? []);
+      const timeoutMs = flow.options?.timeout !== undefined ? parseDuration(flow.options.timeout, 0) : 0;
+      const signals = [runOpts.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+      const record: RunRecord = {
+        runId,
+        flow: flow.metadata.name,
+        status: 'running',
+        event: redactor.value(event),
+        startedAt: new Date().toISOString(),
+        steps: [],
+        ...(runOpts.dryRun ? { dryRun: true } : {}),
+      };
+      const state: RunState = {
+        runId,
+        flow,
+        event,
+        env: { ...(flow.env ?? {}), ...(opts.env ?? {}) },
+        dryRun: runOpts.dryRun ?? false,
+        signal,
+        actions: opts.actions,
+        credentials: opts.credentials,
+        http,
+        rateLimiter: opts.rateLimiter,
+        baseUrls: opts.baseUrls ?? {},
+        limits: opts.limits,
+        strictResponses: flow.options?.strictResponses ?? opts.strictResponses ?? false,
+        checkpoints: runOpts.checkpoints,
+        redactor,
+        records: record.steps,
+        warn: (obj, msg) => logger.warn({ runId, flow: flow.metadata.name, ...obj }, msg),
+      };
+      try {
+        const result = await runSequence(state, flow.steps, { steps: {}, prefix: '' });
+        record.status = result.stopped ? 'filtered' : 'succeeded';
+      } catch (err) {
+        record.status = 'failed';
+        const failure = err instanceof StepFailure ? err : undefined;
+        const e = failure?.error ?? asSpliceError(err);
+        record.error = { code: e.code, message: redactor.text(e.message), ...(failure ? { step: failure.path } : {}) };
+        logger.warn({ runId, flow: flow.metadata.name, code: e.code, step: failure?.path }, 'run failed');
+      }
+      record.finishedAt = new Date().toISOString();
+      record.durationMs = performance.now() - started;
+      return record;
+    },
+  };
+}
+
+export function asSpliceError(err: unknown): SpliceError {
+  if (err instanceof SpliceError) return err;
+  return new SpliceError('INTERNAL_ERROR', `unexpected error: ${(err as Error)?.message ?? String(err)}. This is a bug in Splice; please report it with the run record.`, { cause: err });
+}
+
+function newRunId(): string {
+  return `run_${globalThis.crypto.randomUUID()}`;
+}

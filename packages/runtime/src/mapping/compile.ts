@@ -1,0 +1,63 @@
+import jsonata from 'jsonata';
+import { MappingError } from '../errors';
+import { installBudgetHook } from './budget';
+
+/** A JSONata expression compiled once; evaluate it any number of times, concurrently. */
+export interface CompiledExpression {
+  readonly source: string;
+  /** @internal the jsonata expression object, with Splice's budget hook installed. */
+  readonly expression: jsonata.Expression;
+}
+
+/** Where a compile error sits inside the expression text (0-based offset), as jsonata reports it. */
+export interface ExpressionErrorPosition {
+  offset: number;
+  jsonataCode?: string;
+}
+
+const CACHE_LIMIT = 2000;
+const cache = new Map<string, CompiledExpression>();
+
+/**
+ * Compiles a JSONata expression, caching by source so a flow's expressions are parsed once however many
+ * runs use them. Throws MappingError `MAPPING_COMPILE` with details.offset (where in the text it broke).
+ */
+export function compileExpression(source: string): CompiledExpression {
+  const hit = cache.get(source);
+  if (hit) return hit;
+  let expression: jsonata.Expression;
+  try {
+    expression = jsonata(source);
+  } catch (err) {
+    throw compileError(source, err);
+  }
+  installBudgetHook(expression);
+  const compiled: CompiledExpression = { source, expression };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(source, compiled);
+  return compiled;
+}
+
+function compileError(source: string, err: unknown): MappingError {
+  const e = err as { code?: string; position?: number; token?: string; message?: string };
+  const offset = errorOffset(source, e.position, e.token);
+  const snippet = source.slice(offset, offset + 16).replace(/\s+/g, ' ').trim();
+  const near = snippet ? ` near \`${snippet}\`` : ' at the end of the expression';
+  return new MappingError(
+    'MAPPING_COMPILE',
+    `invalid JSONata expression: ${e.message ?? String(err)}${near} (character ${offset + 1}). Fix the expression syntax; try it in the editor's mapping preview.`,
+    { cause: err, details: { offset, jsonataCode: e.code, token: e.token } },
+  );
+}
+
+/** jsonata reports `position` as the end of the offending token; point at its start instead. */
+export function errorOffset(source: string, position: number | undefined, token: string | undefined): number {
+  if (typeof position !== 'number') return 0;
+  const tokenLength = token && token !== '(end)' ? String(token).length : 0;
+  return Math.max(0, Math.min(source.length, position - tokenLength));
+}
+
+/** The parsed tree of a compiled expression (used by validation to find `$steps.<id>` references). */
+export function expressionAst(compiled: CompiledExpression): unknown {
+  return compiled.expression.ast();
+}

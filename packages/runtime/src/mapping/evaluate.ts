@@ -1,0 +1,72 @@
+import { MappingError, SpliceError } from '../errors';
+import { BUDGET_BINDING, DEFAULT_MAPPING_LIMITS, newBudget, type Budget, type MappingLimits } from './budget';
+import { errorOffset, type CompiledExpression } from './compile';
+import { jsonSizeExceeds } from './json-size';
+
+/** What expressions can read besides the input (`$`): `$event`, `$steps.<id>`, `$env`, `$item`, `$index`, `$run`. */
+export interface MappingBindings {
+  event?: unknown;
+  steps?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  item?: unknown;
+  index?: number;
+  run?: { id: string; flow: string };
+  [name: string]: unknown;
+}
+
+export function resolveLimits(limits?: MappingLimits): Required<MappingLimits> {
+  if (!limits) return DEFAULT_MAPPING_LIMITS;
+  return {
+    timeoutMs: limits.timeoutMs ?? DEFAULT_MAPPING_LIMITS.timeoutMs,
+    maxDepth: limits.maxDepth ?? DEFAULT_MAPPING_LIMITS.maxDepth,
+    maxOutputBytes: limits.maxOutputBytes ?? DEFAULT_MAPPING_LIMITS.maxOutputBytes,
+  };
+}
+
+/**
+ * Evaluates a compiled expression under hard limits (time, depth, output size). Concurrent evaluations of
+ * the same compiled expression are independent: each carries its own budget.
+ * Throws MappingError: MAPPING_TIMEOUT, MAPPING_DEPTH_EXCEEDED, MAPPING_OUTPUT_TOO_LARGE, MAPPING_EVALUATION.
+ */
+export async function evaluateExpression(
+  compiled: CompiledExpression,
+  input: unknown,
+  bindings: MappingBindings = {},
+  limits?: MappingLimits,
+): Promise<unknown> {
+  const resolved = resolveLimits(limits);
+  const budget = newBudget(resolved);
+  const env: Record<string, unknown> = { ...bindings, [BUDGET_BINDING]: budget };
+  let result: unknown;
+  try {
+    result = await compiled.expression.evaluate(input, env);
+  } catch (err) {
+    throw evaluationError(compiled.source, budget, err);
+  }
+  if (budget.failure) throw budget.failure; // a limit tripped even if jsonata swallowed the throw
+  if (result !== undefined && jsonSizeExceeds(result, resolved.maxOutputBytes)) {
+    throw new MappingError(
+      'MAPPING_OUTPUT_TOO_LARGE',
+      `expression result is larger than ${resolved.maxOutputBytes} bytes of JSON. Select fewer fields or items, or raise the output limit.`,
+      { details: { maxOutputBytes: resolved.maxOutputBytes } },
+    );
+  }
+  return result;
+}
+
+function evaluationError(source: string, budget: Budget, err: unknown): SpliceError {
+  if (budget.failure) return budget.failure;
+  if (err instanceof SpliceError) return err;
+  const e = err as { code?: string; position?: number; token?: string; message?: string; value?: unknown };
+  const offset = errorOffset(source, e.position, e.token);
+  const where = typeof e.position === 'number' ? ` at character ${offset + 1} of \`${abbreviate(source)}\`` : '';
+  return new MappingError('MAPPING_EVALUATION', `expression failed${where}: ${e.message ?? String(err)}`, {
+    cause: err,
+    details: { offset, jsonataCode: e.code },
+  });
+}
+
+function abbreviate(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}

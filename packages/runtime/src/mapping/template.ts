@@ -1,0 +1,45 @@
+import type { MappingLimits } from './budget';
+import { compileExpression } from './compile';
+import { evaluateExpression, type MappingBindings } from './evaluate';
+
+/**
+ * `with` trees: any string that starts with `=` is a JSONata expression (`=$event.body.id`); `==` escapes a
+ * literal leading `=` (`==5` is the text `=5`). Everything else is copied as is. Keys whose expression
+ * yields nothing (undefined) are left out, so optional fields simply disappear.
+ */
+export function isTemplateExpression(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('=') && !value.startsWith('==');
+}
+
+export function templateLiteral(value: string): string {
+  return value.startsWith('==') ? value.slice(1) : value;
+}
+
+/** Every expression source in a `with` tree with its path, e.g. [['body','tagIds'], '$event.tags']. */
+export function templateExpressions(value: unknown, path: (string | number)[] = []): Array<{ path: (string | number)[]; source: string }> {
+  if (isTemplateExpression(value)) return [{ path, source: value.slice(1) }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => templateExpressions(v, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => templateExpressions(v, [...path, k]));
+  return [];
+}
+
+export async function evaluateTemplate(value: unknown, input: unknown, bindings: MappingBindings, limits?: MappingLimits): Promise<unknown> {
+  if (typeof value === 'string') {
+    if (isTemplateExpression(value)) return evaluateExpression(compileExpression(value.slice(1)), input, bindings, limits);
+    return templateLiteral(value);
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) out.push(await evaluateTemplate(v, input, bindings, limits));
+    return out;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const r = await evaluateTemplate(v, input, bindings, limits);
+      if (r !== undefined) out[k] = r;
+    }
+    return out;
+  }
+  return value;
+}

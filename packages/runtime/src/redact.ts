@@ -1,0 +1,75 @@
+/**
+ * Redaction for everything that leaves the engine (run records, logs, error messages): sensitive headers
+ * by name, sensitive JSON fields by name, sensitive URL query parameters, and any literal secret value the
+ * engine knows of (opts.secrets and the auth material of resolved credentials) wherever it appears in text.
+ */
+export const REDACTED = '[redacted]';
+
+/** Secrets shorter than this are not searched for in text: redacting every `a` would destroy the record. */
+export const MIN_SECRET_LENGTH = 4;
+
+const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$|signature$|token|secret|password|session|api[-_]?key/i;
+const SENSITIVE_FIELD = /^(password|passwd|secret|client_secret|clientSecret|access_token|accessToken|refresh_token|refreshToken|id_token|api_key|apiKey|private_key|privateKey|authorization|token)$/i;
+const SENSITIVE_QUERY = /token|secret|password|signature|api[-_]?key|^key$|^code$/i;
+
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE_HEADER.test(name);
+}
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  private pattern: RegExp | undefined;
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const s of secrets) this.addSecret(s);
+  }
+
+  addSecret(secret: string | undefined): void {
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.pattern = new RegExp(alternatives.join('|'), 'g');
+  }
+
+  text(value: string): string {
+    let out = this.pattern ? value.replace(this.pattern, REDACTED) : value;
+    if (/^https?:\/\/\S+\?/.test(out)) out = redactUrlQuery(out);
+    return out;
+  }
+
+  headers(headers: Record<string, string> | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers ?? {})) out[k] = isSensitiveHeader(k) ? REDACTED : this.text(String(v));
+    return out;
+  }
+
+  /** A redacted deep copy of any JSON-like value. */
+  value<T>(value: T): T {
+    return this.walk(value, 0) as T;
+  }
+
+  private walk(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (value === null || typeof value !== 'object' || depth > 64) return value;
+    if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE_FIELD.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : this.walk(v, depth + 1);
+    return out;
+  }
+}
+
+function redactUrlQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    let changed = false;
+    for (const key of [...u.searchParams.keys()]) {
+      if (SENSITIVE_QUERY.test(key)) {
+        u.searchParams.set(key, REDACTED);
+        changed = true;
+      }
+    }
+    return changed ? u.toString() : url;
+  } catch {
+    return url;
+  }
+}
