@@ -1,0 +1,46 @@
+import { parseFlow, validateFlow, type ActionRegistry, type Flow, type FlowCheck, type SpliceError } from '@splice/runtime';
+import { checkCatalogCalls } from '@splice/connectors';
+import type { ApiIssue } from '../api/contract';
+
+/**
+ * Validation of flow text through the runtime's loader: YAML syntax and schema, semantic checks (ids,
+ * references, expressions, actions), the catalog's input checks, and any extra checks (the credentials
+ * module's bindings/scopes for an environment). Every problem comes back with line:col.
+ */
+export interface CheckedFlow {
+  flow?: Flow;
+  errors: ApiIssue[];
+  warnings: ApiIssue[];
+}
+
+/** A check that reports string field paths (`steps[2].credential`), as the credentials and connectors modules do. */
+export type PathStringCheck = (flow: Flow, ctx?: unknown) => Array<{ path: string; code: string; message: string }>;
+
+export function adaptCheck(check: PathStringCheck): FlowCheck {
+  return (flow, ctx) => check(flow, ctx).map((p) => ({ ...p, path: splitPath(p.path) }));
+}
+
+export async function checkFlowText(text: string, opts: { file?: string; actions: ActionRegistry; checks?: PathStringCheck[] }): Promise<CheckedFlow> {
+  const parsed = parseFlow(text, { file: opts.file });
+  const checks = [checkCatalogCalls, ...(opts.checks ?? [])].map(adaptCheck);
+  const errors = validateFlow(parsed, { actions: opts.actions, checks }).map(toIssue);
+  return { ...(parsed.flow && errors.length === 0 ? { flow: parsed.flow } : {}), errors, warnings: [] };
+}
+
+export function toIssue(e: SpliceError | ApiIssue): ApiIssue {
+  const loc = e.location;
+  return {
+    code: e.code,
+    message: e.message,
+    ...(e.path ? { path: e.path } : {}),
+    ...(loc ? { location: { ...(loc.file ? { file: loc.file } : {}), line: loc.line, col: loc.col } } : {}),
+  };
+}
+
+export function splitPath(path: string): (string | number)[] {
+  return path
+    .replace(/^\./, '')
+    .split(/\.|\[(\d+)\]/)
+    .filter((s) => s !== undefined && s !== '')
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
