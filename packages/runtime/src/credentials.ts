@@ -25,9 +25,10 @@ export interface CredentialResolver {
   /**
    * Resolve a flow-local credential name (already bound by the environment) to usable auth.
    * `scope`/`stepId`/`uses` (optional) let the resolver refuse a credential that lacks the operation's
-   * scope before any request is sent (ScopeError `CREDENTIAL_SCOPE_MISSING`).
+   * scope before any request is sent (ScopeError `CREDENTIAL_SCOPE_MISSING`); `runId` lets a resolver shared
+   * by many runs keep the version each run started with.
    */
-  resolve(name: string, opts?: { connector?: string; scope?: string; stepId?: string; uses?: string }): Promise<ResolvedCredential>;
+  resolve(name: string, opts?: { connector?: string; scope?: string; stepId?: string; uses?: string; runId?: string }): Promise<ResolvedCredential>;
   /** Called once when a request with this credential answered 401: refresh and return the new one, or throw. */
   onUnauthorized?(cred: ResolvedCredential): Promise<ResolvedCredential>;
 }

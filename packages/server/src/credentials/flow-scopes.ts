@@ -6,38 +6,39 @@ import type { CredentialStore } from './credential-store';
 /** One call step's need: which credential and which scope (from the catalog operation's `scope`). */
 export interface FlowScopeNeed {
   stepId: string;
-  /** Field path of the step in the flow, e.g. `steps[2].steps[0]`. */
-  path: string;
+  /** Field path of the step in the flow, e.g. `['steps', 2, 'steps', 0]`. */
+  path: (string | number)[];
   uses: string;
   /** Flow-local credential name (undefined: the step names none). */
   credential?: string;
   scope: string;
 }
 
-/** A problem as the runtime loader's FlowCheck reports it. */
+/** A problem as the runtime loader's FlowCheck reports it (path as field-path parts). */
 export interface FlowCheckIssue {
-  path: string;
+  path: (string | number)[];
   code: string;
   message: string;
 }
-/** Same shape as the runtime loader's `FlowCheck`. */
+/** Same shape as the runtime loader's `FlowCheck` (plug it into validateFlow's `checks`). */
 export type CredentialFlowCheck = (flow: Flow, ctx?: unknown) => FlowCheckIssue[];
 
-function* callSteps(steps: Step[], prefix: string): Generator<{ step: Extract<Step, { type: 'call' }>; path: string }> {
+type Path = (string | number)[];
+function* callSteps(steps: Step[], prefix: Path): Generator<{ step: Extract<Step, { type: 'call' }>; path: Path }> {
   for (const [i, s] of steps.entries()) {
-    const path = `${prefix}[${i}]`;
+    const path = [...prefix, i];
     if (s.type === 'call') yield { step: s, path };
     else if (s.type === 'if') {
-      yield* callSteps(s.then, `${path}.then`);
-      if (s.else) yield* callSteps(s.else, `${path}.else`);
-    } else if (s.type === 'foreach') yield* callSteps(s.steps, `${path}.steps`);
+      yield* callSteps(s.then ?? [], [...path, 'then']);
+      if (s.else) yield* callSteps(s.else, [...path, 'else']);
+    } else if (s.type === 'foreach') yield* callSteps(s.steps ?? [], [...path, 'steps']);
   }
 }
 
 /** Every scope a flow needs, one entry per call step whose action declares a scope. */
 export function deriveFlowScopes(flow: Flow, actions: ActionRegistry): FlowScopeNeed[] {
   const out: FlowScopeNeed[] = [];
-  for (const { step, path } of callSteps(flow.steps ?? [], 'steps')) {
+  for (const { step, path } of callSteps(flow.steps ?? [], ['steps'])) {
     const scope = actions.get(step.uses)?.scope;
     if (!scope) continue;
     out.push({ stepId: step.id, path, uses: step.uses, scope, ...(step.credential ? { credential: step.credential } : {}) });
@@ -74,7 +75,7 @@ export function createCredentialScopeCheck(opts: {
       if (!cred) {
         if (opts.requireBound) {
           issues.push({
-            path: `${need.path}.credential`,
+            path: [...need.path, 'credential'],
             code: CredentialCode.UNBOUND,
             message: `step ${need.stepId} (${need.uses}) uses credential ${need.credential}, which is not bound to a stored credential. Bind it in the environment or add it with \`splice credentials add ${stored} --kind <kind>\`.`,
           });
@@ -83,7 +84,7 @@ export function createCredentialScopeCheck(opts: {
       }
       if (cred.status === 'needs_reconnect') {
         issues.push({
-          path: `${need.path}.credential`,
+          path: [...need.path, 'credential'],
           code: CredentialCode.NEEDS_RECONNECT,
           message: `step ${need.stepId} (${need.uses}) uses credential ${cred.name}, which needs reconnecting (${cred.statusReason ?? 'disconnected'}): ${cred.reconnectHint ?? ''}.`,
         });
@@ -91,7 +92,7 @@ export function createCredentialScopeCheck(opts: {
       }
       if (cred.scopes && !cred.scopes.includes(need.scope)) {
         issues.push({
-          path: `${need.path}.credential`,
+          path: [...need.path, 'credential'],
           code: CredentialCode.SCOPE_MISSING,
           message: `step ${need.stepId} (${need.uses}) needs ${need.scope}; credential ${cred.name} grants ${cred.scopes.join(', ') || 'no scopes'}`,
         });

@@ -12,6 +12,8 @@ export interface ResolveNeeds {
   /** For messages: the step id and the action id. */
   stepId?: string;
   uses?: string;
+  /** Run id: a shared resolver keeps one version per run with it. */
+  runId?: string;
 }
 
 export interface StoreCredentialResolverOptions {
@@ -19,7 +21,16 @@ export interface StoreCredentialResolverOptions {
   /** Flow credential name → stored credential name (the environment's bindings). Unbound names resolve to themselves. */
   bindings?: Record<string, string>;
   refresher: TokenRefresher;
+  /**
+   * false (default): one resolver per run, and it keeps the version it first resolved for its whole life.
+   * true: one resolver for many runs: keeps a version per `runId` when resolve() is given one, and
+   * otherwise reads the active version on every resolve.
+   */
+  shared?: boolean;
 }
+
+/** Per-run pins of a shared resolver are dropped after this long (a run that old is finished or dead). */
+const RUN_PIN_TTL_MS = 60 * 60_000;
 
 export function toResolved(c: UnsealedCredential): ResolvedCredential {
   const kind = getKind(c.info.kind);
@@ -56,10 +67,22 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
   versionsInUse(): Record<string, number>;
 } {
   const cache = new Map<string, UnsealedCredential>();
+  const runPins = new Map<string, { at: number; creds: Map<string, UnsealedCredential> }>();
   const storedName = (name: string) => opts.bindings?.[name] ?? name;
 
-  async function load(stored: string, flowName: string): Promise<UnsealedCredential> {
-    const cached = cache.get(stored);
+  /** The cache this resolve reads and fills: the resolver's own, a run's, or none. */
+  function cacheFor(runId: string | undefined): Map<string, UnsealedCredential> | undefined {
+    if (!opts.shared) return cache;
+    if (!runId) return undefined;
+    const now = Date.now();
+    if (runPins.size > 1000) for (const [k, v] of runPins) if (now - v.at > RUN_PIN_TTL_MS) runPins.delete(k);
+    let pin = runPins.get(runId);
+    if (!pin) runPins.set(runId, (pin = { at: now, creds: new Map() }));
+    return pin.creds;
+  }
+
+  async function load(stored: string, flowName: string, cache: Map<string, UnsealedCredential> | undefined): Promise<UnsealedCredential> {
+    const cached = cache?.get(stored);
     if (cached && !(getKind(cached.info.kind).refreshable && isExpiring(cached))) return cached;
     let cur: UnsealedCredential;
     try {
@@ -71,14 +94,14 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
       }
       throw err;
     }
-    cache.set(stored, cur);
+    cache?.set(stored, cur);
     return cur;
   }
 
   return {
     async resolve(name, needs: ResolveNeeds = {}) {
       const stored = storedName(name);
-      const cur = await load(stored, name);
+      const cur = await load(stored, name, cacheFor(needs.runId));
       if (cur.info.status === 'needs_reconnect') throw needsReconnect(stored, cur.info.kind, cur.info.statusReason ?? 'disconnected', cur.info.statusAt);
       if (needs.connector && cur.info.connector !== needs.connector && cur.info.connector !== 'http') {
         throw credentialError(CredentialCode.WRONG_CONNECTOR, `credential ${stored} is for ${cur.info.connector}, but ${needs.stepId ? `step ${needs.stepId}` : 'the flow'} needs a ${needs.connector} credential. Bind a ${needs.connector} credential to ${name}.`);
@@ -88,12 +111,13 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
       return resolved;
     },
     async onUnauthorized(cred) {
-      const cached = cache.get(cred.name);
-      if (cached && !getKind(cached.info.kind).refreshable) {
+      const info = await opts.store.get(cred.name);
+      if (!getKind(info.kind).refreshable) {
         throw credentialError(CredentialCode.NOT_REFRESHABLE, `the API rejected credential ${cred.name} (401). Check it with \`splice credentials test ${cred.name}\` and give it a new secret with \`splice credentials rotate ${cred.name}\`.`);
       }
       const fresh = await opts.refresher.refresh(cred.name, cred.version, 'unauthorized');
-      cache.set(cred.name, fresh);
+      if (!opts.shared) cache.set(cred.name, fresh);
+      for (const pin of runPins.values()) if (pin.creds.get(cred.name)?.version === cred.version) pin.creds.set(cred.name, fresh);
       return toResolved(fresh);
     },
     versionsInUse() {
