@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { assertMatchesSchema, compileExpression, evaluateExpression, evaluateTemplate, MappingError } from '../src/index';
+
+const RUNAWAY = '( $f := function($x){ $f($x+1) }; $f(0) )';
+
+describe('mapping DSL', () => {
+  it('compiles once per source and evaluates with $event, $steps, $env, $item, $index, $run', async () => {
+    const c = compileExpression('{ "n": $event.name, "t": $steps.a.total, "e": $env.region, "i": $item, "x": $index, "r": $run.flow }');
+    expect(compileExpression(c.source)).toBe(c);
+    const out = await evaluateExpression(c, {}, { event: { name: 'x' }, steps: { a: { total: 3 } }, env: { region: 'uk' }, item: 'it', index: 2, run: { id: 'r1', flow: 'f' } });
+    expect(out).toEqual({ n: 'x', t: 3, e: 'uk', i: 'it', x: 2, r: 'f' });
+  });
+
+  it('stops a tail-call-optimised endless loop with MAPPING_TIMEOUT while other work keeps running', async () => {
+    const order: string[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const other = (async () => {
+      const results: unknown[] = [];
+      for (let i = 0; i < 20; i++) {
+        results.push(await evaluateExpression(compileExpression('$sum($event.xs)'), {}, { event: { xs: [i, 1] } }));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      order.push('other runs done');
+      return results;
+    })();
+    const runaway = evaluateExpression(compileExpression(RUNAWAY), {}, {}, { timeoutMs: 200 }).then(
+      () => 'finished',
+      (e) => {
+        order.push('runaway stopped');
+        return e;
+      },
+    );
+    const [err, results] = await Promise.all([runaway, other]);
+    clearInterval(timer);
+    expect(err).toBeInstanceOf(MappingError);
+    expect((err as MappingError).code).toBe('MAPPING_TIMEOUT');
+    expect(results).toHaveLength(20);
+    expect(order).toEqual(['other runs done', 'runaway stopped']);
+    expect(ticks).toBeGreaterThan(3); // timers fired while the runaway expression was spinning
+  });
+
+  it('stops deep non-tail recursion with MAPPING_DEPTH_EXCEEDED', async () => {
+    const c = compileExpression('( $f := function($x){ $x = 0 ? 0 : 1 + $f($x - 1) }; $f(100000) )');
+    await expect(evaluateExpression(c, {}, {}, { maxDepth: 500 })).rejects.toMatchObject({ code: 'MAPPING_DEPTH_EXCEEDED' });
+    const shallow = compileExpression('( $f := function($x){ $x = 0 ? 0 : 1 + $f($x - 1) }; $f(20) )');
+    expect(await evaluateExpression(shallow, {}, {}, { maxDepth: 500 })).toBe(20);
+  });
+
+  it('rejects results over the output limit', async () => {
+    const c = compileExpression('[1..100000].{ "n": $ }');
+    await expect(evaluateExpression(c, {}, {}, { maxOutputBytes: 10_000 })).rejects.toMatchObject({ code: 'MAPPING_OUTPUT_TOO_LARGE' });
+  });
+
+  it('reports compile and evaluation errors with the position in the expression', async () => {
+    expect(() => compileExpression('$uppercase(')).toThrow(expect.objectContaining({ code: 'MAPPING_COMPILE' }));
+    await expect(evaluateExpression(compileExpression('1 + "a"'), {}, {})).rejects.toMatchObject({ code: 'MAPPING_EVALUATION', message: expect.stringContaining('character') });
+  });
+
+  it('evaluates `with` templates: `=` is JSONata, `==` escapes, undefined keys are dropped', async () => {
+    const out = await evaluateTemplate(
+      { url: '=$env.base & "/tags"', note: '==not an expression', n: 3, list: ['=$event.a', 'plain'], missing: '=$event.nothing' },
+      {},
+      { event: { a: 1 }, env: { base: 'http://x' } },
+    );
+    expect(out).toEqual({ url: 'http://x/tags', note: '=not an expression', n: 3, list: [1, 'plain'] });
+  });
+
+  it('validates a mapped value against a JSON Schema with field paths', () => {
+    const schema = { type: 'object', properties: { tags: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } } } };
+    expect(() => assertMatchesSchema({ tags: [{ name: 'a' }] }, schema)).not.toThrow();
+    expect(() => assertMatchesSchema({ tags: [{ name: 5 }] }, schema)).toThrow(/\/tags\/0\/name must be string/);
+  });
+
+  it('keeps the mapping layer browser-safe: no node: imports', () => {
+    const dir = fileURLToPath(new URL('../src/mapping/', import.meta.url));
+    for (const f of readdirSync(dir)) {
+      const text = readFileSync(dir + f, 'utf8');
+      expect(text, f).not.toMatch(/from ['"](node:|fs|path|crypto|undici)/);
+      for (const m of text.matchAll(/from '(\.\.?\/[^']+)'/g)) expect(m[1], `${f} imports ${m[1]}`).toMatch(/^\.\/|^\.\.\/errors$/);
+    }
+  });
+});
