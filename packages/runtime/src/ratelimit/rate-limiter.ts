@@ -1,0 +1,173 @@
+import type { RateLimiter } from '../actions/action';
+import { abortReason, systemClock, type Clock } from './clock';
+import { parseRateLimitHeaders } from './rate-limit-headers';
+
+/** At most `limit` calls per sliding `windowMs`, per key. */
+export interface RateLimitWindow {
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateLimiterOptions {
+  /** Windows per key prefix (`highlevel:` → 100/10 s and 200,000/day); the longest matching prefix wins. */
+  limits?: Record<string, RateLimitWindow[]>;
+  clock?: Clock;
+  /** A call whose answer never comes (observe not called) stops counting as in flight after this long. */
+  inFlightTimeoutMs?: number;
+}
+
+export interface KeyStats {
+  windows: RateLimitWindow[];
+  /** Calls counted in each window now (in flight included, plus usage the server reported from elsewhere). */
+  used: number[];
+  inFlight: number;
+  pausedUntil: number;
+  throttled: number;
+}
+
+export interface InspectableRateLimiter extends RateLimiter {
+  stats(key: string): KeyStats | undefined;
+}
+
+interface Slot {
+  acquiredAt: number;
+  /** When the answer came back (null: in flight). Counting from the answer is safe whatever the latency. */
+  doneAt: number | null;
+}
+
+interface KeyState {
+  windows: RateLimitWindow[];
+  slots: Slot[];
+  pausedUntil: number;
+  throttled: number;
+  /** Serialises waiters of this key only: keys never wait on each other. */
+  tail: Promise<void>;
+  wake?: () => void;
+}
+
+/**
+ * Process-wide pacing, shared by every flow: a sliding window per key (HighLevel: per location), so
+ * one busy location never delays another. It paces BEFORE sending, learns the server's view from
+ * `X-RateLimit-*` answer headers, and on a 429 pauses the key for Retry-After.
+ */
+export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRateLimiter {
+  const clock = opts.clock ?? systemClock;
+  const inFlightTimeoutMs = opts.inFlightTimeoutMs ?? 60_000;
+  const prefixes = Object.keys(opts.limits ?? {}).sort((a, b) => b.length - a.length);
+  const keys = new Map<string, KeyState>();
+
+  const stateOf = (key: string): KeyState => {
+    let st = keys.get(key);
+    if (!st) {
+      const prefix = prefixes.find((p) => key.startsWith(p));
+      const windows = prefix ? (opts.limits![prefix] ?? []).map((w) => ({ ...w })) : [];
+      st = { windows, slots: [], pausedUntil: 0, throttled: 0, tail: Promise.resolve() };
+      keys.set(key, st);
+    }
+    return st;
+  };
+
+  /** When a slot stops counting in a window of `windowMs`. */
+  const expiry = (s: Slot, windowMs: number) => (s.doneAt ?? s.acquiredAt + inFlightTimeoutMs) + windowMs;
+
+  const prune = (st: KeyState, now: number) => {
+    const longest = Math.max(0, ...st.windows.map((w) => w.windowMs));
+    st.slots = st.slots.filter((s) => expiry(s, longest) > now);
+  };
+
+  /** How long until one more call fits every window (0: now). */
+  const waitTime = (st: KeyState, now: number): number => {
+    let wait = Math.max(0, st.pausedUntil - now);
+    for (const w of st.windows) {
+      const live = st.slots.map((s) => expiry(s, w.windowMs)).filter((e) => e > now);
+      if (live.length < w.limit) continue;
+      live.sort((a, b) => a - b);
+      // The call fits when enough slots have left the window to drop below the limit.
+      wait = Math.max(wait, live[live.length - w.limit]! - now);
+    }
+    return wait;
+  };
+
+  const waitForSlot = async (st: KeyState, signal?: AbortSignal): Promise<void> => {
+    for (;;) {
+      if (signal?.aborted) throw abortReason(signal);
+      const now = clock.now();
+      prune(st, now);
+      const wait = waitTime(st, now);
+      if (wait <= 0) {
+        st.slots.push({ acquiredAt: now, doneAt: null });
+        return;
+      }
+      // Sleep until the window frees up, or until an answer changes the picture (observe wakes us).
+      await new Promise<void>((resolve, reject) => {
+        st.wake = resolve;
+        clock.sleep(wait, signal).then(resolve, reject);
+      });
+      st.wake = undefined;
+    }
+  };
+
+  return {
+    acquire(key, signal) {
+      const st = stateOf(key);
+      const turn = st.tail.then(() => waitForSlot(st, signal));
+      st.tail = turn.catch(() => undefined);
+      return turn;
+    },
+
+    observe(key, status, headers) {
+      const st = stateOf(key);
+      const now = clock.now();
+      const slot = st.slots.find((s) => s.doneAt === null);
+      if (slot) slot.doneAt = now;
+      const h = parseRateLimitHeaders(headers);
+      if (h.burst) learn(st, now, h.burst.max, h.burst.intervalMs, h.burst.remaining, 'burst');
+      if (h.daily) learn(st, now, h.daily.max, 86_400_000, h.daily.remaining, 'daily');
+      if (status === 429) {
+        st.throttled++;
+        const shortest = st.windows.reduce<number | undefined>((m, w) => (m === undefined ? w.windowMs : Math.min(m, w.windowMs)), undefined);
+        const pause = h.retryAfterMs ?? h.burst?.intervalMs ?? shortest ?? 1000;
+        st.pausedUntil = Math.max(st.pausedUntil, now + pause);
+      }
+      st.wake?.();
+    },
+
+    stats(key) {
+      const st = keys.get(key);
+      if (!st) return undefined;
+      const now = clock.now();
+      return {
+        windows: st.windows.map((w) => ({ ...w })),
+        used: st.windows.map((w) => st.slots.filter((s) => expiry(s, w.windowMs) > now).length),
+        inFlight: st.slots.filter((s) => s.doneAt === null).length,
+        pausedUntil: st.pausedUntil,
+        throttled: st.throttled,
+      };
+    },
+  };
+}
+
+/**
+ * Adopts the server's limits for this key and accounts for calls the server saw that we did not send
+ * (other processes or apps sharing the location): those are added as slots finished now.
+ */
+function learn(st: KeyState, now: number, max: number | undefined, windowMs: number | undefined, remaining: number | undefined, kind: 'burst' | 'daily'): void {
+  const HOUR = 3_600_000;
+  const ofKind = st.windows.filter((x) => (kind === 'burst' ? x.windowMs < HOUR : x.windowMs >= HOUR)).sort((a, b) => a.windowMs - b.windowMs);
+  let w = kind === 'burst' ? ofKind[0] : ofKind[ofKind.length - 1];
+  if (max !== undefined && windowMs !== undefined) {
+    if (!w) {
+      w = { limit: max, windowMs };
+      st.windows.push(w);
+    } else {
+      w.limit = max;
+      w.windowMs = windowMs;
+    }
+  }
+  if (!w || remaining === undefined) return;
+  const windowLength = w.windowMs;
+  const serverUsed = w.limit - remaining;
+  // Our calls in the server's window: answered within it, or still in flight.
+  const local = st.slots.filter((s) => s.doneAt === null || s.doneAt + windowLength > now).length;
+  for (let i = local; i < serverUsed; i++) st.slots.push({ acquiredAt: now, doneAt: now });
+}
