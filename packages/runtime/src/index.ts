@@ -15,3 +15,4 @@ export { isTruthy } from './engine/truthiness';
 export { httpAction, type HttpActionInput } from './actions/http';
 export { createHttpSender, authHeaders, retryAfterMs, type HttpSenderOptions } from './actions/http-sender';
 export { hostAllowed, isLoopbackHost } from './actions/host-allow-list';
+export * from './ratelimit/index';
