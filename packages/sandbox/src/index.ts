@@ -1,1 +1,11 @@
-export {};
+export { createSandbox, type Sandbox, type SandboxOptions, type DemoCredentials } from './sandbox';
+export { formatSandboxBanner } from './banner';
+export type { FaultConfig, FaultRule } from './core/faults';
+export type { Counters, LoggedRequest } from './core/inspection';
+export type { RateLimitConfig } from './highlevel/rate-limiter';
+export { DEFAULT_RATE_LIMIT } from './highlevel/rate-limiter';
+export type { HighLevelCredentials } from './highlevel/server';
+export type { HighLevelWebhookRequest, WebhookDelivery } from './highlevel/webhooks';
+export type { PayacaCredentials, PayacaWebhookSendRequest } from './payaca/server';
+export { signPayaca } from './payaca/webhooks';
+export { SandboxError, SandboxConfigError, SandboxSpecError } from './errors';

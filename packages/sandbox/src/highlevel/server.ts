@@ -216,7 +216,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   });
 
   const listening: Listening = await listen(app, opts.port, 'HighLevel');
-  return { url: listening.url, credentials, admin, close: listening.close, state };
+  return { url: listening.url, credentials, admin, close: listening.close, state, app };
 }
 
 export type HighLevelServer = Awaited<ReturnType<typeof startHighLevelServer>>;
