@@ -1,3 +1,5 @@
+import { DEFAULT_RATE_LIMITS } from '@splice/runtime/ratelimit/rate-limiter';
+
 /**
  * Connector metadata: one declaration per connector. `splice catalog`, the editor's connector picker,
  * base-URL selection, the host allow-list and the rate limiter's defaults derive from it.
@@ -37,11 +39,8 @@ export const connectors: ConnectorInfo[] = [
     apiVersions: ['v2', 'v3'],
     baseUrls: { production: 'https://services.leadconnectorhq.com' },
     allowedHosts: ['services.leadconnectorhq.com'],
-    // specs/README.md: burst 100 requests per 10 s and 200,000 a day, per app per location.
-    rateLimits: [
-      { limit: 100, windowMs: 10_000 },
-      { limit: 200_000, windowMs: 86_400_000 },
-    ],
+    // specs/README.md: burst 100 requests per 10 s and 200,000 a day, per app per location (declared once, in the limiter).
+    rateLimits: (DEFAULT_RATE_LIMITS['highlevel:'] ?? []).map((w) => ({ ...w })),
     rateLimitResource: 'locationId',
     webhooks: { signatureHeaders: ['x-ghl-signature', 'x-wh-signature'] },
   },

@@ -7,8 +7,8 @@ import { connectors } from './connectors';
 import { checkSection, type CheckableSection } from './operation-schemas';
 
 export interface FlowProblem {
-  /** Field path in the flow, e.g. `steps[2].with.body.tagIds`. */
-  path: string;
+  /** Field path in the flow as segments, e.g. ['steps', 2, 'with', 'body', 'tagIds'] (the loader's FlowCheck shape). */
+  path: Array<string | number>;
   code: string;
   message: string;
 }
@@ -20,30 +20,32 @@ export interface FlowProblem {
  */
 export function checkCatalogCalls(flow: Flow, _ctx?: unknown): FlowProblem[] {
   const problems: FlowProblem[] = [];
-  walk(flow.steps ?? [], 'steps', problems);
+  walk(flow.steps ?? [], ['steps'], problems);
   return problems;
 }
 
-function walk(steps: Step[], at: string, problems: FlowProblem[]): void {
+type Path = Array<string | number>;
+
+function walk(steps: Step[], at: Path, problems: FlowProblem[]): void {
   steps.forEach((step, i) => {
-    const here = `${at}[${i}]`;
+    const here = [...at, i];
     if (step.type === 'call') checkCall(step.uses, step.with, Boolean(step.credential), here, problems);
     if (step.type === 'if') {
-      walk(step.then ?? [], `${here}.then`, problems);
-      walk(step.else ?? [], `${here}.else`, problems);
+      walk(step.then ?? [], [...here, 'then'], problems);
+      walk(step.else ?? [], [...here, 'else'], problems);
     }
-    if (step.type === 'foreach') walk(step.steps ?? [], `${here}.steps`, problems);
+    if (step.type === 'foreach') walk(step.steps ?? [], [...here, 'steps'], problems);
   });
 }
 
-function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at: string, problems: FlowProblem[]): void {
+function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at: Path, problems: FlowProblem[]): void {
   const prefix = uses.split('.')[0] ?? '';
   if (!connectors.some((c) => c.id === prefix)) return; // `http` and other non-catalog actions
   const op = findOperation(uses);
   if (!op) {
     const close = closestOperationIds(uses);
     problems.push({
-      path: `${at}.uses`,
+      path: [...at, 'uses'],
       code: 'UNKNOWN_OPERATION',
       message: `no catalog operation "${uses}"${close.length ? `; did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''} (list them with \`splice catalog list ${prefix}\`)`,
     });
@@ -52,7 +54,7 @@ function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at:
   const w = withValue && typeof withValue === 'object' && !Array.isArray(withValue) ? (withValue as Record<string, unknown>) : {};
   for (const key of Object.keys(w)) {
     if (!['params', 'query', 'headers', 'body'].includes(key)) {
-      problems.push({ path: `${at}.with.${key}`, code: 'REQUEST_INVALID', message: `\`${key}\` is not a section of a catalog call; use params, query, headers and body` });
+      problems.push({ path: [...at, 'with', key], code: 'REQUEST_INVALID', message: `\`${key}\` is not a section of a catalog call; use params, query, headers and body` });
     }
   }
   for (const section of ['params', 'query', 'headers', 'body'] as const) {
@@ -62,7 +64,7 @@ function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at:
       if (touchesExpression(e, value)) continue;
       if (e.keyword === 'required' && hasCredential && e.params.missingProperty === 'locationId' && section !== 'body') continue; // filled from the credential
       const field = fieldOf(e);
-      problems.push({ path: `${at}.with.${section}${field}`, code: 'REQUEST_INVALID', message: messageOf(op, section, field, e) });
+      problems.push({ path: [...at, 'with', section, ...fieldSegments(e)], code: 'REQUEST_INVALID', message: messageOf(op, section, field, e) });
     }
   }
 }
@@ -86,6 +88,13 @@ function touchesExpression(e: ErrorObject, section: unknown): boolean {
   };
   collect(section, '');
   return exprPaths.some((p) => p === e.instancePath || p.startsWith(`${e.instancePath}/`) || e.instancePath.startsWith(`${p}/`));
+}
+
+function fieldSegments(e: ErrorObject): Path {
+  const segs: Path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  if (e.keyword === 'required' && e.params.missingProperty) segs.push(String(e.params.missingProperty));
+  if (e.keyword === 'additionalProperties') segs.push(String(e.params.additionalProperty));
+  return segs;
 }
 
 function fieldOf(e: ErrorObject): string {

@@ -41,9 +41,9 @@ describe('createRateLimiter (fake clock)', () => {
     expect(Math.max(...sent) - 1_000_000).toBeLessThan(30_000);
   });
 
-  it('never delays another key while one key is saturated', async () => {
+  it('never delays another key while one key is saturated (HighLevel limits are the default)', async () => {
     const clock = new FakeClock();
-    const rl = createRateLimiter({ limits: HL, clock });
+    const rl = createRateLimiter({ clock });
     for (let i = 0; i < 100; i++) await rl.acquire('highlevel:busy');
     let busyGot = false;
     void rl.acquire('highlevel:busy').then(() => (busyGot = true));
@@ -100,7 +100,7 @@ describe('createRateLimiter (fake clock)', () => {
 
   it('learns a daily limit from headers when none is configured, and stops at Daily-Remaining 0', async () => {
     const clock = new FakeClock();
-    const rl = createRateLimiter({ clock });
+    const rl = createRateLimiter({ clock, limits: {} });
     await rl.acquire('other:z');
     rl.observe('other:z', 200, { 'x-ratelimit-limit-daily': '1000', 'x-ratelimit-daily-remaining': '0' });
     let got = false;

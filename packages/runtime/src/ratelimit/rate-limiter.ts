@@ -8,9 +8,20 @@ export interface RateLimitWindow {
   windowMs: number;
 }
 
+/**
+ * Documented limits by key prefix, used when no `limits` are given. HighLevel (specs/README.md): burst 100
+ * requests per 10 s and 200,000 a day, per app per location. The connectors' metadata reads these too.
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, readonly RateLimitWindow[]>> = {
+  'highlevel:': [
+    { limit: 100, windowMs: 10_000 },
+    { limit: 200_000, windowMs: 86_400_000 },
+  ],
+};
+
 export interface RateLimiterOptions {
-  /** Windows per key prefix (`highlevel:` → 100/10 s and 200,000/day); the longest matching prefix wins. */
-  limits?: Record<string, RateLimitWindow[]>;
+  /** Windows per key prefix (default DEFAULT_RATE_LIMITS); the longest matching prefix wins. */
+  limits?: Readonly<Record<string, readonly RateLimitWindow[]>>;
   clock?: Clock;
   /** A call whose answer never comes (observe not called) stops counting as in flight after this long. */
   inFlightTimeoutMs?: number;
@@ -53,14 +64,15 @@ interface KeyState {
 export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRateLimiter {
   const clock = opts.clock ?? systemClock;
   const inFlightTimeoutMs = opts.inFlightTimeoutMs ?? 60_000;
-  const prefixes = Object.keys(opts.limits ?? {}).sort((a, b) => b.length - a.length);
+  const limits = opts.limits ?? DEFAULT_RATE_LIMITS;
+  const prefixes = Object.keys(limits).sort((a, b) => b.length - a.length);
   const keys = new Map<string, KeyState>();
 
   const stateOf = (key: string): KeyState => {
     let st = keys.get(key);
     if (!st) {
       const prefix = prefixes.find((p) => key.startsWith(p));
-      const windows = prefix ? (opts.limits![prefix] ?? []).map((w) => ({ ...w })) : [];
+      const windows = prefix ? (limits[prefix] ?? []).map((w) => ({ ...w })) : [];
       st = { windows, slots: [], pausedUntil: 0, throttled: 0, tail: Promise.resolve() };
       keys.set(key, st);
     }
