@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { createApp } from './app';
 import { createServerContext, type CreateServerContextOptions, type ServerContext } from './context';
 import { WorkerPool } from './worker/worker-pool';
+import { wireDefaultModules } from './worker/default-wiring';
 
 /**
  * Starts Splice's server: database, HTTP app (intake, API, metrics, health), in-process workers, the
@@ -32,6 +33,7 @@ export interface RunningServer {
 
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const ctx = await createServerContext(opts);
+  const wiring = await wireDefaultModules(ctx, opts);
   await opts.setup?.(ctx);
   const apiRouter = opts.createApiRouter ? await opts.createApiRouter(ctx) : await loadApiRouter(ctx);
   const app = createApp(ctx, { apiRouter });
@@ -70,6 +72,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         http.closeIdleConnections();
         setTimeout(() => http.closeAllConnections(), 1000).unref();
       });
+      await wiring.close();
       await ctx.close();
     })());
 

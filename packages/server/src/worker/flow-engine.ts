@@ -1,4 +1,4 @@
-import type { CheckpointStore, CredentialResolver, Flow, RunRecord } from '@splice/runtime';
+import type { CheckpointStore, Flow, RunRecord } from '@splice/runtime';
 import type { ActiveFlow } from '../intake/flow-resolver';
 
 /** What a worker needs from the runtime's engine (`createEngine({...})` satisfies it). */
@@ -12,7 +12,8 @@ export interface FlowEngineRunOptions {
   checkpoints: CheckpointStore;
   /** Aborted when the lease is lost or the server shuts down past its grace period. */
   signal: AbortSignal;
-  secrets?: CredentialResolver;
+  /** Literal secret values to redact wherever they appear in the record. */
+  secrets?: string[];
   /** 1-based attempt of the run (queue retries). */
   attempt?: number;
 }

@@ -1,0 +1,75 @@
+import { ActionRegistry } from '@splice/runtime';
+import { httpAction } from '@splice/runtime/actions/http';
+import { registerCatalogActions } from '@splice/connectors';
+import type { CreateServerContextOptions, ServerContext } from '../context';
+import { CredentialStore } from '../credentials/credential-store';
+import { loadKeyring } from '../credentials/master-key';
+import { createStoreCredentialResolver } from '../credentials/store-resolver';
+import { TokenRefresher } from '../credentials/token-refresher';
+import { CredentialWebhookSecretSource } from '../signatures/credential-webhook-secret-source';
+import { createDefaultEngineFactory, tableEnvironment } from './engine-factory';
+
+/**
+ * What startServer wires unless the caller gave its own: the credentials store on the server's
+ * database (master key from the data dir or SPLICE_MASTER_KEY), the token refresher (counted in
+ * metrics), webhook keys from credentials, the shared action registry, and the runtime's engine.
+ */
+export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerContextOptions): Promise<{ close(): Promise<void> }> {
+  const actions = (ctx.stores.actions as ActionRegistry | undefined) ?? registerCatalogActions(new ActionRegistry().register(httpAction));
+  ctx.stores.actions = actions;
+
+  let store = ctx.stores.credentials as CredentialStore | undefined;
+  if (!store) {
+    try {
+      const dataDir = ctx.config.dataDir;
+      const load = () => loadKeyring({ dataDir });
+      store = new CredentialStore(ctx.db, ctx.dialect, load(), { dataDir, reloadKeyring: load });
+      ctx.stores.credentials = store;
+    } catch (err) {
+      ctx.logger.warn({ err: { message: (err as Error).message } }, 'credentials unavailable: flows that need credentials or signed webhooks will fail');
+    }
+  }
+  let refresher = ctx.stores.tokenRefresher as TokenRefresher | undefined;
+  if (store && !refresher) {
+    refresher = new TokenRefresher({
+      store,
+      log: (event, facts) => {
+        if (event === 'credential.refresh') ctx.metrics.tokenRefreshes.inc({ connector: 'highlevel', outcome: 'refreshed' });
+        if (event === 'credential.needs_reconnect') ctx.metrics.tokenRefreshes.inc({ connector: 'highlevel', outcome: 'failed' });
+        ctx.logger.info({ event, credential: facts.credential }, 'credential event');
+      },
+    });
+    ctx.stores.tokenRefresher = refresher;
+  }
+
+  const environmentOf = tableEnvironment(ctx);
+  if (!opts.webhookSecrets && store) {
+    ctx.webhookSecrets = new CredentialWebhookSecretSource(store, async (flow) => (await environmentOf(flow)).bindings);
+  }
+
+  let closeEngine = async () => {};
+  if (!opts.engineFactory) {
+    const secretsCache = { at: 0, values: Promise.resolve([] as string[]) };
+    const factory = createDefaultEngineFactory(ctx, {
+      actions,
+      environment: environmentOf,
+      credentials: (_flow, env) => (store && refresher ? createStoreCredentialResolver({ store, bindings: env.bindings, refresher }) : undefined),
+    });
+    const withSecrets = (flow: Parameters<typeof factory>[0]) => {
+      const engine = factory(flow);
+      return {
+        async run(...[f, event, runOpts]: Parameters<typeof engine.run>) {
+          // Literal secret values for the redactor, refreshed every few seconds (rotations included).
+          if (store && Date.now() - secretsCache.at > 5_000) {
+            secretsCache.at = Date.now();
+            secretsCache.values = store.secretValues().catch(() => []);
+          }
+          return engine.run(f, event, { ...runOpts, secrets: [...(runOpts.secrets ?? []), ...(await secretsCache.values)] });
+        },
+      };
+    };
+    ctx.setEngineFactory(withSecrets);
+    closeEngine = () => factory.close();
+  }
+  return { close: closeEngine };
+}

@@ -1,0 +1,75 @@
+import { Agent } from 'undici';
+import { ActionRegistry, type CredentialResolver, type RateLimiter } from '@splice/runtime';
+import { httpAction } from '@splice/runtime/actions/http';
+import { createHttpSender } from '@splice/runtime/actions/http-sender';
+import { createEngine } from '@splice/runtime/engine/engine';
+import { createRateLimiter } from '@splice/runtime/ratelimit/index';
+import { registerCatalogActions } from '@splice/connectors';
+import type { ServerContext } from '../context';
+import type { ActiveFlow } from '../intake/flow-resolver';
+import type { EngineFactory, FlowEngine } from './flow-engine';
+
+/**
+ * The server's engine factory: the runtime's engine with the `http` action and every catalog operation,
+ * one keep-alive connection pool and one process-wide rate limiter shared by all runs, and per run the
+ * flow's environment (base URLs, `$env` values, credential bindings) and a credential resolver.
+ */
+export interface EngineEnvironment {
+  baseUrls: Record<string, string>;
+  values: Record<string, unknown>;
+  /** Flow credential name → stored credential name. */
+  bindings: Record<string, string>;
+}
+
+export interface EngineFactoryOptions {
+  actions?: ActionRegistry;
+  /** Default: the `environments` row named by the flow's environment (empty when none). */
+  environment?: (flow: ActiveFlow) => Promise<EngineEnvironment>;
+  /** A credential resolver for one run (the credentials module's store resolver). */
+  credentials?: (flow: ActiveFlow, env: EngineEnvironment) => CredentialResolver | undefined;
+  rateLimiter?: RateLimiter;
+  /** Hosts call steps may reach besides the base URLs' hosts (default: loopback only). */
+  allowedHosts?: string[];
+  connections?: number;
+}
+
+export function createDefaultEngineFactory(ctx: ServerContext, opts: EngineFactoryOptions = {}): EngineFactory & { close(): Promise<void> } {
+  const actions = opts.actions ?? registerCatalogActions(new ActionRegistry().register(httpAction));
+  const dispatcher = new Agent({ connections: opts.connections ?? 128, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+  const rateLimiter = opts.rateLimiter ?? createRateLimiter();
+  const environmentOf = opts.environment ?? tableEnvironment(ctx);
+  const logger = ctx.logger.child({ component: 'engine' });
+
+  const factory = (flow: ActiveFlow): FlowEngine => ({
+    async run(f, event, runOpts) {
+      const env = await environmentOf(flow);
+      const credentials = opts.credentials?.(flow, env);
+      const http = createHttpSender({ dispatcher, credentials, rateLimiter, allowedHosts: opts.allowedHosts });
+      const engine = createEngine({ actions, credentials, env: env.values, baseUrls: env.baseUrls, http, rateLimiter, logger: logger.child({ runId: runOpts.runId, flowId: flow.flowId }) });
+      return engine.run(f, event, runOpts);
+    },
+  });
+  return Object.assign(factory, { close: () => dispatcher.close() });
+}
+
+/** Reads the environments table (written by the API module), cached briefly: one read per second at most. */
+export function tableEnvironment(ctx: ServerContext): (flow: ActiveFlow) => Promise<EngineEnvironment> {
+  const cache = new Map<string, { at: number; env: Promise<EngineEnvironment> }>();
+  return (flow) => {
+    const name = flow.environment ?? 'production';
+    const hit = cache.get(name);
+    if (hit && Date.now() - hit.at < 1000) return hit.env;
+    const env = ctx.db
+      .selectFrom('environments')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst()
+      .then((row) => ({
+        baseUrls: row ? (JSON.parse(row.base_urls) as Record<string, string>) : {},
+        values: row ? (JSON.parse(row.env_values) as Record<string, unknown>) : {},
+        bindings: row ? (JSON.parse(row.bindings) as Record<string, string>) : {},
+      }));
+    cache.set(name, { at: Date.now(), env });
+    return env;
+  };
+}
