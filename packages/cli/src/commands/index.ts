@@ -1,4 +1,6 @@
 import type { RegisterCommand } from '../command';
+import { registerValidate } from './validate';
+import { registerRun } from './run';
 import { registerSandbox } from './sandbox';
 import { registerAuth } from './auth';
 import { registerCredentials } from './credentials';
@@ -8,6 +10,8 @@ import { registerServe } from './serve';
  * Every `splice` command, in the order `splice --help` lists them. Each module adds one line here.
  */
 export const commands: RegisterCommand[] = [
+  registerValidate,
+  registerRun,
   registerSandbox,
   registerServe,
   registerCredentials,

@@ -1,0 +1,43 @@
+import type { RunRecord, StepAttempt, StepRecord } from '@splice/runtime';
+
+const MARK: Record<StepRecord['status'], string> = { succeeded: '✓', failed: '✗', skipped: '-', filtered: '⊘' };
+
+/** The run record as a person reads it: per step its status, duration, request line and response status. */
+export function formatRunRecord(record: RunRecord): string {
+  const lines: string[] = [];
+  const dry = record.dryRun ? ' (dry run: nothing was sent)' : '';
+  lines.push(`run ${record.runId}  flow ${record.flow}  ${record.status.toUpperCase()} in ${ms(record.durationMs)}${dry}`);
+  const width = Math.max(4, ...record.steps.map((s) => s.id.length));
+  for (const step of record.steps) {
+    const depth = (step.id.match(/\.|\[/g) ?? []).length > 0 ? step.id.split(/\.(?:then|else)\.|\]\./).length - 1 : 0;
+    const indent = '  '.repeat(depth + 1);
+    const kind = step.uses ? `${step.type} ${step.uses}` : step.type;
+    const cp = step.fromCheckpoint ? '  (from checkpoint)' : '';
+    lines.push(`${indent}${MARK[step.status]} ${step.id.padEnd(width)}  ${kind.padEnd(10)}  ${step.status.padEnd(9)} ${step.status === 'skipped' ? '' : ms(step.durationMs)}${cp}`);
+    step.attempts.forEach((a) => lines.push(...attemptLines(a, step.attempts.length, indent, record.dryRun === true)));
+    if (step.error) lines.push(`${indent}    error: ${step.error.message} [${step.error.code}]`);
+    for (const w of step.warnings ?? []) lines.push(`${indent}    warning: ${w}`);
+  }
+  if (record.error) lines.push(`error${record.error.step ? ` in step ${record.error.step}` : ''}: ${record.error.message} [${record.error.code}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+function attemptLines(a: StepAttempt, total: number, indent: string, dryRun: boolean): string[] {
+  const out: string[] = [];
+  const prefix = total > 1 ? `attempt ${a.attempt}: ` : '';
+  if (a.request) {
+    const answer = dryRun ? 'not sent' : a.response ? `${a.response.status}` : a.error ? `${a.error.code}` : '...';
+    out.push(`${indent}    ${prefix}${a.request.method} ${a.request.url} → ${answer}${total > 1 || !dryRun ? `  ${ms(a.durationMs)}` : ''}`);
+    if (dryRun) {
+      for (const [k, v] of Object.entries(a.request.headers)) out.push(`${indent}      ${k}: ${v}`);
+      if (a.request.body !== undefined) out.push(...JSON.stringify(a.request.body, null, 2).split('\n').map((l) => `${indent}      ${l}`));
+    }
+  }
+  if (a.error && (total > 1 || !a.request)) out.push(`${indent}    ${prefix}${a.error.message} [${a.error.code}]${a.error.retryable ? ' (retryable)' : ''}`);
+  return out;
+}
+
+function ms(v: number | undefined): string {
+  if (v === undefined) return '';
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+}

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { loadFlowFile, validateFlow } from '@splice/runtime';
+import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
+import { cliActionRegistry, createCliEngine } from '../engine-factory';
+import { ExitCode } from '../exit-codes';
+import { formatRunRecord } from './run-record-text';
+
+interface RunOpts {
+  event?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  env: string[];
+  allowHost: string[];
+  baseUrl: string[];
+  mappingTimeout?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `splice run <flow> --event <file|->`: runs a flow once, headless, and prints its run record. */
+export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
+  program
+    .command('run')
+    .description('Run a flow once for one event and print the run record (exit 1 when the run fails).')
+    .argument('<flow>', 'flow file (.yaml)')
+    .option('--event <file|->', "the trigger event as JSON or YAML, from a file or `-` for stdin (default: the trigger's `sample`, else {})")
+    .option('--json', 'print the full run record as JSON')
+    .option('--dry-run', 'show the requests the run would send, and send nothing')
+    .option('--env <KEY=VALUE>', 'set $env.KEY (repeatable)', collect, [])
+    .option('--allow-host <host>', 'also allow calls to this host (repeatable; `*.example.com`, `*` for any). Default: loopback and connector base URLs only', collect, [])
+    .option('--base-url <connector=url>', 'base URL of a connector for this run, e.g. highlevel=http://127.0.0.1:4010 (repeatable)', collect, [])
+    .option('--mapping-timeout <ms>', 'time limit per expression evaluation in ms (default 1000)')
+    .action(async (file: string, opts: RunOpts) => {
+      const parsed = await loadFlowFile(file).catch((err: { code?: string; message: string }) => {
+        throw new CliUsageError(err.message, ExitCode.USAGE);
+      });
+      const actions = cliActionRegistry();
+      const problems = validateFlow(parsed, { actions });
+      if (problems.length > 0 || !parsed.flow) {
+        for (const p of problems) io.err(`${p.format()}\n`);
+        io.err(`${file} is not a valid flow: fix the problems above (see \`splice validate\`).\n`);
+        return io.setExit(ExitCode.FAILED);
+      }
+      const flow = parsed.flow;
+      const event = opts.event !== undefined ? await readEvent(opts.event) : (flow.trigger.sample ?? (flow.trigger.type === 'schedule' ? flow.trigger.event : undefined) ?? {});
+      const engine = createCliEngine({
+        actions,
+        env: keyValues(opts.env, '--env'),
+        baseUrls: keyValues(opts.baseUrl, '--base-url') as Record<string, string>,
+        allowedHosts: opts.allowHost.length ? opts.allowHost : undefined,
+        limits: opts.mappingTimeout ? { timeoutMs: positiveInt(opts.mappingTimeout, '--mapping-timeout') } : undefined,
+      });
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const record = await engine.run(flow, event, { dryRun: opts.dryRun === true, signal: abort.signal });
+        io.out(opts.json ? `${JSON.stringify(record, null, 2)}\n` : formatRunRecord(record));
+        io.setExit(abort.signal.aborted ? ExitCode.INTERRUPTED : record.status === 'failed' ? ExitCode.FAILED : ExitCode.OK);
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        await engine.close();
+      }
+    });
+};
+
+async function readEvent(source: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
+  } catch (err) {
+    throw new CliUsageError(`cannot read the event from ${source}: ${(err as Error).message}. Give a JSON file or \`-\` for stdin.`, ExitCode.USAGE);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (err) {
+    throw new CliUsageError(`the event in ${source} is not valid JSON or YAML: ${(err as Error).message.split('\n')[0]}`, ExitCode.USAGE);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function keyValues(pairs: string[], flag: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new CliUsageError(`${flag} expects KEY=VALUE, got "${pair}".`, ExitCode.USAGE);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new CliUsageError(`${flag} expects a positive whole number of milliseconds, got "${v}".`, ExitCode.USAGE);
+  return n;
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { loadFlowFile, validateFlow } from '@splice/runtime';
+import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
+import { cliActionRegistry } from '../engine-factory';
+import { ExitCode } from '../exit-codes';
+import { expandFlowPaths } from './flow-files';
+
+/** `splice validate <files or dirs...>`: every problem of every flow as `file:line:col: message [CODE]`. */
+export const registerValidate: RegisterCommand = (program: Command, io: CliIO) => {
+  program
+    .command('validate')
+    .description('Check flow files: YAML, schema, step references, JSONata expressions, actions, credentials. Prints every problem as file:line:col.')
+    .argument('<paths...>', 'flow files or directories (searched recursively for *.yaml, skipping *.test.yaml)')
+    .option('--json', 'print the problems as JSON')
+    .action(async (paths: string[], opts: { json?: boolean }) => {
+      const files = await expandFlowPaths(paths);
+      if (files.length === 0) throw new CliUsageError(`no flow files (*.yaml) found in ${paths.join(', ')}.`, ExitCode.USAGE);
+      const actions = cliActionRegistry();
+      const report: Array<{ file: string; errors: Array<Record<string, unknown>> }> = [];
+      let total = 0;
+      for (const file of files) {
+        const errors = validateFlow(await loadFlowFile(file), { actions });
+        total += errors.length;
+        report.push({ file, errors: errors.map((e) => e.toJSON()) });
+        if (!opts.json) for (const e of errors) io.out(`${e.format()}\n`);
+      }
+      if (opts.json) io.out(`${JSON.stringify({ ok: total === 0, files: report }, null, 2)}\n`);
+      else if (total === 0) io.out(`${files.length} flow${files.length === 1 ? '' : 's'} OK\n`);
+      else io.err(`${total} problem${total === 1 ? '' : 's'} in ${report.filter((r) => r.errors.length).length} of ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+      io.setExit(total === 0 ? ExitCode.OK : ExitCode.FAILED);
+    });
+};
