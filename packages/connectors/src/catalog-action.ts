@@ -31,6 +31,7 @@ export function createCatalogAction(op: CatalogOperation): ActionDefinition<Cata
     inputSchema: inputSchemaOf(op),
     outputSchema: outputSchemaOf(op),
     paginated: Boolean(op.pagination?.itemsPath),
+    validatesInput: true,
     async run(input, ctx) {
       const parts = toRequestParts(op, input ?? {}, ctx);
       const problems = requestProblems(op, parts);

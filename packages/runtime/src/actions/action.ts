@@ -84,6 +84,11 @@ export interface ActionDefinition<I = Record<string, unknown>, O = unknown> {
   outputSchema?: Record<string, unknown>;
   /** Whether `paginate: true` is meaningful. */
   paginated?: boolean;
+  /**
+   * The action checks its input against `inputSchema` itself, with type coercion for parameters and
+   * errors naming the field (`body.profileIds: ...`, code REQUEST_INVALID): the engine skips its generic check.
+   */
+  validatesInput?: boolean;
   run(input: I, ctx: ActionContext): Promise<O>;
 }
 
