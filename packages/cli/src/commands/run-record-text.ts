@@ -18,7 +18,10 @@ export function formatRunRecord(record: RunRecord): string {
     if (step.error) lines.push(`${indent}    error: ${step.error.message} [${step.error.code}]`);
     for (const w of step.warnings ?? []) lines.push(`${indent}    warning: ${w}`);
   }
-  if (record.error) lines.push(`error${record.error.step ? ` in step ${record.error.step}` : ''}: ${record.error.message} [${record.error.code}]`);
+  if (record.error) {
+    const shownAtStep = record.steps.some((s) => s.id === record.error?.step && s.error);
+    lines.push(shownAtStep ? `failed at step ${record.error.step} [${record.error.code}]` : `error: ${record.error.message} [${record.error.code}]`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
