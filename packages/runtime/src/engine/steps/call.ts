@@ -34,7 +34,7 @@ export const callStep = defineStep<CallStep>({
     const credential = step.credential ? await resolveCredential(step, ctx, action.scope) : undefined;
     const input = (await ctx.evaluateTemplate(step.with ?? {})) as Record<string, unknown>;
     ctx.record.input = run.redactor.value(input);
-    if (action.inputSchema) {
+    if (action.inputSchema && !action.validatesInput) {
       const problems = schemaViolations(input, action.inputSchema);
       if (problems.length > 0) {
         throw new ActionError('ACTION_INVALID_INPUT', `input of \`${step.uses}\` is not valid: ${problems.join('; ')}. Fix the step's \`with\`.`, {
