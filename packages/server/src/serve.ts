@@ -16,8 +16,8 @@ export interface StartServerOptions extends CreateServerContextOptions {
   handleSignals?: boolean;
   /** Called with the context before the app is built: modules wire stores, flows, secrets, engine. */
   setup?: (ctx: ServerContext) => void | Promise<void>;
-  /** Builds the REST API router; default: the API module's createApiRouter(ctx) when it is present. */
-  createApiRouter?: (ctx: ServerContext) => Router | Promise<Router>;
+  /** Builds the REST API router (undefined: no API); default: the API module's createApiRouter(ctx). */
+  createApiRouter?: (ctx: ServerContext) => Router | undefined | Promise<Router | undefined>;
 }
 
 export interface RunningServer {

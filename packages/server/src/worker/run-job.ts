@@ -100,13 +100,25 @@ function classify(ctx: ServerContext, record: RunRecord, job: ClaimedJob, attemp
     retryable: lastAttemptError?.retryable ?? false,
   };
   if (!error.retryable) return { kind: 'failed', record, error };
-  return { ...retryOrDead(ctx, job, attempt, error), record };
+  const last = failed?.attempts[failed.attempts.length - 1];
+  return { ...retryOrDead(ctx, job, attempt, error, retryAfterMs(last?.response?.headers)), record };
 }
 
-function retryOrDead(ctx: ServerContext, job: ClaimedJob, attempt: number, error: AttemptError): AttemptOutcome {
+function retryOrDead(ctx: ServerContext, job: ClaimedJob, attempt: number, error: AttemptError, notBeforeMs = 0): AttemptOutcome {
   if (job.attempt >= job.maxAttempts) return dead(error, attempt);
   const q = ctx.config.queue;
-  return { kind: 'retry', error, delayMs: backoffDelayMs(job.attempt, q.backoffBaseMs, q.backoffMaxMs) };
+  // Never sooner than the API's Retry-After (a 429 the step's own retries could not wait out).
+  const delayMs = Math.max(backoffDelayMs(job.attempt, q.backoffBaseMs, q.backoffMaxMs), Math.min(notBeforeMs, q.backoffMaxMs));
+  return { kind: 'retry', error, delayMs };
+}
+
+function retryAfterMs(headers: Record<string, string> | undefined): number {
+  const v = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  if (!v) return 0;
+  const secs = Number(v);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
 }
 
 function dead(error: AttemptError, attempt: number): AttemptOutcome {
