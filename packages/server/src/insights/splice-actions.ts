@@ -130,10 +130,17 @@ export function normaliseTags(raw: RawTag[]): SnapshotTag[] {
   return [...byId.values()];
 }
 
-export function createSpliceActions(db: SpliceDb): ActionDefinition<any, any>[] {
-  const statistics = new StatisticsStore(db);
-  const snapshots = new TagSnapshotStore(db);
-  const tagMap = new TagMapStore(db);
+/** The database, or a function that opens it on first use (the CLI opens its data dir only when a step needs it). */
+export type SpliceDbSource = SpliceDb | (() => Promise<SpliceDb>);
+
+export function createSpliceActions(source: SpliceDbSource): ActionDefinition<any, any>[] {
+  let stores: Promise<{ statistics: StatisticsStore; snapshots: TagSnapshotStore; tagMap: TagMapStore }> | undefined;
+  const open = () =>
+    (stores ??= (typeof source === 'function' ? source() : Promise.resolve(source)).then((db) => ({
+      statistics: new StatisticsStore(db),
+      snapshots: new TagSnapshotStore(db),
+      tagMap: new TagMapStore(db),
+    })));
   const checkStats = validator<{ rows: StatisticRow[]; source?: { flowId?: string; runId?: string } }>(recordStatisticsInput, 'splice.record-statistics');
   const checkSnapshot = validator<{ locationId: string; tags: RawTag[]; takenAt?: string }>(snapshotTagsInput, 'splice.snapshot-tags');
   const checkMapGet = validator<{ locationId: string; highlevelTagIds?: string[]; payacaNames?: string[] }>(tagMapGetInput, 'splice.tag-map-get');
@@ -143,6 +150,7 @@ export function createSpliceActions(db: SpliceDb): ActionDefinition<any, any>[] 
     defineAction({
       id: 'splice.record-statistics',
       connector: SPLICE_CONNECTOR,
+      validatesInput: true,
       title: 'Record statistics',
       description:
         'Stores social statistics rows (impressions, reach, engagement, clicks, ...) in the statistics store behind the dashboard. Upserts by location, platform, profile, post and day: a re-run replaces figures, it never double counts.',
@@ -154,12 +162,13 @@ export function createSpliceActions(db: SpliceDb): ActionDefinition<any, any>[] 
           if (!toDay(r.date)) throw new ActionError('SPLICE_INPUT_INVALID', `splice.record-statistics: with.rows[${i}].date "${r.date}" is not a date; give YYYY-MM-DD or an ISO timestamp.`, { path: `with.rows[${i}].date` });
         }
         if (ctx.dryRun) return { inserted: 0, updated: 0, unchanged: 0, total: rows.length, dryRun: true };
-        return statistics.record(rows, source);
+        return (await open()).statistics.record(rows, source);
       },
     }),
     defineAction({
       id: 'splice.snapshot-tags',
       connector: SPLICE_CONNECTOR,
+      validatesInput: true,
       title: 'Snapshot tags',
       description:
         "Stores a location's current tag list (with optional usage counts) for the tag-trends dashboard and answers the difference from the previous snapshot: added, renamed (same id, new name) and removed tags. The first snapshot of a location reports every tag as added. A retried step (same idempotency key) answers the same diff again.",
@@ -179,6 +188,7 @@ export function createSpliceActions(db: SpliceDb): ActionDefinition<any, any>[] 
       async run(input, ctx) {
         const { locationId, tags, takenAt } = checkSnapshot(input);
         const current = normaliseTags(tags);
+        const { snapshots } = await open();
         if (ctx.dryRun) {
           const last = (await snapshots.list({ locations: [locationId] })).at(-1);
           const d = diffTags(last?.tags ?? [], current);
@@ -190,13 +200,14 @@ export function createSpliceActions(db: SpliceDb): ActionDefinition<any, any>[] 
     defineAction({
       id: 'splice.tag-map-get',
       connector: SPLICE_CONNECTOR,
+      validatesInput: true,
       title: 'Look up tag mappings',
       description:
         'Reads the tag-name mapping table (HighLevel tag id ↔ Payaca tag name) of a location, optionally only the given ids or Payaca names; answers the entries, lookups by id and by Payaca name, and which of the asked ids or names have no mapping.',
       inputSchema: tagMapGetInput,
       async run(input) {
         const q = checkMapGet(input);
-        const entries = await tagMap.get(q);
+        const entries = await (await open()).tagMap.get(q);
         const byHighlevelId = Object.fromEntries(entries.map((e) => [e.highlevelTagId, e]));
         const byPayacaName = Object.fromEntries(entries.map((e) => [e.payacaName, e]));
         return {
@@ -211,6 +222,7 @@ export function createSpliceActions(db: SpliceDb): ActionDefinition<any, any>[] 
     defineAction({
       id: 'splice.tag-map-set',
       connector: SPLICE_CONNECTOR,
+      validatesInput: true,
       title: 'Save tag mappings',
       description: 'Creates or updates entries of the tag-name mapping table (by location and HighLevel tag id) and deletes the listed ids; answers how many changed.',
       inputSchema: tagMapSetInput,
@@ -218,6 +230,7 @@ export function createSpliceActions(db: SpliceDb): ActionDefinition<any, any>[] 
         const q = checkMapSet(input);
         const entries = (q.entries ?? []).map((e) => ({ ...e, locationId: q.locationId }));
         if (ctx.dryRun) return { dryRun: true, changed: 0, unchanged: 0, removed: 0 };
+        const { tagMap } = await open();
         const res = await tagMap.set(entries);
         const removed = await tagMap.remove(q.locationId, q.remove ?? []);
         return { ...res, removed };

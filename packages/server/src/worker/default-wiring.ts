@@ -3,6 +3,7 @@ import { httpAction } from '@splice/runtime/actions/http';
 import { registerCatalogActions } from '@splice/connectors';
 import type { CreateServerContextOptions, ServerContext } from '../context';
 import { CredentialStore } from '../credentials/credential-store';
+import { createSpliceActions } from '../insights/splice-actions';
 import { loadKeyring } from '../credentials/master-key';
 import { createStoreCredentialResolver } from '../credentials/store-resolver';
 import { TokenRefresher } from '../credentials/token-refresher';
@@ -17,6 +18,8 @@ import { createDefaultEngineFactory, tableEnvironment } from './engine-factory';
 export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerContextOptions): Promise<{ close(): Promise<void> }> {
   const actions = (ctx.stores.actions as ActionRegistry | undefined) ?? registerCatalogActions(new ActionRegistry().register(httpAction));
   ctx.stores.actions = actions;
+  // Splice's own data actions (statistics store, tag snapshots, tag map) on this server's database.
+  if (!actions.has('splice.record-statistics')) actions.register(...createSpliceActions(ctx.db));
 
   let store = ctx.stores.credentials as CredentialStore | undefined;
   if (!store) {
