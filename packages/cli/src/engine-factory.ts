@@ -10,12 +10,13 @@ import {
   type MappingLimits,
   type RateLimiter,
 } from '@splice/runtime';
+import { createConnectorRegistry } from '@splice/connectors';
 
 /**
  * Where the CLI's actions come from. Each source is one line: the runtime's `http`; connectors add their
  * catalog operations here (e.g. `() => catalogActions()`).
  */
-const actionSources: Array<() => ActionDefinition<any, any>[]> = [() => [httpAction]];
+const actionSources: Array<() => ActionDefinition<any, any>[]> = [() => [httpAction], () => createConnectorRegistry().list()];
 
 /** Every action `splice validate` knows and `splice run` can call. */
 export function cliActionRegistry(): ActionRegistry {

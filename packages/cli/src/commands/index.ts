@@ -5,6 +5,7 @@ import { registerSandbox } from './sandbox';
 import { registerAuth } from './auth';
 import { registerCredentials } from './credentials';
 import { registerServe } from './serve';
+import { registerCatalog } from './catalog';
 
 /**
  * Every `splice` command, in the order `splice --help` lists them. Each module adds one line here.
@@ -15,5 +16,6 @@ export const commands: RegisterCommand[] = [
   registerSandbox,
   registerServe,
   registerCredentials,
+  registerCatalog,
   registerAuth,
 ];
