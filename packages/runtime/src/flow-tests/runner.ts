@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
-import type { HttpSender } from '../actions/action';
+import type { ActionRegistry, HttpSender } from '../actions/action';
+import { createEngine } from '../engine/engine';
 import type { CredentialResolver } from '../credentials';
 import type { RunRecord } from '../engine/run-record';
 import { SpliceError, type SourceLocation } from '../errors';
@@ -58,7 +59,19 @@ export interface RunFlowTestsInput {
   flow: Flow;
 }
 
-export async function runFlowTests(input: RunFlowTestsInput, opts: { engine: FlowTestEngineFactory }): Promise<FlowTestReport> {
+/** Give `actions` (the real engine is built with them) or a custom `engine` factory. */
+export interface FlowTestRunOptions {
+  actions?: ActionRegistry;
+  engine?: FlowTestEngineFactory;
+}
+
+export function engineFactoryFor(actions: ActionRegistry): FlowTestEngineFactory {
+  return (deps) => createEngine({ actions, http: deps.http, baseUrls: deps.baseUrls, env: deps.env, credentials: deps.credentials });
+}
+
+export async function runFlowTests(input: RunFlowTestsInput, opts: FlowTestRunOptions): Promise<FlowTestReport> {
+  const engine = opts.engine ?? (opts.actions ? engineFactoryFor(opts.actions) : undefined);
+  if (!engine) throw new SpliceError('FLOW_TEST_NO_ENGINE', 'runFlowTests needs `actions` or an `engine` factory.');
   let parsed: ParsedTestFile;
   try {
     parsed = parseTestFile(input.testText, input.testFile);
@@ -67,7 +80,7 @@ export async function runFlowTests(input: RunFlowTestsInput, opts: { engine: Flo
   }
   const report: FlowTestReport = { file: input.testFile, passed: 0, failed: 0, cases: [], errors: [] };
   for (const [i, tc] of parsed.suite.tests.entries()) {
-    const result = await runCase(parsed, tc, i, input.flow, opts.engine);
+    const result = await runCase(parsed, tc, i, input.flow, engine);
     report.cases.push(result);
     if (result.passed) report.passed++;
     else report.failed++;

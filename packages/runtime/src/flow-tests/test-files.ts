@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SpliceError } from '../errors';
 import type { Flow } from '../model/flow';
-import { errorReport, runFlowTests, type FlowTestEngineFactory, type FlowTestReport } from './runner';
+import { errorReport, runFlowTests, type FlowTestReport, type FlowTestRunOptions } from './runner';
 import { parseTestFile } from './test-file';
 
 /**
@@ -51,7 +51,7 @@ export function flowFileFor(testFile: string, testText: string): string {
 
 export type FlowLoader = (text: string, file: string) => Flow | Promise<Flow>;
 
-export async function runTestFile(testFile: string, opts: { engine: FlowTestEngineFactory; loadFlow: FlowLoader }): Promise<FlowTestReport> {
+export async function runTestFile(testFile: string, opts: FlowTestRunOptions & { loadFlow: FlowLoader }): Promise<FlowTestReport> {
   const testText = readFileSync(testFile, 'utf8');
   const flowFile = flowFileFor(testFile, testText);
   let flow: Flow;
@@ -63,7 +63,7 @@ export async function runTestFile(testFile: string, opts: { engine: FlowTestEngi
   } catch (err) {
     return errorReport(testFile, err);
   }
-  return runFlowTests({ testText, testFile, flow }, { engine: opts.engine });
+  return runFlowTests({ testText, testFile, flow }, opts);
 }
 
 /** Human-readable report: one line per case, failures with file:line:col and diffs. */

@@ -343,11 +343,43 @@ export interface CredentialMetadata {
 /** POST /api/credentials. `secret` is write-only: never answered back. */
 export interface CreateCredentialRequest {
   name: string;
-  connector: string;
+  /** The credential kind (GET /api/credentials/kinds), e.g. `highlevel-pit`, `payaca-api-key`. */
   type: string;
+  /** Defaults to the kind's connector. */
+  connector?: string;
+  /** Secret field values by name, or the kind's primary secret as a string. Write-only. */
   secret: Record<string, string> | string;
   scopes?: string[];
   meta?: Record<string, string>;
+}
+/** GET /api/credentials/kinds: what each kind needs (the editor's credential form derives from it). */
+export interface CredentialKindInfo {
+  kind: string;
+  connector: string;
+  title: string;
+  fields: Array<{ name: string; secret: boolean; required: boolean; description: string; default?: string }>;
+  primarySecret: string;
+  scoped: boolean;
+  refreshable: boolean;
+}
+export interface ListCredentialKindsResponse {
+  kinds: CredentialKindInfo[];
+}
+/** POST /api/credentials/oauth/highlevel/start: begin a HighLevel OAuth install; open `installUrl` in the browser. */
+export interface StartOAuthRequest {
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  /** Whose HighLevel (staging: the sandbox's consent page). Default staging. */
+  environment?: EnvironmentName;
+  redirectUri?: string;
+  userType?: 'Location' | 'Company';
+}
+export interface StartOAuthResponse {
+  installUrl: string;
+  state: string;
+  redirectUri: string;
 }
 /** PATCH /api/credentials/:name: a new `secret` rotates (version + 1). */
 export interface UpdateCredentialRequest {
@@ -363,6 +395,10 @@ export interface ListCredentialsResponse {
 
 export interface CatalogOperation {
   id: string;
+  /** Other ids that name the same operation (accepted in `uses`). */
+  aliases?: string[];
+  apiVersion?: string;
+  tags?: string[];
   title: string;
   description?: string;
   method?: string;
@@ -373,15 +409,25 @@ export interface CatalogOperation {
   outputSchema?: Record<string, unknown>;
 }
 export interface CatalogTrigger {
+  /** e.g. `highlevel.ContactTagUpdate`, `schedule`, `manual`. */
+  id: string;
   type: TriggerType;
   source?: string;
-  events?: string[];
+  /** The event name to put in `trigger.events`. */
+  event?: string;
   title: string;
   description?: string;
+  payloadSchema?: Record<string, unknown>;
+  sample?: unknown;
+  /** The event name or payload is our model, not confirmed by a public source. */
+  assumed?: boolean;
 }
 export interface CatalogConnector {
   id: string;
   title: string;
+  description?: string;
+  /** Base URL per environment. */
+  baseUrls?: Partial<Record<EnvironmentName, string>>;
   operations: CatalogOperation[];
   triggers: CatalogTrigger[];
   scopes: string[];

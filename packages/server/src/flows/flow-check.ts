@@ -13,11 +13,11 @@ export interface CheckedFlow {
   warnings: ApiIssue[];
 }
 
-/** A check that reports string field paths (`steps[2].credential`), as the credentials and connectors modules do. */
-export type PathStringCheck = (flow: Flow, ctx?: unknown) => Array<{ path: string; code: string; message: string }>;
+/** A check reporting field paths as strings (`steps[2].credential`) or segments, as other modules do. */
+export type PathStringCheck = (flow: Flow, ctx?: unknown) => Array<{ path: string | (string | number)[]; code: string; message: string }>;
 
 export function adaptCheck(check: PathStringCheck): FlowCheck {
-  return (flow, ctx) => check(flow, ctx).map((p) => ({ ...p, path: splitPath(p.path) }));
+  return (flow, ctx) => check(flow, ctx).map((p) => ({ ...p, path: typeof p.path === 'string' ? splitPath(p.path) : p.path }));
 }
 
 export async function checkFlowText(text: string, opts: { file?: string; actions: ActionRegistry; checks?: PathStringCheck[] }): Promise<CheckedFlow> {

@@ -1,0 +1,52 @@
+import express, { Router } from 'express';
+import type { ServerContext } from '../context';
+import { ServerError } from '../errors';
+import { createInsightsRouter } from '../insights/insights-router';
+import { apiServices } from './api-services';
+import { cors, editorOrigins, requireAdminToken } from './auth';
+import { apiErrorHandler } from './http-errors';
+import { openApiDocument } from './openapi';
+import { catalogRoutes } from './routes/catalog-routes';
+import { credentialRoutes } from './routes/credential-routes';
+import { environmentRoutes } from './routes/environment-routes';
+import { flowRunRoutes } from './routes/flow-run-routes';
+import { flowRoutes } from './routes/flow-routes';
+import { runRoutes } from './routes/run-routes';
+
+/**
+ * The REST API, mounted at /api by the server's createApp. Order matters: CORS (answers preflights for
+ * the editor's origin without a token), JSON bodies, the admin token on every route, the routes, then
+ * one error handler that answers `{ error: { code, message, ... } }` and never a stack trace.
+ * The scheduler is started by startScheduler (serve), not here, so tests control it.
+ */
+export function createApiRouter(ctx: ServerContext): Router {
+  const api = apiServices(ctx);
+  const router = Router();
+  router.use(cors(editorOrigins()));
+  router.use(express.json({ limit: '5mb', strict: false }));
+  router.use(requireAdminToken(api.auth));
+  router.get('/openapi.json', (req, res) => {
+    res.json(openApiDocument(`${req.baseUrl || '/api'}`));
+  });
+  router.use(flowRoutes(api));
+  router.use(flowRunRoutes(ctx, api));
+  router.use(runRoutes(ctx));
+  router.use(credentialRoutes(ctx, api));
+  router.use(catalogRoutes(api));
+  router.use(environmentRoutes(api));
+  router.use('/insights', createInsightsRouter({ db: ctx.db }));
+  router.use((req, _res, next) => {
+    next(new ServerError('NOT_FOUND', `No API route ${req.method} /api${req.path}. See GET /api/openapi.json for the routes.`, 404));
+  });
+  router.use(apiErrorHandler(ctx.logger));
+  return router;
+}
+
+/** Starts the schedule triggers of this process (one scheduler across processes holds the lease). */
+export function startScheduler(ctx: ServerContext): { stop(): Promise<void> } {
+  const api = apiServices(ctx);
+  api.scheduler.start();
+  return { stop: () => api.scheduler.stop() };
+}
+
+export { ensureAdminToken, rotateAdminToken } from './admin-token';

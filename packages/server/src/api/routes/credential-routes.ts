@@ -1,0 +1,107 @@
+import { Router } from 'express';
+import type { CreateCredentialRequest, CredentialMetadata, ListCredentialKindsResponse, ListCredentialsResponse, StartOAuthRequest, StartOAuthResponse, UpdateCredentialRequest } from '../contract';
+import type { ServerContext } from '../../context';
+import type { CredentialInfo } from '../../credentials/credential-info';
+import type { CredentialStore } from '../../credentials/credential-store';
+import { oauthEndpoints } from '../../credentials/highlevel-oauth';
+import { credentialKinds, getKind } from '../../credentials/kinds/index';
+import { OAuthLoginRegistry } from '../../credentials/oauth-login';
+import { ServerError } from '../../errors';
+import type { ApiServices } from '../api-services';
+import { badRequest } from '../http-errors';
+import { body, optString, param } from './flow-routes';
+
+/**
+ * Credentials through the credentials module's store: metadata only in every answer; secrets are
+ * accepted on create/update (write-only) and never returned. OAuth installs start here and finish at
+ * the server's /oauth/callback (the same OAuthLoginRegistry, kept on ctx.stores.oauthLogins).
+ */
+export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
+  const r = Router();
+  const store = (): CredentialStore => {
+    const s = api.credentials();
+    if (!s) {
+      throw new ServerError('UNAVAILABLE', 'Credentials are not available: the server has no master key. Start it with `splice serve` (it creates one in the data dir) or set SPLICE_MASTER_KEY.', 503);
+    }
+    return s;
+  };
+
+  r.get('/credentials/kinds', (_req, res) => {
+    const out: ListCredentialKindsResponse = {
+      kinds: credentialKinds.map((k) => ({ kind: k.kind, connector: k.connector, title: k.title, fields: k.fields.map((f) => ({ ...f })), primarySecret: k.primarySecret, scoped: k.scoped, refreshable: k.refreshable })),
+    };
+    res.json(out);
+  });
+
+  r.get('/credentials', async (_req, res) => {
+    const out: ListCredentialsResponse = { credentials: (await store().list()).map(toMetadata) };
+    res.json(out);
+  });
+
+  r.get('/credentials/:name', async (req, res) => {
+    res.json(toMetadata(await store().get(param(req, 'name'))));
+  });
+
+  r.post('/credentials', async (req, res) => {
+    const b = body<CreateCredentialRequest>(req);
+    const name = optString(b.name, 'body.name');
+    const type = optString(b.type, 'body.type');
+    if (!name) throw badRequest('body.name', 'Give the credential a `name`, e.g. "ghl-main".');
+    if (!type) throw badRequest('body.type', `Give the credential kind as \`type\`: one of ${credentialKinds.map((k) => k.kind).join(', ')}.`);
+    const kind = getKind(type);
+    const values = { ...checkStrings(b.meta, 'body.meta'), ...secretValues(b.secret, kind.primarySecret) };
+    const info = await store().add({ name, kind: type, values, ...(b.scopes ? { scopes: checkScopes(b.scopes) } : {}), ...(b.connector ? { connector: optString(b.connector, 'body.connector') } : {}) });
+    res.status(201).location(`/api/credentials/${info.name}`).json(toMetadata(info));
+  });
+
+  r.patch('/credentials/:name', async (req, res) => {
+    const b = body<UpdateCredentialRequest>(req);
+    const name = param(req, 'name');
+    const cur = await store().get(name);
+    const values = { ...checkStrings(b.meta, 'body.meta'), ...(b.secret !== undefined ? secretValues(b.secret, getKind(cur.kind).primarySecret) : {}) };
+    const info = await store().rotate(name, values, b.scopes ? { scopes: checkScopes(b.scopes) } : {});
+    res.json(toMetadata(info));
+  });
+
+  r.delete('/credentials/:name', async (req, res) => {
+    await store().remove(param(req, 'name'));
+    res.status(204).end();
+  });
+
+  r.post('/credentials/oauth/highlevel/start', async (req, res) => {
+    const b = body<StartOAuthRequest>(req);
+    for (const f of ['name', 'clientId', 'clientSecret'] as const) if (!optString(b[f], `body.${f}`)) throw badRequest(`body.${f}`, `body.${f} is required.`);
+    const scopes = checkScopes(b.scopes ?? []);
+    const envName = b.environment ?? 'staging';
+    const env = await api.environments.get(envName);
+    const endpoints = envName === 'production' ? oauthEndpoints() : oauthEndpoints(env.baseUrls.highlevel);
+    const redirectUri = optString(b.redirectUri, 'body.redirectUri') ?? `${req.protocol}://${req.get('host')}/oauth/callback`;
+    const registry = (ctx.stores.oauthLogins as OAuthLoginRegistry | undefined) ?? (ctx.stores.oauthLogins = new OAuthLoginRegistry());
+    const started = registry.start({ name: b.name, clientId: b.clientId, clientSecret: b.clientSecret, scopes, redirectUri, tokenUrl: endpoints.tokenUrl, installUrl: endpoints.installUrl, ...(b.userType ? { userType: b.userType } : {}) });
+    const out: StartOAuthResponse = { ...started, redirectUri };
+    res.json(out);
+  });
+
+  return r;
+}
+
+export function toMetadata(c: CredentialInfo): CredentialMetadata {
+  return { ...c, type: c.kind, version: c.activeVersion, status: c.status };
+}
+
+function secretValues(secret: unknown, primary: string): Record<string, string> {
+  if (typeof secret === 'string') return { [primary]: secret };
+  return checkStrings(secret, 'body.secret');
+}
+
+function checkStrings(v: unknown, path: string): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(path, `${path} must be an object of field name → string.`);
+  for (const [k, x] of Object.entries(v)) if (typeof x !== 'string') throw badRequest(`${path}.${k}`, `${path}.${k} must be a string.`);
+  return v as Record<string, string>;
+}
+
+function checkScopes(v: unknown): string[] {
+  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) throw badRequest('body.scopes', 'body.scopes must be an array of scope strings, e.g. ["socialplanner/tag.readonly"].');
+  return v as string[];
+}

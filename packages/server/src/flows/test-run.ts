@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { createEngine, type ActionRegistry, type CredentialResolver, type Flow, type RunRecord } from '@splice/runtime';
+import type { CredentialStore } from '../credentials/credential-store';
+import { createStoreCredentialResolver } from '../credentials/store-resolver';
+import type { TokenRefresher } from '../credentials/token-refresher';
+import type { EnvironmentSettings } from '../environments/environment-store';
+
+/**
+ * A test run from the editor: the real engine, synchronously, against the STAGING environment (sandbox
+ * base URLs, staging credential bindings and values). Dry runs send nothing: call steps record the
+ * request they would send. Not queued and not kept in run history.
+ */
+export interface TestRunDeps {
+  actions: ActionRegistry;
+  environment: EnvironmentSettings;
+  credentials?: CredentialStore;
+  refresher?: TokenRefresher;
+}
+
+export async function testRun(flow: Flow, event: unknown, opts: { dryRun?: boolean; signal?: AbortSignal }, deps: TestRunDeps): Promise<RunRecord> {
+  let credentials: CredentialResolver | undefined;
+  let secrets: string[] = [];
+  if (deps.credentials && deps.refresher) {
+    credentials = createStoreCredentialResolver({ store: deps.credentials, refresher: deps.refresher, bindings: deps.environment.bindings });
+    secrets = await deps.credentials.secretValues();
+  }
+  const engine = createEngine({
+    actions: deps.actions,
+    ...(credentials ? { credentials } : {}),
+    env: deps.environment.values,
+    baseUrls: deps.environment.baseUrls,
+  });
+  return engine.run(flow, event, { runId: `test-${randomUUID()}`, dryRun: opts.dryRun ?? false, secrets, ...(opts.signal ? { signal: opts.signal } : {}) });
+}
