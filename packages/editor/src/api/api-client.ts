@@ -1,0 +1,111 @@
+import type * as C from '@splice/server/api/contract';
+
+/**
+ * The editor's only way to the server: the REST API under /api with the admin token. Each method is one
+ * route of the wire contract (packages/server/src/api/contract.ts).
+ */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: C.ApiIssue[] = [],
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'splice.adminToken';
+
+/** The admin token: from `#token=` (the URL `splice start` prints), else sessionStorage. */
+export function takeTokenFromLocation(): string | undefined {
+  const m = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
+  if (m) {
+    const token = decodeURIComponent(m[1]!);
+    sessionStorage.setItem(TOKEN_KEY, token);
+    // Do not leave the token in the address bar or history.
+    const rest = window.location.hash.replace(/(?:^#|&)token=[^&]+/, '').replace(/^&/, '');
+    history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${rest.startsWith('/') ? rest : '/flows'}`);
+    return token;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+export function storeToken(token: string | undefined): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+};
+const enc = encodeURIComponent;
+
+export class ApiClient {
+  constructor(
+    private readonly token: () => string | undefined,
+    private readonly onUnauthorized: () => void = () => {},
+    private readonly base = '/api',
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new ApiRequestError(0, 'NETWORK', `The Splice server did not answer (${(err as Error).message}). Is \`splice serve\` running?`);
+    }
+    const text = await res.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    if (!res.ok) {
+      const e = (data as C.ApiErrorBody | undefined)?.error;
+      if (res.status === 401) this.onUnauthorized();
+      throw new ApiRequestError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${method} ${path} answered ${res.status}`, e?.issues ?? [], e?.details);
+    }
+    return data as T;
+  }
+
+  catalog = () => this.request<C.CatalogResponse>('GET', '/catalog');
+  templates = () => this.request<C.ListTemplatesResponse>('GET', '/templates');
+  template = (id: string) => this.request<C.TemplateDetail>('GET', `/templates/${enc(id)}`);
+  importTemplate = (id: string, flowId?: string) => this.request<C.SaveFlowResponse>('POST', `/templates/${enc(id)}/import`, { flowId } satisfies C.ImportTemplateRequest);
+
+  flows = () => this.request<C.ListFlowsResponse>('GET', '/flows');
+  flow = (id: string) => this.request<C.FlowResponse>('GET', `/flows/${enc(id)}`);
+  createFlow = (req: C.CreateFlowRequest) => this.request<C.SaveFlowResponse>('POST', '/flows', req);
+  updateFlow = (id: string, req: C.UpdateFlowRequest) => this.request<C.SaveFlowResponse>('PUT', `/flows/${enc(id)}`, req);
+  validate = (req: C.ValidateRequest) => this.request<C.ValidationResult>('POST', '/validate', req);
+  testRun = (id: string, req: C.TestRunRequest) => this.request<C.TestRunResponse>('POST', `/flows/${enc(id)}/test-runs`, req);
+  activate = (id: string) => this.request<C.FlowResponse>('POST', `/flows/${enc(id)}/activate`);
+  deactivate = (id: string) => this.request<C.FlowResponse>('POST', `/flows/${enc(id)}/deactivate`);
+  deploy = (id: string) => this.request<unknown>('POST', `/flows/${enc(id)}/deploy`, {} satisfies C.DeployRequest);
+
+  runs = (f: { flow?: string; status?: string; limit?: number; cursor?: string }) => this.request<C.ListRunsResponse>('GET', `/runs${q(f)}`);
+  run = (runId: string) => this.request<C.RunDetailResponse>('GET', `/runs/${enc(runId)}`);
+  replayRun = (runId: string) => this.request<C.ReplayResponse>('POST', `/runs/${enc(runId)}/replay`);
+  deadLetters = () => this.request<C.ListDeadLettersResponse>('GET', '/dead-letters');
+  replayDeadLetter = (id: string) => this.request<C.ReplayResponse>('POST', `/dead-letters/${enc(id)}/replay`);
+
+  credentials = () => this.request<C.ListCredentialsResponse>('GET', '/credentials');
+  createCredential = (req: C.CreateCredentialRequest) => this.request<unknown>('POST', '/credentials', req);
+  deleteCredential = (name: string) => this.request<unknown>('DELETE', `/credentials/${enc(name)}`);
+  /** Starts a HighLevel OAuth install; answers the consent page URL to open. */
+  startOAuth = (req: { name: string; clientId: string; clientSecret: string; scopes: string[] }) =>
+    this.request<{ installUrl: string; state?: string }>('POST', '/credentials/oauth/start', req);
+
+  environments = () => this.request<C.ListEnvironmentsResponse>('GET', '/environments');
+  updateEnvironment = (name: string, req: C.UpdateEnvironmentRequest) => this.request<unknown>('PATCH', `/environments/${enc(name)}`, req);
+}

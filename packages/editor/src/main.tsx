@@ -1,0 +1,18 @@
+import '@xyflow/react/dist/style.css';
+import './ui/styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { takeTokenFromLocation } from './api/api-client';
+import { App } from './ui/app';
+import { useEditor } from './store/store';
+
+const token = takeTokenFromLocation();
+useEditor.getState().syncRoute(window.location.hash);
+window.addEventListener('hashchange', () => useEditor.getState().syncRoute(window.location.hash));
+if (token) void useEditor.getState().login(token);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,24 @@
+import type { MappingBindings } from '@splice/runtime/mapping/index';
+
+/** Messages between the editor and the mapping-preview worker. */
+export interface PreviewRequest {
+  id: number;
+  /** A `with` tree (strings starting with `=` are JSONata), or one expression when `expression` is set. */
+  template?: unknown;
+  expression?: string;
+  input: unknown;
+  bindings: MappingBindings;
+}
+
+export interface PreviewFieldError {
+  /** Path inside the template, e.g. ['body', 'tagIds']; empty for a single expression. */
+  path: (string | number)[];
+  code: string;
+  message: string;
+  /** Character offset inside the expression, when the error has one. */
+  offset?: number;
+}
+
+export type PreviewResponse =
+  | { id: number; ok: true; value: unknown; errors: PreviewFieldError[] }
+  | { id: number; ok: false; errors: PreviewFieldError[] };

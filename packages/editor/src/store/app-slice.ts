@@ -1,0 +1,138 @@
+import type { StateCreator } from 'zustand';
+import type * as C from '@splice/server/api/contract';
+import { ApiClient, ApiRequestError, storeToken } from '../api/api-client';
+import type { OperationFacts } from '../model/flow-validation';
+import { parseRoute, routeHash, type Route } from './routes';
+import type { EditorState } from './store';
+
+/** Session, navigation and the server's reference data (catalog, templates, credentials, environments). */
+export interface CatalogEntry extends C.CatalogOperation {
+  connector: string;
+  connectorTitle: string;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface AppSlice {
+  token: string | undefined;
+  route: Route;
+  api: ApiClient;
+  catalog: C.CatalogConnector[];
+  operations: Map<string, CatalogEntry>;
+  operationFacts: Map<string, OperationFacts>;
+  templates: C.TemplateSummary[];
+  credentials: C.CredentialMetadata[];
+  environments: C.EnvironmentInfo[];
+  environment: C.EnvironmentName;
+  notices: Notice[];
+  login(token: string): Promise<boolean>;
+  logout(): void;
+  navigate(route: Route): void;
+  syncRoute(hash: string): void;
+  loadReferenceData(): Promise<void>;
+  loadCredentials(): Promise<void>;
+  setEnvironment(env: C.EnvironmentName): void;
+  notify(kind: Notice['kind'], text: string): void;
+  dismiss(id: number): void;
+  /** Runs an API call; failures become a notice instead of an unhandled rejection. */
+  attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined>;
+}
+
+let noticeId = 1;
+
+export const createAppSlice: StateCreator<EditorState, [], [], AppSlice> = (set, get) => ({
+  token: undefined,
+  route: parseRoute(typeof window === 'undefined' ? '' : window.location.hash),
+  api: new ApiClient(
+    () => get().token,
+    () => {
+      storeToken(undefined);
+      set({ token: undefined });
+    },
+  ),
+  catalog: [],
+  operations: new Map(),
+  operationFacts: new Map(),
+  templates: [],
+  credentials: [],
+  environments: [],
+  environment: 'staging',
+  notices: [],
+
+  async login(token) {
+    set({ token });
+    try {
+      await get().api.flows();
+    } catch (err) {
+      set({ token: undefined });
+      get().notify('error', err instanceof ApiRequestError && err.status === 401 ? 'That token was not accepted. Copy it from the `splice start` output.' : (err as Error).message);
+      return false;
+    }
+    storeToken(token);
+    void get().loadReferenceData();
+    return true;
+  },
+  logout() {
+    storeToken(undefined);
+    set({ token: undefined });
+  },
+  navigate(route) {
+    const hash = routeHash(route);
+    if (window.location.hash !== hash) window.location.hash = hash;
+    set({ route });
+  },
+  syncRoute(hash) {
+    set({ route: parseRoute(hash) });
+  },
+  async loadReferenceData() {
+    const { api } = get();
+    const [catalog, templates, envs] = await Promise.all([
+      get().attempt('load the catalog', () => api.catalog()),
+      get().attempt('load the templates', () => api.templates()),
+      get().attempt('load the environments', () => api.environments()),
+    ]);
+    if (catalog) {
+      const operations = new Map<string, CatalogEntry>();
+      const operationFacts = new Map<string, OperationFacts>();
+      for (const c of catalog.connectors) {
+        for (const op of c.operations) {
+          operations.set(op.id, { ...op, connector: c.id, connectorTitle: c.title });
+          operationFacts.set(op.id, { id: op.id, connector: c.id, inputSchema: op.inputSchema });
+        }
+      }
+      set({ catalog: catalog.connectors, operations, operationFacts });
+    }
+    if (templates) set({ templates: templates.templates });
+    if (envs) set({ environments: envs.environments });
+    await get().loadCredentials();
+  },
+  async loadCredentials() {
+    const res = await get().attempt('load the credentials', () => get().api.credentials());
+    if (res) set({ credentials: res.credentials });
+  },
+  setEnvironment(environment) {
+    set({ environment });
+  },
+  notify(kind, text) {
+    const id = noticeId++;
+    set({ notices: [...get().notices.slice(-3), { id, kind, text }] });
+    if (kind === 'info') setTimeout(() => get().dismiss(id), 5000);
+  },
+  dismiss(id) {
+    set({ notices: get().notices.filter((n) => n.id !== id) });
+  },
+  async attempt(what, fn) {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as ApiRequestError;
+      const issues = e.issues?.length ? ` ${e.issues.map((i) => i.message).join('; ')}` : '';
+      get().notify('error', `Could not ${what}: ${e.message}${issues}`);
+      return undefined;
+    }
+  },
+});

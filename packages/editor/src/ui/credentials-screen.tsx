@@ -1,0 +1,217 @@
+import { useEffect, useState } from 'react';
+import { useEditor } from '../store/store';
+
+/**
+ * Credentials: metadata only (secrets are write-only and never come back). Add a HighLevel private
+ * integration token or a Payaca API key, or connect HighLevel by OAuth through its consent page.
+ */
+interface KindForm {
+  type: string;
+  connector: string;
+  title: string;
+  fields: Array<{ name: string; label: string; secret: boolean; required: boolean }>;
+}
+
+const KINDS: KindForm[] = [
+  {
+    type: 'highlevel-pit',
+    connector: 'highlevel',
+    title: 'HighLevel private integration token',
+    fields: [
+      { name: 'token', label: 'Private integration token', secret: true, required: true },
+      { name: 'locationId', label: 'Location (sub-account) id', secret: false, required: false },
+    ],
+  },
+  {
+    type: 'payaca-api-key',
+    connector: 'payaca',
+    title: 'Payaca API key',
+    fields: [
+      { name: 'clientId', label: 'Client id', secret: false, required: true },
+      { name: 'clientSecret', label: 'Client secret', secret: true, required: true },
+    ],
+  },
+];
+
+const SOCIAL_SCOPES = ['socialplanner/account.readonly', 'socialplanner/post.readonly', 'socialplanner/statistics.readonly', 'socialplanner/tag.readonly', 'socialplanner/tag.write'];
+
+export function ReconnectBanner() {
+  const broken = useEditor((s) => s.credentials.filter((c) => c.status && c.status !== 'ok'));
+  const navigate = useEditor((s) => s.navigate);
+  if (!broken.length) return null;
+  return (
+    <div className="banner" role="alert" data-testid="reconnect-banner">
+      {broken.map((c) => c.name).join(', ')} {broken.length === 1 ? 'needs' : 'need'} reconnecting: runs that use {broken.length === 1 ? 'it' : 'them'} will fail.{' '}
+      <button type="button" className="link" onClick={() => navigate({ name: 'credentials' })}>
+        Reconnect
+      </button>
+    </div>
+  );
+}
+
+function AddCredential({ kind, onDone }: { kind: KindForm; onDone: () => void }) {
+  const api = useEditor((s) => s.api);
+  const attempt = useEditor((s) => s.attempt);
+  const [name, setName] = useState(kind.connector === 'highlevel' ? 'highlevel' : 'payaca');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [scopes, setScopes] = useState<string[]>(kind.connector === 'highlevel' ? SOCIAL_SCOPES : []);
+  return (
+    <form
+      className="card form"
+      aria-label={`Add ${kind.title}`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const secret = Object.fromEntries(kind.fields.filter((f) => f.secret).map((f) => [f.name, values[f.name] ?? '']));
+        const meta = Object.fromEntries(kind.fields.filter((f) => !f.secret && values[f.name]).map((f) => [f.name, values[f.name]!]));
+        const ok = await attempt('save the credential', () => api.createCredential({ name, connector: kind.connector, type: kind.type, secret, meta, ...(scopes.length ? { scopes } : {}) }));
+        if (ok !== undefined) onDone();
+      }}
+    >
+      <h3>{kind.title}</h3>
+      <label>
+        Name <input value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z][A-Za-z0-9_-]*" />
+      </label>
+      {kind.fields.map((f) => (
+        <label key={f.name}>
+          {f.label}
+          <input type={f.secret ? 'password' : 'text'} required={f.required} autoComplete="off" value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} />
+        </label>
+      ))}
+      {kind.connector === 'highlevel' && <ScopePicker scopes={scopes} onChange={setScopes} />}
+      <button type="submit" className="primary">
+        Save credential
+      </button>
+    </form>
+  );
+}
+
+function ScopePicker({ scopes, onChange }: { scopes: string[]; onChange: (s: string[]) => void }) {
+  return (
+    <fieldset>
+      <legend>Scopes granted</legend>
+      {SOCIAL_SCOPES.map((s) => (
+        <label key={s} className="check">
+          <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => onChange(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function ConnectOAuth({ onDone }: { onDone: () => void }) {
+  const api = useEditor((s) => s.api);
+  const attempt = useEditor((s) => s.attempt);
+  const [name, setName] = useState('highlevel-oauth');
+  const [clientId, setClientId] = useState('');
+  const [clientSecret, setClientSecret] = useState('');
+  const [scopes, setScopes] = useState<string[]>(SOCIAL_SCOPES);
+  return (
+    <form
+      className="card form"
+      aria-label="Connect HighLevel by OAuth"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const res = await attempt('start the HighLevel connection', () => api.startOAuth({ name, clientId, clientSecret, scopes }));
+        if (!res) return;
+        // The consent page opens in a new window; its callback stores the tokens on the server.
+        window.open(res.installUrl, 'splice-oauth', 'width=720,height=760');
+        const poll = setInterval(async () => {
+          const list = await api.credentials().catch(() => undefined);
+          if (list?.credentials.some((c) => c.name === name && c.status !== 'needs_reconnect')) {
+            clearInterval(poll);
+            onDone();
+          }
+        }, 1500);
+        setTimeout(() => clearInterval(poll), 10 * 60_000);
+      }}
+    >
+      <h3>Connect HighLevel (OAuth)</h3>
+      <p className="muted">Opens HighLevel's consent page; pick the location and approve. Also reconnects an existing connection of the same name.</p>
+      <label>
+        Name <input value={name} onChange={(e) => setName(e.target.value)} required />
+      </label>
+      <label>
+        App client id <input value={clientId} onChange={(e) => setClientId(e.target.value)} required />
+      </label>
+      <label>
+        App client secret <input type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} required autoComplete="off" />
+      </label>
+      <ScopePicker scopes={scopes} onChange={setScopes} />
+      <button type="submit" className="primary">
+        Open consent page
+      </button>
+    </form>
+  );
+}
+
+export function CredentialsScreen() {
+  const credentials = useEditor((s) => s.credentials);
+  const load = useEditor((s) => s.loadCredentials);
+  const api = useEditor((s) => s.api);
+  const attempt = useEditor((s) => s.attempt);
+  const [adding, setAdding] = useState<string | undefined>();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const done = () => {
+    setAdding(undefined);
+    void load();
+  };
+  return (
+    <section className="screen">
+      <header className="screen-header">
+        <h1>Credentials</h1>
+        <div className="actions">
+          {KINDS.map((k) => (
+            <button key={k.type} type="button" onClick={() => setAdding(k.type)}>
+              Add {k.title}
+            </button>
+          ))}
+          <button type="button" onClick={() => setAdding('oauth')}>
+            Connect HighLevel (OAuth)
+          </button>
+        </div>
+      </header>
+      {adding === 'oauth' && <ConnectOAuth onDone={done} />}
+      {KINDS.filter((k) => k.type === adding).map((k) => (
+        <AddCredential key={k.type} kind={k} onDone={done} />
+      ))}
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Connector</th>
+            <th>Type</th>
+            <th>Scopes</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {credentials.map((c) => (
+            <tr key={c.name} data-testid={`credential-${c.name}`}>
+              <td>{c.name}</td>
+              <td>{c.connector}</td>
+              <td>{c.type}</td>
+              <td>{c.scopes?.map((s) => <span key={s} className="badge scope">{s}</span>) ?? '—'}</td>
+              <td>
+                <span className={`badge ${c.status === 'needs_reconnect' ? 'failed' : 'ok'}`}>{c.status ?? 'ok'}</span>
+              </td>
+              <td>
+                {c.status === 'needs_reconnect' && c.connector === 'highlevel' && (
+                  <button type="button" onClick={() => setAdding('oauth')}>
+                    Reconnect
+                  </button>
+                )}
+                <button type="button" className="link" onClick={async () => (await attempt('delete the credential', () => api.deleteCredential(c.name))) !== undefined && load()}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {credentials.length === 0 && <p className="muted">No credentials yet. With `splice start`, the sandbox credentials are created for you.</p>}
+    </section>
+  );
+}

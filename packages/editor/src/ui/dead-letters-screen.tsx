@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { useEditor } from '../store/store';
+
+export function DeadLettersScreen() {
+  const items = useEditor((s) => s.deadLetters);
+  const load = useEditor((s) => s.loadDeadLetters);
+  const replay = useEditor((s) => s.replayDeadLetter);
+  const navigate = useEditor((s) => s.navigate);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <section className="screen">
+      <header className="screen-header">
+        <h1>Dead letters</h1>
+      </header>
+      <p className="muted">Runs that failed after every retry. Fix the cause (a credential, a mapping), then replay.</p>
+      {items.length === 0 ? (
+        <p>Nothing here: every run either succeeded or is still being retried.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Flow</th>
+              <th>Run</th>
+              <th>Reason</th>
+              <th>Attempts</th>
+              <th>When</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.id}>
+                <td>{d.flow}</td>
+                <td>
+                  <a href={`#/runs/${d.runId}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'run', runId: d.runId }))}>
+                    {d.runId.slice(0, 12)}
+                  </a>
+                </td>
+                <td>{d.reason}</td>
+                <td>{d.attempts ?? '—'}</td>
+                <td>{new Date(d.createdAt).toLocaleString()}</td>
+                <td>
+                  <button type="button" onClick={() => void replay(d.id)}>
+                    Replay
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

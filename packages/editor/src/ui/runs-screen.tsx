@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'react';
+import { useEditor } from '../store/store';
+import { badgeOf, RunTimeline, StepRecordView } from './step-record-view';
+
+const STATUSES = ['', 'queued', 'running', 'succeeded', 'failed', 'filtered', 'dead'];
+
+export function RunsScreen({ flow }: { flow?: string }) {
+  const runs = useEditor((s) => s.runs);
+  const cursor = useEditor((s) => s.runsCursor);
+  const loadRuns = useEditor((s) => s.loadRuns);
+  const navigate = useEditor((s) => s.navigate);
+  const [flowFilter, setFlowFilter] = useState(flow ?? '');
+  const [status, setStatus] = useState('');
+  useEffect(() => {
+    void loadRuns({ flow: flowFilter || undefined, status: status || undefined });
+  }, [flowFilter, status, loadRuns]);
+  return (
+    <section className="screen">
+      <header className="screen-header">
+        <h1>Runs</h1>
+        <form className="filters" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Flow <input value={flowFilter} onChange={(e) => setFlowFilter(e.target.value)} placeholder="any" />
+          </label>
+          <label>
+            Status
+            <select value={status} onChange={(e) => setStatus(e.target.value)}>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s || 'any'}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => void loadRuns()}>
+            Refresh
+          </button>
+        </form>
+      </header>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Flow</th>
+            <th>Status</th>
+            <th>Trigger</th>
+            <th>Started</th>
+            <th>Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.runId}>
+              <td>
+                <a href={`#/runs/${r.runId}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'run', runId: r.runId }))}>
+                  {r.runId.slice(0, 12)}
+                </a>
+              </td>
+              <td>{r.flow}</td>
+              <td>
+                <span className={`badge ${badgeOf(r.status)}`}>{r.status}</span> {r.error && <span className="muted">{r.error.message}</span>}
+              </td>
+              <td>{r.trigger ?? '—'}</td>
+              <td>{r.startedAt ? new Date(r.startedAt).toLocaleString() : '—'}</td>
+              <td>{r.durationMs !== undefined ? `${r.durationMs} ms` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {runs.length === 0 && <p className="muted">No runs match.</p>}
+      {cursor && (
+        <button type="button" onClick={() => void loadRuns(undefined, true)}>
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function RunDetailScreen({ runId }: { runId: string }) {
+  const run = useEditor((s) => s.runDetail);
+  const loadRun = useEditor((s) => s.loadRun);
+  const replay = useEditor((s) => s.replay);
+  const navigate = useEditor((s) => s.navigate);
+  useEffect(() => {
+    void loadRun(runId);
+  }, [runId, loadRun]);
+  if (!run || run.runId !== runId) return <section className="screen">Loading run…</section>;
+  return (
+    <section className="screen">
+      <header className="screen-header">
+        <h1>
+          Run <code>{run.runId}</code>
+        </h1>
+        <div className="actions">
+          <button type="button" onClick={() => navigate({ name: 'flow', id: run.flow })}>
+            Open flow
+          </button>
+          <button type="button" className="primary" onClick={() => void replay(run.runId)}>
+            Replay
+          </button>
+        </div>
+      </header>
+      <p>
+        <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.flow} · started {new Date(run.startedAt).toLocaleString()}
+        {run.durationMs !== undefined && ` · ${run.durationMs} ms`}
+      </p>
+      {run.error && <p className="error">{run.error.code}: {run.error.message}</p>}
+      <RunTimeline run={run} />
+      <h2>Steps</h2>
+      {run.steps.map((s) => (
+        <StepRecordView key={s.id} step={s} />
+      ))}
+      <h2>Event</h2>
+      <pre>{JSON.stringify(run.event, null, 2)}</pre>
+    </section>
+  );
+}
