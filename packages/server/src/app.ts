@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { sql } from 'kysely';
 import type { ServerContext } from './context';
@@ -45,6 +47,11 @@ export function createApp(ctx: ServerContext, opts: CreateAppOptions = {}): Expr
 
   // API MOUNT POINT: the API module's createApiRouter(ctx) from ./api/router (passed by startServer).
   if (opts.apiRouter) app.use('/api', opts.apiRouter);
+
+  // EDITOR MOUNT (added by the editor): the built web app, packages/editor/dist (`pnpm --filter @splice/editor
+  // build`), served at `/`. The app routes by URL hash, so no fallback route is needed.
+  const editorDist = fileURLToPath(new URL('../../editor/dist/', import.meta.url));
+  if (existsSync(editorDist)) app.use(express.static(editorDist, { index: 'index.html' }));
 
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}.` } });
