@@ -33,7 +33,7 @@ export class Redactor {
 
   text(value: string): string {
     let out = this.pattern ? value.replace(this.pattern, REDACTED) : value;
-    if (/^https?:\/\/\S+\?/.test(out)) out = redactUrlQuery(out);
+    if (out.startsWith('http') && /^https?:\/\/\S+\?/.test(out)) out = redactUrlQuery(out);
     return out;
   }
 
@@ -43,7 +43,10 @@ export class Redactor {
     return out;
   }
 
-  /** A redacted deep copy of any JSON-like value. */
+  /**
+   * A redacted version of any JSON-like value. Copy-on-write: parts with nothing to redact are returned
+   * as they are (shared, not copied), which keeps recording cheap on the hot path.
+   */
   value<T>(value: T): T {
     return this.walk(value, 0) as T;
   }
@@ -51,10 +54,25 @@ export class Redactor {
   private walk(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.text(value);
     if (value === null || typeof value !== 'object' || depth > 64) return value;
-    if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SENSITIVE_FIELD.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : this.walk(v, depth + 1);
-    return out;
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i];
+        const r = this.walk(v, depth + 1);
+        if (r !== v && !out) out = value.slice(0, i);
+        if (out) out.push(r);
+      }
+      return out ?? value;
+    }
+    let out: Record<string, unknown> | undefined;
+    const entries = Object.entries(value);
+    for (let i = 0; i < entries.length; i++) {
+      const [k, v] = entries[i]!;
+      const r = SENSITIVE_FIELD.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : this.walk(v, depth + 1);
+      if (r !== v && !out) out = Object.fromEntries(entries.slice(0, i));
+      if (out) out[k] = r;
+    }
+    return out ?? value;
   }
 }
 

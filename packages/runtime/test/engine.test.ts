@@ -241,7 +241,7 @@ describe('engine', () => {
   });
 
   it('fails a runaway expression with MAPPING_TIMEOUT while other runs complete meanwhile', async () => {
-    const engine = createEngine({ actions, limits: { timeoutMs: 400 } });
+    const engine = createEngine({ actions, limits: { timeoutMs: 1500 } });
     const runaway = flow(`steps:\n  - id: spin\n    type: map\n    expression: "( $f := function($x){ $f($x+1) }; $f(0) )"\n`);
     const normal = flow(`steps:\n  - id: shape\n    type: map\n    expression: '{ "n": $event.n }'\n  - id: post\n    type: call\n    uses: http\n    with: { method: POST, url: "${server.url}/normal", body: =$steps.shape }\n`);
     const finished: string[] = [];

@@ -62,16 +62,23 @@ export function createHttpSender(opts: HttpSenderOptions = {}): HttpSender & { c
     if (ctx.dryRun) return { status: 200, headers: { 'x-splice-dry-run': 'true' }, body: null };
     if (req.rateLimitKey && opts.rateLimiter) await opts.rateLimiter.acquire(req.rateLimitKey, ctx.signal);
 
+    // undici's own header/body timers: cheaper per request than AbortSignal.timeout + AbortSignal.any.
     const timeoutMs = req.timeoutMs ?? ctx.timeoutMs ?? opts.requestTimeoutMs ?? 30_000;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: { ...headers, ...auth }, body, dispatcher, signal });
+      res = await request(url, {
+        method: req.method as Dispatcher.HttpMethod,
+        headers: { ...headers, ...auth },
+        body,
+        dispatcher,
+        signal: ctx.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
       text = await res.body.text();
     } catch (err) {
-      throw networkError(req.method, url, err, timeout.aborted ? timeoutMs : undefined, ctx.signal.aborted);
+      throw networkError(req.method, url, err, isTimeout(err) ? timeoutMs : undefined, ctx.signal.aborted);
     }
     const response: InboundResponse = { status: res.statusCode, headers: flattenHeaders(res.headers), body: parseBody(text, res.headers['content-type']) };
     if (req.rateLimitKey && opts.rateLimiter) opts.rateLimiter.observe(req.rateLimitKey, response.status, response.headers);
@@ -162,6 +169,11 @@ function statusError(method: string, url: string, res: InboundResponse): ActionE
     retryable: RETRYABLE_STATUS.has(res.status),
     details: { status: res.status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) },
   });
+}
+
+function isTimeout(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }
 
 function networkError(method: string, url: URL, err: unknown, timedOutAfterMs: number | undefined, aborted: boolean): ActionError {

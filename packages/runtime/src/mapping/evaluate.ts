@@ -2,6 +2,7 @@ import { MappingError, SpliceError } from '../errors';
 import { BUDGET_BINDING, DEFAULT_MAPPING_LIMITS, newBudget, type Budget, type MappingLimits } from './budget';
 import { errorOffset, type CompiledExpression } from './compile';
 import { jsonSizeExceeds } from './json-size';
+import { plainResult } from './plain-result';
 
 /** What expressions can read besides the input (`$`): `$event`, `$steps.<id>`, `$env`, `$item`, `$index`, `$run`. */
 export interface MappingBindings {
@@ -51,7 +52,7 @@ export async function evaluateExpression(
       { details: { maxOutputBytes: resolved.maxOutputBytes } },
     );
   }
-  return result;
+  return plainResult(result);
 }
 
 function evaluationError(source: string, budget: Budget, err: unknown): SpliceError {

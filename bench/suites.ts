@@ -1,0 +1,6 @@
+import { engineSuite } from './engine-suite';
+import { mappingSuite } from './mapping-suite';
+import type { BenchSuite } from './measure';
+
+/** Every bench suite, in table order. Later areas append theirs (one line each). */
+export const suites: BenchSuite[] = [mappingSuite, engineSuite];
