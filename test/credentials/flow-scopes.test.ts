@@ -82,7 +82,7 @@ describe('flow scopes', () => {
 
   it('checks again at run time: the call fails with CREDENTIAL_SCOPE_MISSING and no request is sent', async () => {
     const parsed = parseFlow(FLOW.replace(/loc_1/g, sandbox.credentials.highlevel.locationId));
-    const before = sandbox.admin.highlevel.counters().routes['GET /social-media-posting/{locationId}/tags'] ?? {};
+    const before = { ...sandbox.admin.highlevel.counters().routes['GET /social-media-posting/{locationId}/tags'] };
     const resolver = createStoreCredentialResolver({ store, refresher: new TokenRefresher({ store }), bindings: { ghl: 'ghl-main' } });
     const engine = createEngine({ actions, credentials: resolver, baseUrls: { highlevel: sandbox.highlevel.url } });
     const record = await engine.run(parsed.flow!, {});
@@ -90,7 +90,7 @@ describe('flow scopes', () => {
     expect(record.error).toMatchObject({ code: 'CREDENTIAL_SCOPE_MISSING', step: 'fetchTags' });
     expect(record.error!.message).toContain('needs socialplanner/tag.readonly; credential ghl-main grants socialplanner/post.readonly');
     expect(record.steps.find((s) => s.id === 'fetchPosts')?.status).toBe('succeeded');
-    const after = sandbox.admin.highlevel.counters().routes['GET /social-media-posting/{locationId}/tags'] ?? {};
+    const after = { ...sandbox.admin.highlevel.counters().routes['GET /social-media-posting/{locationId}/tags'] };
     expect(after).toEqual(before);
 
     const full = createStoreCredentialResolver({ store, refresher: new TokenRefresher({ store }), bindings: { ghl: 'ghl-full' } });
