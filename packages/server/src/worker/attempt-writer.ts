@@ -20,35 +20,51 @@ export interface AttemptError {
   retryable: boolean;
 }
 
+export interface StartedAttempt {
+  attempt: number;
+  eventId: string;
+  revision: number;
+  environment?: string;
+  /** When the run's first attempt started. */
+  runStartedAt: string;
+  /** No attempt of this run ever started before: it has no checkpoints yet. */
+  firstEver: boolean;
+}
+
 export class AttemptWriter {
   constructor(
     private readonly db: SpliceDb,
     private readonly queue: JobQueue,
   ) {}
 
-  /** Marks the run running and opens the attempt row; returns its attempt number (history order). */
-  async start(job: ClaimedJob): Promise<number> {
+  /**
+   * Marks the run running and opens the attempt row. Returns the attempt number (history order), the
+   * run's facts, and whether an earlier attempt ever started (if not, there can be no checkpoints).
+   */
+  async start(job: ClaimedJob): Promise<StartedAttempt> {
     return this.db.transaction().execute(async (trx) => {
       const now = new Date().toISOString();
-      // An attempt still "running" belonged to a worker that died or was stopped: it was interrupted.
-      await trx.updateTable('run_attempts').set({ status: 'interrupted', finished_at: now }).where('run_id', '=', job.runId).where('status', '=', 'running').execute();
-      const last = await trx.selectFrom('run_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('run_id', '=', job.runId).executeTakeFirst();
-      const attempt = Number(last?.n ?? 0) + 1;
+      const run = await trx.selectFrom('runs').select(['event_id', 'revision', 'environment', 'attempts', 'started_at']).where('id', '=', job.runId).executeTakeFirstOrThrow();
+      let attempt = 1;
+      if (run.attempts > 0) {
+        // An attempt still "running" belonged to a worker that died or was stopped: it was interrupted.
+        await trx.updateTable('run_attempts').set({ status: 'interrupted', finished_at: now }).where('run_id', '=', job.runId).where('status', '=', 'running').execute();
+        const last = await trx.selectFrom('run_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('run_id', '=', job.runId).executeTakeFirst();
+        attempt = Number(last?.n ?? 0) + 1;
+      }
       await trx
         .insertInto('run_attempts')
         .values({ run_id: job.runId, attempt, worker_id: job.owner, status: 'running', started_at: now, finished_at: null, duration_ms: null, error_code: null, error_message: null, retryable: null, steps: null })
         .execute();
-      await trx
-        .updateTable('runs')
-        .set((eb) => ({ status: 'running', attempts: attempt, started_at: eb.fn.coalesce('started_at', eb.val(now)) }))
-        .where('id', '=', job.runId)
-        .execute();
-      return attempt;
+      const startedAt = run.started_at ?? now;
+      await trx.updateTable('runs').set({ status: 'running', attempts: attempt, started_at: startedAt }).where('id', '=', job.runId).execute();
+      return { attempt, eventId: run.event_id, revision: run.revision, environment: run.environment ?? undefined, runStartedAt: startedAt, firstEver: run.attempts === 0 };
     });
   }
 
   /** Records the outcome. False when the lease was lost (nothing written). */
-  async finish(job: ClaimedJob, attempt: number, startedAtMs: number, outcome: AttemptOutcome): Promise<boolean> {
+  async finish(job: ClaimedJob, started: StartedAttempt, startedAtMs: number, outcome: AttemptOutcome): Promise<boolean> {
+    const attempt = started.attempt;
     return this.db.transaction().execute(async (trx) => {
       const owned =
         outcome.kind === 'retry'
@@ -79,13 +95,12 @@ export class AttemptWriter {
         .execute();
       const runStatus = outcome.kind === 'finished' ? record!.status : outcome.kind === 'retry' ? 'queued' : outcome.kind;
       const final = outcome.kind !== 'retry';
-      const runRow = await trx.selectFrom('runs').select('started_at').where('id', '=', job.runId).executeTakeFirst();
       await trx
         .updateTable('runs')
         .set({
           status: runStatus,
           finished_at: final ? now.toISOString() : null,
-          duration_ms: final && runRow?.started_at ? now.getTime() - Date.parse(runRow.started_at) : null,
+          duration_ms: final ? now.getTime() - Date.parse(started.runStartedAt) : null,
           error_code: error?.code ?? null,
           error_message: error?.message ?? null,
           error_step: error?.step ?? null,

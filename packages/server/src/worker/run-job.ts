@@ -1,4 +1,4 @@
-import type { RunRecord, StepRecord } from '@splice/runtime';
+import type { CheckpointStore, RunRecord, StepRecord } from '@splice/runtime';
 import type { ServerContext } from '../context';
 import type { ClaimedJob } from '../queue/job-queue';
 import { AttemptWriter, type AttemptError, type AttemptOutcome } from './attempt-writer';
@@ -35,7 +35,8 @@ async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal,
   const log = ctx.logger.child({ flowId: job.flowId, runId: job.runId });
   const writer = new AttemptWriter(ctx.db, ctx.queue);
   const startedAt = Date.now();
-  const attempt = await writer.start(job);
+  const started = await writer.start(job);
+  const attempt = started.attempt;
   if (attempt > 1) ctx.metrics.retries.inc({ flow: job.flowId });
   ctx.metrics.runsByStatus.inc({ status: 'running' });
 
@@ -52,16 +53,15 @@ async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal,
 
   let outcome: AttemptOutcome;
   try {
-    const run = await ctx.db.selectFrom('runs').select(['event_id', 'revision', 'environment']).where('id', '=', job.runId).executeTakeFirstOrThrow();
-    const event = await ctx.events.get(run.event_id);
-    const flow = await ctx.flows.getRevision({ flowId: job.flowId, revision: run.revision, environment: run.environment ?? undefined });
+    const event = await ctx.events.get(started.eventId);
+    const flow = await ctx.flows.getRevision({ flowId: job.flowId, revision: started.revision, environment: started.environment });
     if (!event || !flow) {
-      const what = !event ? `its event ${run.event_id} is missing` : `flow "${job.flowId}" revision ${run.revision} is not available`;
+      const what = !event ? `its event ${started.eventId} is missing` : `flow "${job.flowId}" revision ${started.revision} is not available`;
       outcome = dead({ code: 'RUN_UNRUNNABLE', message: `The run cannot start: ${what}.`, retryable: false }, attempt);
     } else {
       const record = await ctx.engineFor(flow).run(flow.flow, JSON.parse(event.body), {
         runId: job.runId,
-        checkpoints: ctx.checkpointsFor(job.runId),
+        checkpoints: started.firstEver ? writeOnly(ctx.checkpointsFor(job.runId)) : ctx.checkpointsFor(job.runId),
         signal: AbortSignal.any([signal, leaseLost.signal]),
         attempt,
       });
@@ -79,7 +79,7 @@ async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal,
     log.info({ attempt }, abandoned() ? 'run returned to the queue at shutdown' : 'lease lost; another worker owns the run');
     return;
   }
-  const written = await writer.finish(job, attempt, startedAt, outcome);
+  const written = await writer.finish(job, started, startedAt, outcome);
   if (!written) {
     log.warn({ attempt }, 'lease lost before the outcome was recorded; the run will be taken again');
     return;
@@ -87,6 +87,11 @@ async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal,
   observe(ctx, outcome, startedAt);
   const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind;
   log.info({ attempt, status, error: outcome.kind === 'finished' ? outcome.record.error : outcome.error }, 'run attempt finished');
+}
+
+/** A run's first attempt has nothing saved yet: skip the lookups, keep the writes. */
+function writeOnly(store: CheckpointStore): CheckpointStore {
+  return { get: async () => undefined, put: (path, record) => store.put(path, record) };
 }
 
 function classify(ctx: ServerContext, record: RunRecord, job: ClaimedJob, attempt: number): AttemptOutcome {

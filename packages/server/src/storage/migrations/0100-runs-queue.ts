@@ -79,7 +79,7 @@ export const runsQueueMigration: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'available_at']).execute();
-    await db.schema.createIndex('jobs_flow_running').on('jobs').columns(['flow_id', 'status', 'lease_expires_at']).execute();
+    await db.schema.createIndex('jobs_leases').on('jobs').columns(['status', 'lease_expires_at']).execute();
 
     await db.schema
       .createTable('step_checkpoints')
