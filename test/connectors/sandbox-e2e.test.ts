@@ -106,4 +106,29 @@ describe('catalog actions against the sandbox', () => {
     expect(arrivals).toHaveLength(300);
     expect(maxInWindow(arrivals, WINDOW_MS)).toBeLessThanOrEqual(100);
   });
+
+  it('Payaca operations from our model work against the Payaca stand-in, with Basic auth and strict response checks', async () => {
+    const { clientId, clientSecret } = sb.credentials.payaca;
+    const payaca: CredentialResolver = { resolve: async (name) => ({ name, connector: 'payaca', version: 1, auth: { kind: 'basic', username: clientId, password: clientSecret } }) };
+    const engine = createEngine({ actions: new ActionRegistry().register(...actions.list()), credentials: payaca, baseUrls: sb.baseUrls });
+    const flow: Flow = {
+      apiVersion: 'splice/v1', kind: 'Flow', metadata: { name: 'payaca-sync' }, credentials: { p: { connector: 'payaca' } }, trigger: { type: 'manual' },
+      options: { strictResponses: true },
+      steps: [
+        { id: 'customer', type: 'call', uses: 'payaca.create-or-update-customer', credential: 'p', with: { body: { name: 'Jo Bloggs', email: 'jo.e2e@example.com' } } },
+        { id: 'tag', type: 'call', uses: 'payaca.add-customer-tags', credential: 'p', with: { params: { customerId: '=$steps.customer.id' }, body: { tagNames: ['boiler', 'kitchen'] } } },
+        { id: 'project', type: 'call', uses: 'payaca.create-project', credential: 'p', with: { params: { customerId: '=$steps.customer.id' }, body: { reference: 'J-1', siteAddress: { line1: '1 High St', postcode: 'AB1 2CD' }, tags: ['boiler'] } } },
+        { id: 'fields', type: 'call', uses: 'payaca.list-custom-field-definitions', credential: 'p', with: { query: { groupRole: 'project' } } },
+        { id: 'taxRates', type: 'call', uses: 'payaca.list-tax-rates', credential: 'p', paginate: true, with: { query: { limit: 2 } } },
+      ],
+    };
+    const run = await engine.run(flow, {});
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.flatMap((s) => s.warnings ?? [])).toEqual([]);
+    expect((run.steps[1]!.output as { tags: string[] }).tags).toEqual(expect.arrayContaining(['boiler', 'kitchen']));
+    const taxRates = run.steps[4]!.output as { items: unknown[]; pages: number };
+    expect(taxRates.items.length).toBeGreaterThan(0);
+    expect(taxRates.pages).toBeGreaterThanOrEqual(Math.ceil(taxRates.items.length / 2));
+  });
 });
