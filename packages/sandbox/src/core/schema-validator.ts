@@ -32,30 +32,43 @@ export function formatAjvError(e: ErrorObject, root = ''): string {
 }
 
 export class SchemaValidator {
-  private readonly strictAjv: Ajv;
-  private readonly coercingAjv: Ajv;
-  private readonly cache = new WeakMap<object, ValidateFunction>();
-  private readonly coercingCache = new WeakMap<object, ValidateFunction>();
+  private readonly ajvs: Record<'strict' | 'coercing' | 'verbose', Ajv>;
+  private readonly caches = { strict: new WeakMap<object, ValidateFunction>(), coercing: new WeakMap<object, ValidateFunction>(), verbose: new WeakMap<object, ValidateFunction>() };
 
   constructor() {
     // strict: false because OpenAPI schemas carry keywords JSON Schema does not know (example, ...).
-    this.strictAjv = addFormats(new Ajv({ allErrors: true, strict: false }));
-    this.coercingAjv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: true }));
+    this.ajvs = {
+      strict: addFormats(new Ajv({ allErrors: true, strict: false })),
+      coercing: addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: true })),
+      verbose: addFormats(new Ajv({ allErrors: true, strict: false, verbose: true })),
+    };
   }
 
-  private compile(schema: object, coerce: boolean): ValidateFunction {
-    const cache = coerce ? this.coercingCache : this.cache;
+  private compile(schema: object, kind: 'strict' | 'coercing' | 'verbose'): ValidateFunction {
+    const cache = this.caches[kind];
     let fn = cache.get(schema);
     if (!fn) {
-      fn = (coerce ? this.coercingAjv : this.strictAjv).compile(schema);
+      try {
+        fn = this.ajvs[kind].compile(schema);
+      } catch (err) {
+        // A schema ajv cannot compile must not take the stand-in down: accept, and say so once.
+        process.stderr.write(`sandbox: schema not compilable, validation skipped: ${(err as Error).message}\n`);
+        fn = Object.assign(() => true, { errors: null }) as unknown as ValidateFunction;
+      }
       cache.set(schema, fn);
     }
     return fn;
   }
 
+  /** Raw ajv errors with `parentSchema` (for repairing generated examples). */
+  rawErrors(schema: object, value: unknown): ErrorObject[] {
+    const fn = this.compile(schema, 'verbose');
+    return fn(value) ? [] : [...(fn.errors ?? [])];
+  }
+
   /** Validates a JSON value; returns one message per problem (empty when valid). */
   validate(schema: object, value: unknown, opts: { coerce?: boolean; root?: string } = {}): string[] {
-    const fn = this.compile(schema, opts.coerce ?? false);
+    const fn = this.compile(schema, opts.coerce ? 'coercing' : 'strict');
     if (fn(value)) return [];
     return (fn.errors ?? []).map((e) => formatAjvError(e, opts.root));
   }

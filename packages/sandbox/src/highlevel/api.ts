@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { sample } from 'openapi-sampler';
 import { applyFault } from '../core/fault-middleware';
 import type { FaultInjector } from '../core/faults';
 import { facts } from '../core/http-server';
@@ -7,6 +6,7 @@ import type { SchemaValidator } from '../core/schema-validator';
 import type { HighLevelDemoData } from './demo-data';
 import { handlers } from './handlers';
 import type { RateLimiter } from './rate-limiter';
+import { sampleAnswer } from './sampler';
 import { type HighLevelSpecs, type HlOperation, matchOperations } from './spec-loader';
 import type { TokenStore } from './token-store';
 
@@ -35,19 +35,6 @@ function answerer(res: Response): Answer {
 }
 
 const unauthorized = (message: string) => ({ statusCode: 401, message, error: 'Unauthorized' });
-
-const sampleCache = new WeakMap<HlOperation, unknown>();
-
-/** A schema-valid example answer for an operation the sandbox does not implement over demo data. */
-export function sampleAnswer(op: HlOperation): unknown {
-  if (!op.successSchema) return { success: true, statusCode: op.successStatus, message: 'OK' };
-  let s = sampleCache.get(op);
-  if (s === undefined) {
-    s = sample(op.successSchema as never, { skipReadOnly: false, quiet: true });
-    sampleCache.set(op, s);
-  }
-  return structuredClone(s);
-}
 
 export async function handleApiRequest(state: HighLevelState, req: Request, res: Response): Promise<void> {
   const answer = answerer(res);

@@ -107,7 +107,17 @@ const getPost: Handler = ({ data, locationId, params, op }) => {
   return ok(op.successStatus, 'Fetched Post', { post });
 };
 
+/** `scheduleDate` as ISO 8601: undefined when absent or empty, null when it is not a date. */
+function scheduleDateOf(body: Record<string, unknown>): string | undefined | null {
+  const v = body.scheduleDate;
+  if (v === undefined || v === null || v === '') return undefined;
+  const t = Date.parse(String(v));
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
 const createPost: Handler = ({ data, locationId, body, op, now }) => {
+  const scheduleDate = scheduleDateOf(body);
+  if (scheduleDate === null) return unprocessable('scheduleDate must be a valid ISO 8601 date string');
   const known = new Map((data.accounts.get(locationId) ?? []).map((a) => [a.id, a]));
   const accountIds = (body.accountIds as string[]) ?? [];
   const unknown = accountIds.filter((id) => !known.has(id));
@@ -121,7 +131,7 @@ const createPost: Handler = ({ data, locationId, body, op, now }) => {
     source: 'composer',
     locationId,
     platform: first?.platform ?? 'facebook',
-    displayDate: typeof body.scheduleDate === 'string' ? body.scheduleDate : at,
+    displayDate: scheduleDate ?? at,
     createdAt: at,
     updatedAt: at,
     accountId: accountIds[0] as string,
@@ -145,10 +155,12 @@ const createPost: Handler = ({ data, locationId, body, op, now }) => {
 const editPost: Handler = ({ data, locationId, params, body, op, now }) => {
   const post = livePosts(data, locationId).find((p) => p._id === params.id);
   if (!post) return notFound(`Post ${params.id} not found in location ${locationId}`);
+  const scheduleDate = scheduleDateOf(body);
+  if (scheduleDate === null) return unprocessable('scheduleDate must be a valid ISO 8601 date string');
   for (const key of ['summary', 'status', 'type', 'tags', 'accountIds'] as const) {
     if (body[key] !== undefined) (post as unknown as Record<string, unknown>)[key] = body[key];
   }
-  if (typeof body.scheduleDate === 'string') post.displayDate = body.scheduleDate;
+  if (scheduleDate) post.displayDate = scheduleDate;
   post.updatedAt = now.toISOString();
   return ok(op.successStatus, 'Updated Post', { post });
 };
