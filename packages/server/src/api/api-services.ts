@@ -27,6 +27,8 @@ export interface ApiServices {
   actions(): ActionRegistry;
   credentials(): CredentialStore | undefined;
   refresher(): TokenRefresher | undefined;
+  /** Settles once the default environment rows are written. */
+  ready: Promise<void>;
 }
 
 declare module '../context' {
@@ -63,6 +65,7 @@ export function apiServices(ctx: ServerContext): ApiServices {
     }),
     auth: new AdminAuth(ctx.db),
     scheduler: undefined as unknown as Scheduler,
+    ready: Promise.resolve(),
     actions,
     credentials,
     refresher() {
@@ -78,6 +81,7 @@ export function apiServices(ctx: ServerContext): ApiServices {
   services.service = new FlowService({ flows, environments, actions, credentials, nextRunAt: (id) => services.scheduler.nextRunAt(id) });
   services.scheduler = new Scheduler(ctx, services.service);
   ctx.stores.api = services;
+  services.ready = environments.ensureDefaults().catch((err) => ctx.logger.error({ err: { message: (err as Error).message } }, 'could not write default environments'));
   if (ctx.flows.constructor.name === 'StaticFlowResolver' && (ctx.flows as { list?: () => unknown[] }).list?.().length === 0) {
     ctx.flows = new ApiFlowResolver(services.service);
   }

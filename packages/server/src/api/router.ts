@@ -25,6 +25,9 @@ export function createApiRouter(ctx: ServerContext): Router {
   router.use(cors(editorOrigins()));
   router.use(express.json({ limit: '5mb', strict: false }));
   router.use(requireAdminToken(api.auth));
+  router.use((_req, _res, next) => {
+    api.ready.then(() => next(), next);
+  });
   router.get('/openapi.json', (req, res) => {
     res.json(openApiDocument(`${req.baseUrl || '/api'}`));
   });

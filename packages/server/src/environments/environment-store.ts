@@ -51,6 +51,20 @@ export class EnvironmentStore {
     },
   ) {}
 
+  /**
+   * Writes each environment's row with its default base URLs filled in (existing values kept), so
+   * readers of the table (the worker's engine factory) see complete base URLs from the first start.
+   */
+  async ensureDefaults(): Promise<void> {
+    for (const name of ENVIRONMENT_NAMES) {
+      const stored = await this.storedBaseUrls(name);
+      const missing = Object.keys(this.defaults[name]).some((k) => !(k in stored));
+      const exists = await this.db.selectFrom('environments').select('name').where('name', '=', name).executeTakeFirst();
+      if (exists && !missing) continue;
+      await this.update(name, { baseUrls: { ...this.defaults[name], ...stored } });
+    }
+  }
+
   async get(name: string): Promise<EnvironmentSettings> {
     if (!isEnvironmentName(name)) throw new NotFoundError('Environment', name);
     const row = await this.db.selectFrom('environments').selectAll().where('name', '=', name).executeTakeFirst();
