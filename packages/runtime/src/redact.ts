@@ -65,11 +65,11 @@ export class Redactor {
       return out ?? value;
     }
     let out: Record<string, unknown> | undefined;
-    const entries = Object.entries(value);
-    for (let i = 0; i < entries.length; i++) {
-      const [k, v] = entries[i]!;
-      const r = SENSITIVE_FIELD.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : this.walk(v, depth + 1);
-      if (r !== v && !out) out = Object.fromEntries(entries.slice(0, i));
+    const record = value as Record<string, unknown>;
+    for (const k in record) {
+      const v = record[k];
+      const r = v !== null && v !== undefined && v !== '' && SENSITIVE_FIELD.test(k) ? REDACTED : this.walk(v, depth + 1);
+      if (r !== v && !out) out = { ...record };
       if (out) out[k] = r;
     }
     return out ?? value;

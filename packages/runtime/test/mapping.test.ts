@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import jsonata from 'jsonata';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assertMatchesSchema, compileExpression, evaluateExpression, evaluateTemplate, MappingError } from '../src/index';
@@ -72,6 +73,20 @@ describe('mapping DSL', () => {
     const schema = { type: 'object', properties: { tags: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } } } };
     expect(() => assertMatchesSchema({ tags: [{ name: 'a' }] }, schema)).not.toThrow();
     expect(() => assertMatchesSchema({ tags: [{ name: 5 }] }, schema)).toThrow(/\/tags\/0\/name must be string/);
+  });
+
+  it('answers bare references like `$steps.a.b` exactly as jsonata does', async () => {
+    const values: unknown[] = [[[1, 2], [3]], [5], [{ a: 1 }], { x: [1] }, 'a', null, 0, [], true, undefined, { v: { deeper: 1 } }];
+    for (const source of ['$steps.s.v', '$steps.s.v.deeper', '$steps.s', '$event', '$steps.missing.v']) {
+      for (const v of values) {
+        const bindings = { steps: { s: { v } }, event: v };
+        const expected = await jsonata(source).evaluate({}, bindings);
+        const actual = await evaluateExpression(compileExpression(source), {}, bindings);
+        expect(JSON.stringify(actual), `${source} with ${JSON.stringify(v)}`).toBe(JSON.stringify(expected));
+      }
+    }
+    expect(compileExpression('$steps.s.v').reference).toEqual({ variable: 'steps', names: ['s', 'v'] });
+    expect(compileExpression('$steps.s.v[0]').reference).toBeUndefined();
   });
 
   it('keeps the mapping layer browser-safe: no node: imports', () => {

@@ -46,6 +46,8 @@ export interface Engine {
   run(flow: Flow, event: unknown, opts?: RunOptions): Promise<RunRecord>;
 }
 
+/** Runs without a caller signal or timeout share one signal that never aborts (saves an allocation per run). */
+const NEVER_ABORTED = new AbortController().signal;
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
 
 /**
@@ -62,7 +64,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const redactor = new Redactor(runOpts.secrets ?? []);
       const timeoutMs = flow.options?.timeout !== undefined ? parseDuration(flow.options.timeout, 0) : 0;
       const signals = [runOpts.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
-      const signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+      const signal = signals.length === 0 ? NEVER_ABORTED : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
       const record: RunRecord = {
         runId,
         flow: flow.metadata.name,

@@ -7,6 +7,11 @@ export interface CompiledExpression {
   readonly source: string;
   /** @internal the jsonata expression object, with Splice's budget hook installed. */
   readonly expression: jsonata.Expression;
+  /**
+   * @internal Set for a bare reference such as `$steps.shape` or `$event.body.id` (the common `with` value):
+   * evaluated by plain property access while every step lands on a plain object, else by jsonata.
+   */
+  readonly reference?: { variable: string; names: string[] };
 }
 
 /** Where a compile error sits inside the expression text (0-based offset), as jsonata reports it. */
@@ -32,7 +37,8 @@ export function compileExpression(source: string): CompiledExpression {
     throw compileError(source, err);
   }
   installBudgetHook(expression);
-  const compiled: CompiledExpression = { source, expression };
+  const reference = plainReference(expression.ast());
+  const compiled: CompiledExpression = reference ? { source, expression, reference } : { source, expression };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(source, compiled);
   return compiled;
@@ -48,6 +54,17 @@ function compileError(source: string, err: unknown): MappingError {
     `invalid JSONata expression: ${e.message ?? String(err)}${near} (character ${offset + 1}). Fix the expression syntax; try it in the editor's mapping preview.`,
     { cause: err, details: { offset, jsonataCode: e.code, token: e.token } },
   );
+}
+
+function plainReference(ast: unknown): CompiledExpression['reference'] {
+  type Node = { type?: string; value?: unknown; steps?: Node[]; [k: string]: unknown };
+  const plain = (n: Node, type: string) => n.type === type && typeof n.value === 'string' && Object.keys(n).every((k) => k === 'type' || k === 'value' || k === 'position');
+  const node = ast as Node;
+  if (node.type === 'variable' && plain(node, 'variable') && node.value !== '') return { variable: node.value as string, names: [] };
+  if (node.type !== 'path' || !Array.isArray(node.steps) || Object.keys(node).some((k) => k !== 'type' && k !== 'steps' && k !== 'position')) return undefined;
+  const [first, ...rest] = node.steps;
+  if (!first || !plain(first, 'variable') || first.value === '' || !rest.every((n) => plain(n, 'name'))) return undefined;
+  return { variable: first.value as string, names: rest.map((n) => n.value as string) };
 }
 
 /** jsonata reports `position` as the end of the offending token; point at its start instead. */

@@ -35,6 +35,10 @@ export async function evaluateExpression(
   bindings: MappingBindings = {},
   limits?: MappingLimits,
 ): Promise<unknown> {
+  if (compiled.reference) {
+    const found = lookupReference(compiled.reference, bindings);
+    if (found.ok) return found.value;
+  }
   const resolved = resolveLimits(limits);
   const budget = newBudget(resolved);
   const env: Record<string, unknown> = { ...bindings, [BUDGET_BINDING]: budget };
@@ -53,6 +57,21 @@ export async function evaluateExpression(
     );
   }
   return plainResult(result);
+}
+
+const NOT_PLAIN = { ok: false } as const;
+
+/** `$var.a.b` by property access; gives up (→ jsonata) on anything jsonata would treat specially. */
+function lookupReference(ref: { variable: string; names: string[] }, bindings: MappingBindings): { ok: true; value: unknown } | typeof NOT_PLAIN {
+  if (!Object.prototype.hasOwnProperty.call(bindings, ref.variable)) return NOT_PLAIN;
+  let value: unknown = bindings[ref.variable];
+  for (const name of ref.names) {
+    if (value === undefined) return { ok: true, value: undefined };
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return NOT_PLAIN;
+    value = Object.prototype.hasOwnProperty.call(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+  }
+  if (typeof value === 'function' || (Array.isArray(value) && Object.keys(value).length !== value.length)) return NOT_PLAIN;
+  return { ok: true, value };
 }
 
 function evaluationError(source: string, budget: Budget, err: unknown): SpliceError {
