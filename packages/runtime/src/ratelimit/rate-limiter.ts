@@ -53,6 +53,7 @@ interface KeyState {
   throttled: number;
   /** Serialises waiters of this key only: keys never wait on each other. */
   tail: Promise<void>;
+  waiting: number;
   wake?: () => void;
 }
 
@@ -73,7 +74,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
     if (!st) {
       const prefix = prefixes.find((p) => key.startsWith(p));
       const windows = prefix ? (limits[prefix] ?? []).map((w) => ({ ...w })) : [];
-      st = { windows, slots: [], pausedUntil: 0, throttled: 0, tail: Promise.resolve() };
+      st = { windows, slots: [], pausedUntil: 0, throttled: 0, tail: Promise.resolve(), waiting: 0 };
       keys.set(key, st);
     }
     return st;
@@ -119,10 +120,25 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
     }
   };
 
+  // Keys of idle resources (thousands of locations over a day) are forgotten once nothing counts any more.
+  let acquiresSinceSweep = 0;
+  const sweep = () => {
+    const now = clock.now();
+    for (const [key, st] of keys) {
+      prune(st, now);
+      if (st.waiting === 0 && st.slots.length === 0 && st.pausedUntil <= now) keys.delete(key);
+    }
+  };
+
   return {
     acquire(key, signal) {
+      if (++acquiresSinceSweep >= 10_000) {
+        acquiresSinceSweep = 0;
+        sweep();
+      }
       const st = stateOf(key);
-      const turn = st.tail.then(() => waitForSlot(st, signal));
+      st.waiting++;
+      const turn = st.tail.then(() => waitForSlot(st, signal)).finally(() => st.waiting--);
       st.tail = turn.catch(() => undefined);
       return turn;
     },
