@@ -6,6 +6,7 @@ import { registerAuth } from './auth';
 import { registerCredentials } from './credentials';
 import { registerServe } from './serve';
 import { registerCatalog } from './catalog';
+import { registerTest } from './test';
 
 /**
  * Every `splice` command, in the order `splice --help` lists them. Each module adds one line here.
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerCredentials,
   registerCatalog,
   registerAuth,
+  registerTest,
 ];

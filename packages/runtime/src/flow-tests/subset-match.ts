@@ -80,7 +80,7 @@ export function lineDiff(expected: string, actual: string): string {
       lines.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+    } else if (j < m && (i >= n || lcs[i]![j + 1]! > lcs[i + 1]![j]!)) {
       lines.push(`+ ${b[j]}`);
       j++;
     } else {

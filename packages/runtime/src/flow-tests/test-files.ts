@@ -78,7 +78,7 @@ export function formatReport(r: FlowTestReport): string {
     for (const f of c.failures) {
       const where = f.location ? `${f.location.file ?? r.file}:${f.location.line}:${f.location.col}: ` : '';
       lines.push(`  ${where}${f.path}: ${f.message}`);
-      if (f.diff) lines.push(...f.diff.split('\n').map((l) => `      ${l}`));
+      if (f.diff) lines.push('      (- expected, + actual)', ...f.diff.split('\n').map((l) => `      ${l}`));
     }
   }
   return lines.join('\n');

@@ -38,6 +38,8 @@ declare module '../context' {
     credentials?: unknown;
     /** An ActionRegistry shared by the server (catalog + http); built on demand when absent. */
     actions?: unknown;
+    /** false: createApiRouter does not start the scheduler (tests that drive it themselves). */
+    apiScheduler?: unknown;
   }
 }
 

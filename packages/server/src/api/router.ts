@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { ServerContext } from '../context';
 import { ServerError } from '../errors';
 import { createInsightsRouter } from '../insights/insights-router';
+import { ensureAdminToken, rotateAdminToken } from './admin-token';
 import { apiServices } from './api-services';
 import { cors, editorOrigins, requireAdminToken } from './auth';
 import { apiErrorHandler } from './http-errors';
@@ -17,10 +18,14 @@ import { runRoutes } from './routes/run-routes';
  * The REST API, mounted at /api by the server's createApp. Order matters: CORS (answers preflights for
  * the editor's origin without a token), JSON bodies, the admin token on every route, the routes, then
  * one error handler that answers `{ error: { code, message, ... } }` and never a stack trace.
- * The scheduler is started by startScheduler (serve), not here, so tests control it.
+ * It also starts this process's scheduler (set `ctx.stores.apiScheduler = false` to opt out); the
+ * scheduler stops by itself once the server stops accepting work.
  */
 export function createApiRouter(ctx: ServerContext): Router {
   const api = apiServices(ctx);
+  // First start: generate the admin token and print it once (`splice serve` builds this router).
+  api.ready = api.ready.then(() => announceAdminToken(ctx));
+  if (ctx.stores.apiScheduler !== false) api.scheduler.start();
   const router = Router();
   router.use(cors(editorOrigins()));
   router.use(express.json({ limit: '5mb', strict: false }));
@@ -52,4 +57,18 @@ export function startScheduler(ctx: ServerContext): { stop(): Promise<void> } {
   return { stop: () => api.scheduler.stop() };
 }
 
-export { ensureAdminToken, rotateAdminToken } from './admin-token';
+/**
+ * Ensures an admin token exists; when it was generated just now, prints it ONCE to stdout (never to the
+ * log). Later starts print nothing: the token is stored only as a hash.
+ */
+export async function announceAdminToken(ctx: ServerContext, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  const ensured = await ensureAdminToken(ctx.db);
+  if (ensured.generated) {
+    out(
+      `\nSplice admin token (shown only this once; store it now):\n\n  ${ensured.generated}\n\n` +
+        'Send it as `Authorization: Bearer <token>` to /api. Set SPLICE_ADMIN_TOKEN to use a token of your own.\n\n',
+    );
+  }
+}
+
+export { ensureAdminToken, rotateAdminToken };

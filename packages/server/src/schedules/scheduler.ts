@@ -55,8 +55,15 @@ export class Scheduler {
     this.running = true;
     const loop = async () => {
       if (!this.running) return;
+      if (!this.ctx.state.accepting) {
+        await this.stop(); // the server is shutting down
+        return;
+      }
       await this.reconcile().catch((err) => this.ctx.logger.error({ err: { message: (err as Error).message } }, 'scheduler sync failed'));
-      if (this.running) this.syncTimer = setTimeout(loop, this.syncMs);
+      if (this.running) {
+        this.syncTimer = setTimeout(loop, this.syncMs);
+        this.syncTimer.unref?.();
+      }
     };
     void loop();
   }
