@@ -254,3 +254,29 @@ describe('engine', () => {
     expect(finished.at(-1)).toBe('runaway');
   });
 });
+
+describe('engine: timeouts and network failures', () => {
+  it('maps a silent server to HTTP_TIMEOUT (retried), a closed port to HTTP_NETWORK, and a slow run to RUN_TIMEOUT', async () => {
+    const silent = await startTestServer(() => {
+      /* never answers */
+    });
+    const engine = createEngine({ actions });
+    try {
+      const timedOut = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    timeout: 100ms\n    retry: { maxAttempts: 2, initialDelay: 1ms }\n    with: { url: "${silent.url}/x" }\n`), {});
+      expect(timedOut.error).toMatchObject({ code: 'HTTP_TIMEOUT', step: 'c' });
+      expect(timedOut.steps[0]!.attempts.map((a) => a.error?.code)).toEqual(['HTTP_TIMEOUT', 'HTTP_TIMEOUT']);
+
+      const runTimeout = await engine.run(flow(`options: { timeout: 150ms }\nsteps:\n  - id: c\n    type: call\n    uses: http\n    timeout: 10s\n    with: { url: "${silent.url}/y" }\n  - id: after\n    type: map\n    expression: "1"\n`), {});
+      expect(runTimeout.status).toBe('failed');
+      expect(runTimeout.error).toMatchObject({ code: 'RUN_TIMEOUT', step: 'c' });
+    } finally {
+      await silent.close().catch(() => {});
+    }
+    const closed = await startTestServer(() => {});
+    const closedUrl = closed.url;
+    await closed.close();
+    const refused = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    retry: { maxAttempts: 2, initialDelay: 1ms }\n    with: { url: "${closedUrl}/x" }\n`), {});
+    expect(refused.error).toMatchObject({ code: 'HTTP_NETWORK' });
+    expect(refused.steps[0]!.attempts).toHaveLength(2);
+  });
+});
