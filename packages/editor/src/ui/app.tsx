@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { InsightsScreen } from '../pages/insights/insights-screen';
 import { useEditor } from '../store/store';
 import type { Route } from '../store/routes';
 import { CredentialsScreen, ReconnectBanner } from './credentials-screen';
@@ -15,6 +16,7 @@ const NAV: Array<{ label: string; route: Route; match: Route['name'][] }> = [
   { label: 'Runs', route: { name: 'runs' }, match: ['runs', 'run'] },
   { label: 'Dead letters', route: { name: 'dead-letters' }, match: ['dead-letters'] },
   { label: 'Credentials', route: { name: 'credentials' }, match: ['credentials'] },
+  { label: 'Dashboards', route: { name: 'dashboard' }, match: ['dashboard'] },
 ];
 
 function Screen() {
@@ -36,6 +38,8 @@ function Screen() {
       return <DeadLettersScreen />;
     case 'credentials':
       return <CredentialsScreen />;
+    case 'dashboard':
+      return <InsightsScreen />;
     default:
       return <FlowsScreen />;
   }
