@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRegistry, createEngine, type CredentialResolver, type Flow } from '../../packages/runtime/src/index';
 import { createHttpSender } from '../../packages/runtime/src/actions/http-sender';
 import { createRateLimiter } from '../../packages/runtime/src/ratelimit/index';
-import { createConnectorRegistry } from '../../packages/connectors/src/index';
+import { baseUrlsFor, createConnectorRegistry } from '../../packages/connectors/src/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
 
 /**
@@ -59,6 +59,10 @@ const tagsFlow = (statisticsBody: unknown): Flow => ({
 });
 
 describe('catalog actions against the sandbox', () => {
+  it("derives the sandbox's base URLs from its root URL, as the sandbox itself reports them", () => {
+    expect(baseUrlsFor({ sandboxUrl: sb.url })).toEqual(sb.baseUrls);
+  });
+
   it('a flow calling GET tags, POST tags/details and POST statistics runs end to end', async () => {
     const engine = createEngine({ actions: new ActionRegistry().register(...actions.list()), credentials: credentials(), baseUrls: sb.baseUrls, rateLimiter: createRateLimiter({ limits }) });
     const run = await engine.run(tagsFlow({ profileIds: '=[$steps.accounts.results.accounts.profileId]' }), { locationId: sb.credentials.highlevel.locationId });

@@ -19,8 +19,11 @@ export interface ConnectorInfo {
   description: string;
   auth: AuthKind[];
   apiVersions: string[];
-  /** Production base URL. The sandbox's URL is given by `splice sandbox` when it starts (loopback). */
-  baseUrls: { production: string };
+  /**
+   * Base URLs per environment. The sandbox's port is chosen when it starts, so `sandbox` is the path
+   * under the sandbox's root URL (`splice sandbox` prints the root): see baseUrlsFor().
+   */
+  baseUrls: { production: string; sandbox: string };
   /** Hosts calls may go to (loopback is allowed too, for the sandbox and tests). */
   allowedHosts: string[];
   /** Pacing per key `<id>:<resource>` (HighLevel: per location). Empty: not documented, adapt to headers only. */
@@ -37,7 +40,7 @@ export const connectors: ConnectorInfo[] = [
     description: "HighLevel's Social Planner API (/social-media-posting), known to our users as the Users API.",
     auth: ['oauth2', 'private-integration-token'],
     apiVersions: ['v2', 'v3'],
-    baseUrls: { production: 'https://services.leadconnectorhq.com' },
+    baseUrls: { production: 'https://services.leadconnectorhq.com', sandbox: '/highlevel' },
     allowedHosts: ['services.leadconnectorhq.com'],
     // specs/README.md: burst 100 requests per 10 s and 200,000 a day, per app per location (declared once, in the limiter).
     rateLimits: (DEFAULT_RATE_LIMITS['highlevel:'] ?? []).map((w) => ({ ...w })),
@@ -50,7 +53,7 @@ export const connectors: ConnectorInfo[] = [
     description: 'Payaca job management for UK trades (customers, projects, custom fields). Modelled from public facts.',
     auth: ['basic'],
     apiVersions: ['v1'],
-    baseUrls: { production: 'https://api.payaca.com/v1' },
+    baseUrls: { production: 'https://api.payaca.com/v1', sandbox: '/payaca/v1' },
     allowedHosts: ['api.payaca.com'],
     rateLimits: [],
     webhooks: { signatureHeaders: ['x-payaca-signature'], eventHeader: 'x-payaca-event' },
@@ -70,7 +73,14 @@ export function connectorRateLimits(): Record<string, RateLimitWindow[]> {
 
 /** Production base URLs of every connector (what ActionContext.baseUrls holds in production). */
 export function productionBaseUrls(): Record<string, string> {
-  return Object.fromEntries(connectors.map((c) => [c.id, c.baseUrls.production]));
+  return baseUrlsFor('production');
+}
+
+/** ActionContext.baseUrls for an environment: production, or a sandbox given by its root URL. */
+export function baseUrlsFor(env: 'production' | { sandboxUrl: string }): Record<string, string> {
+  return Object.fromEntries(
+    connectors.map((c) => [c.id, env === 'production' ? c.baseUrls.production : `${env.sandboxUrl.replace(/\/+$/, '')}${c.baseUrls.sandbox}`]),
+  );
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
