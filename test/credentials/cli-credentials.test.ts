@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '../../packages/server/src/credentials/index';
+import { EnvironmentStore } from '../../packages/server/src/environments/environment-store';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
 import { runCli, runCliProcess, tempDataDir } from './helpers';
 
@@ -29,6 +30,12 @@ describe('splice credentials', () => {
     const test = await cli('credentials', 'test', 'payaca-main', '--base-url', sandbox.payaca.url);
     expect(test.code, test.err).toBe(0);
     expect(test.out).toMatch(/^ok: GET http:\/\/127\.0\.0\.1:\d+\/v1\/customers\?limit=1: payaca-main works \(200/);
+    // The same through the staging environment's base URL.
+    const store = await CredentialStore.open({ dataDir: data.dir });
+    await new EnvironmentStore(store.db).update('staging', { baseUrls: { payaca: sandbox.payaca.url } });
+    await store.close();
+    const viaEnv = await cli('credentials', 'test', 'payaca-main', '--environment', 'staging');
+    expect(viaEnv.out).toContain(`ok: GET ${sandbox.payaca.url}/customers?limit=1`);
   });
 
   it('reports a rejected credential with exit code 1 and how to fix it', async () => {

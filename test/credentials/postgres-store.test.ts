@@ -10,7 +10,9 @@ import { tempDataDir } from './helpers';
  * schema of its own so other tests using the database are not disturbed.
  */
 // pg is the server package's dependency; load it from there.
-const pg = createRequire(join(__dirname, '../../packages/server/package.json'))('pg') as typeof import('pg');
+const pg = createRequire(join(__dirname, '../../packages/server/package.json'))('pg') as {
+  Client: new (o: { connectionString: string }) => { connect(): Promise<void>; query(q: string): Promise<{ rows: unknown[] }>; end(): Promise<void> };
+};
 const BASE = process.env.SPLICE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `cred_test_${process.pid}_${Date.now()}`;
 const url = `${BASE}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   CredentialStore, TokenRefresher, getKind, parseMasterKey, testCredential, MASTER_KEY_ENV, type CredentialInfo,
 } from '@splice/server/credentials/index';
+import { EnvironmentStore } from '@splice/server/environments/environment-store';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { addFieldOptions, collectValues, dataDirOf, parseScopes } from './credential-options';
@@ -84,10 +85,17 @@ export const registerCredentials: RegisterCommand = (program: Command, io: CliIO
   dataDirOption(creds.command('test <name>'))
     .description('Call a harmless endpoint with the credential (HighLevel: the location\'s tags; Payaca: customers)')
     .option('--base-url <url>', 'API base URL, e.g. the sandbox (default: the production API)')
+    .option('--environment <name>', "use this environment's base URL for the credential's connector (staging | production)")
     .action(async (name: string, opts: Opts) => {
-      const result = await withStore(opts, (store) =>
-        testCredential({ store, refresher: new TokenRefresher({ store }), name, baseUrl: opts.baseUrl as string | undefined }),
-      );
+      const result = await withStore(opts, async (store) => {
+        let baseUrl = opts.baseUrl as string | undefined;
+        if (!baseUrl && opts.environment) {
+          const info = await store.get(name);
+          baseUrl = (await new EnvironmentStore(store.db).get(String(opts.environment))).baseUrls[info.connector];
+          if (!baseUrl) throw new CliUsageError(`environment ${String(opts.environment)} has no base URL for ${info.connector}; pass --base-url.`);
+        }
+        return testCredential({ store, refresher: new TokenRefresher({ store }), name, baseUrl });
+      });
       io.out(`${result.ok ? 'ok' : 'FAILED'}: ${result.target}: ${result.message}\n`);
       if (!result.ok) io.setExit(ExitCode.FAILED);
     });

@@ -159,7 +159,11 @@ export class TokenRefresher {
       await store.addVersion(name, { secret: { ...secret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }, meta, scopes: tokens.scopes.length ? tokens.scopes : (info.scopes ?? null), expiresAt: tokens.expiresAt, origin: 'refresh' }, tx);
     });
     if (!(await this.lock.stillHeld(id))) this.opts.log?.('credential.lease_lost', { credential: name });
-    return store.readActive(name);
+    const fresh = await store.readActive(name);
+    this.opts.log?.('credential.refreshed', { credential: name, connector: info.connector, version: fresh.version, expiresAt: fresh.expiresAt });
+    // Superseded token versions hold spent refresh tokens: drop them once past the retention time.
+    await store.pruneRetiredVersions().catch(() => {});
+    return fresh;
   }
 }
 
