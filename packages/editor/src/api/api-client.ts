@@ -97,14 +97,13 @@ export class ApiClient {
   run = (runId: string) => this.request<C.RunDetailResponse>('GET', `/runs/${enc(runId)}`);
   replayRun = (runId: string) => this.request<C.ReplayResponse>('POST', `/runs/${enc(runId)}/replay`);
   deadLetters = () => this.request<C.ListDeadLettersResponse>('GET', '/dead-letters');
-  replayDeadLetter = (id: string) => this.request<C.ReplayResponse>('POST', `/dead-letters/${enc(id)}/replay`);
+  replayDeadLetter = (runId: string) => this.request<C.ReplayResponse>('POST', `/dead-letters/${enc(runId)}/replay`);
 
   credentials = () => this.request<C.ListCredentialsResponse>('GET', '/credentials');
   createCredential = (req: C.CreateCredentialRequest) => this.request<unknown>('POST', '/credentials', req);
-  deleteCredential = (name: string) => this.request<unknown>('DELETE', `/credentials/${enc(name)}`);
-  /** Starts a HighLevel OAuth install; answers the consent page URL to open. */
-  startOAuth = (req: { name: string; clientId: string; clientSecret: string; scopes: string[] }) =>
-    this.request<{ installUrl: string; state?: string }>('POST', '/credentials/oauth/start', req);
+  deleteCredential = async (name: string) => (await this.request<unknown>('DELETE', `/credentials/${enc(name)}`), true);
+  /** Starts a HighLevel OAuth install; answers the consent page URL to open (staging: the sandbox's). */
+  startOAuth = (req: C.StartOAuthRequest) => this.request<C.StartOAuthResponse>('POST', '/credentials/oauth/highlevel/start', req);
 
   environments = () => this.request<C.ListEnvironmentsResponse>('GET', '/environments');
   updateEnvironment = (name: string, req: C.UpdateEnvironmentRequest) => this.request<unknown>('PATCH', `/environments/${enc(name)}`, req);

@@ -36,7 +36,8 @@ const KINDS: KindForm[] = [
 const SOCIAL_SCOPES = ['socialplanner/account.readonly', 'socialplanner/post.readonly', 'socialplanner/statistics.readonly', 'socialplanner/tag.readonly', 'socialplanner/tag.write'];
 
 export function ReconnectBanner() {
-  const broken = useEditor((s) => s.credentials.filter((c) => c.status && c.status !== 'ok'));
+  const credentials = useEditor((s) => s.credentials);
+  const broken = credentials.filter((c) => c.status && c.status !== 'ok');
   const navigate = useEditor((s) => s.navigate);
   if (!broken.length) return null;
   return (
@@ -105,13 +106,14 @@ function ConnectOAuth({ onDone }: { onDone: () => void }) {
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
   const [scopes, setScopes] = useState<string[]>(SOCIAL_SCOPES);
+  const environment = useEditor((s) => s.environment);
   return (
     <form
       className="card form"
       aria-label="Connect HighLevel by OAuth"
       onSubmit={async (e) => {
         e.preventDefault();
-        const res = await attempt('start the HighLevel connection', () => api.startOAuth({ name, clientId, clientSecret, scopes }));
+        const res = await attempt('start the HighLevel connection', () => api.startOAuth({ name, clientId, clientSecret, scopes, environment }));
         if (!res) return;
         // The consent page opens in a new window; its callback stores the tokens on the server.
         window.open(res.installUrl, 'splice-oauth', 'width=720,height=760');
@@ -126,7 +128,7 @@ function ConnectOAuth({ onDone }: { onDone: () => void }) {
       }}
     >
       <h3>Connect HighLevel (OAuth)</h3>
-      <p className="muted">Opens HighLevel's consent page; pick the location and approve. Also reconnects an existing connection of the same name.</p>
+      <p className="muted">Opens HighLevel's consent page ({environment === 'staging' ? 'the sandbox’s, for staging' : 'production'}); pick the location and approve. Also reconnects an existing connection of the same name.</p>
       <label>
         Name <input value={name} onChange={(e) => setName(e.target.value)} required />
       </label>

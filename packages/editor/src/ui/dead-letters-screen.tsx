@@ -42,7 +42,7 @@ export function DeadLettersScreen() {
                 <td>{d.attempts ?? '—'}</td>
                 <td>{new Date(d.createdAt).toLocaleString()}</td>
                 <td>
-                  <button type="button" onClick={() => void replay(d.id)}>
+                  <button type="button" onClick={() => void replay(d.runId)}>
                     Replay
                   </button>
                 </td>

@@ -6,7 +6,7 @@ import type { YamlPath } from '../../model/flow-document';
  * environment, which stored credential that name is bound to (PATCH /api/environments/:name).
  */
 export function CredentialPicker({ stepPath, connector, value }: { stepPath: YamlPath; connector: string; value: string | undefined }) {
-  const declared = useEditor((s) => (s.flow?.data.credentials ?? {}) as Record<string, { connector?: string }>);
+  const declared = (useEditor((s) => s.flow?.data.credentials) ?? {}) as Record<string, { connector?: string }>;
   const stored = useEditor((s) => s.credentials);
   const environment = useEditor((s) => s.environment);
   const env = useEditor((s) => s.environments.find((e) => e.name === s.environment));

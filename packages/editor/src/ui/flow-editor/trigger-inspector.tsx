@@ -8,7 +8,8 @@ type Obj = Record<string, unknown>;
 
 /** The trigger: its type and settings, and the sample event used by the preview and test runs. */
 export function TriggerInspector() {
-  const trigger = useEditor((s) => (s.flow?.data.trigger ?? {}) as Obj);
+  const rawTrigger = useEditor((s) => s.flow?.data.trigger);
+  const trigger = (rawTrigger ?? {}) as Obj;
   const { setField, deleteField, edit } = useEditor.getState();
   const sampleText = JSON.stringify(trigger.sample ?? {}, null, 2);
   const [draft, setDraft] = useState(sampleText);
