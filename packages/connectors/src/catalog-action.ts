@@ -102,6 +102,13 @@ export function rateLimitKeyOf(op: CatalogOperation, parts: RequestParts, ctx: A
 }
 
 async function sendOnce(op: CatalogOperation, parts: RequestParts, ctx: ActionContext): Promise<InboundResponse> {
+  if (parts.body !== undefined && op.requestBody && !/json/i.test(op.requestBody.contentType)) {
+    throw new ConnectorError(
+      'UNSUPPORTED_CONTENT_TYPE',
+      `${op.id} takes a ${op.requestBody.contentType} body, which catalog calls cannot send yet; use the \`http\` action for this upload`,
+      { details: { operation: op.id, contentType: op.requestBody.contentType } },
+    );
+  }
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (op.versionHeader) headers.Version = op.versionHeader;
   if (parts.body !== undefined && op.requestBody) headers['Content-Type'] = op.requestBody.contentType;

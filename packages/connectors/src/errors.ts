@@ -9,6 +9,7 @@ import { SpliceError, type SpliceErrorOptions } from '@splice/runtime';
  * - HOST_NOT_ALLOWED: the base URL points outside the connector's allowed hosts.
  * - PAGINATION_UNSUPPORTED: `paginate: true` on an operation that cannot be paged.
  * - HTTP_STATUS: the API answered with a 4xx the sender did not turn into an error itself.
+ * - UNSUPPORTED_CONTENT_TYPE: the operation's body is not JSON (e.g. multipart CSV upload).
  */
 export type ConnectorErrorCode =
   | 'REQUEST_INVALID'
@@ -17,7 +18,8 @@ export type ConnectorErrorCode =
   | 'NO_BASE_URL'
   | 'HOST_NOT_ALLOWED'
   | 'PAGINATION_UNSUPPORTED'
-  | 'HTTP_STATUS';
+  | 'HTTP_STATUS'
+  | 'UNSUPPORTED_CONTENT_TYPE';
 
 export class ConnectorError extends SpliceError {
   declare readonly code: ConnectorErrorCode;

@@ -45,6 +45,8 @@ export async function paginateAll(op: CatalogOperation, parts: RequestParts, sen
   let pages = 0;
   while (pages < MAX_PAGES) {
     const page: RequestParts = { ...parts, query: { ...parts.query } };
+    // Each page is its own request: it gets its own idempotency key (POST list operations page by body).
+    if (pages > 0) page.headers = { ...parts.headers, 'Idempotency-Key': `${ctx.idempotencyKey}:page-${pages + 1}` };
     if (pg.in === 'body') page.body = { ...first };
     const target = section(page);
     target[pg.limit] = asSpec(pageSize, first[pg.limit]);

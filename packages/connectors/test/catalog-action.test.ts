@@ -105,8 +105,18 @@ describe('catalog actions (one generic factory) against a loopback API', () => {
     expect(out.items).toEqual(TAGS);
     expect(out.pages).toBe(3);
     expect(api.seen.slice(before).map((r) => new URL(r.url, 'http://x').searchParams.get('skip'))).toEqual(['0', '100', '200']);
+    expect(api.seen.slice(before).map((r) => r.headers['idempotency-key'])).toEqual(['run-1:step', 'run-1:step:page-2', 'run-1:step:page-3']);
     const notPageable = await action('highlevel.get-tags-by-ids').run({ params: { locationId: 'l' }, body: { tagIds: ['a'] } }, ctx).catch((e: unknown) => e);
     expect((notPageable as ConnectorError).code).toBe('PAGINATION_UNSUPPORTED');
+    await close();
+  });
+
+  it('refuses to send a non-JSON (multipart) body instead of sending it wrongly', async () => {
+    const { ctx, close } = actionContext({ highlevel: api.url });
+    const before = api.seen.length;
+    const err = await action('highlevel.upload-csv').run({ params: { locationId: 'l' }, body: { file: 'a,b' } }, ctx).catch((e: unknown) => e);
+    expect((err as ConnectorError).code).toBe('UNSUPPORTED_CONTENT_TYPE');
+    expect(api.seen.length).toBe(before);
     await close();
   });
 
