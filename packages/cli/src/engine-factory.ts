@@ -11,17 +11,29 @@ import {
   type RateLimiter,
 } from '@splice/runtime';
 import { createConnectorRegistry } from '@splice/connectors';
+import { createSpliceActions, type SpliceDbSource } from '@splice/server/insights/splice-actions';
+import { openDatabase } from '@splice/server/storage/database';
 
 /**
  * Where the CLI's actions come from. Each source is one line: the runtime's `http`; connectors add their
  * catalog operations here (e.g. `() => catalogActions()`).
  */
-const actionSources: Array<() => ActionDefinition<any, any>[]> = [() => [httpAction], () => createConnectorRegistry().list()];
+const actionSources: Array<(o: CliActionOptions) => ActionDefinition<any, any>[]> = [
+  () => [httpAction],
+  () => createConnectorRegistry().list(),
+  // Splice's own data actions (statistics store, tag snapshots, tag map): the data dir's database, opened on first use.
+  (o) => createSpliceActions(o.spliceDb ?? (async () => (await openDatabase({ dataDir: process.env.SPLICE_DATA_DIR ?? '.splice' })).db)),
+];
+
+export interface CliActionOptions {
+  /** Database of the `splice.*` actions (default: the data dir's; `splice test` gives each file an in-memory one). */
+  spliceDb?: SpliceDbSource;
+}
 
 /** Every action `splice validate` knows and `splice run` can call. */
-export function cliActionRegistry(): ActionRegistry {
+export function cliActionRegistry(opts: CliActionOptions = {}): ActionRegistry {
   const registry = new ActionRegistry();
-  for (const source of actionSources) registry.register(...source());
+  for (const source of actionSources) registry.register(...source(opts));
   return registry;
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseFlow, validateFlow, type Flow } from '@splice/runtime';
 import { findTestFiles, formatReport, runTestFile, summaryLine, type FlowTestReport } from '@splice/runtime/flow-tests/index';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
+import { openMemoryDatabase } from '@splice/server/insights/memory-database';
 import { cliActionRegistry } from '../engine-factory';
 import { ExitCode } from '../exit-codes';
 
@@ -33,7 +34,9 @@ export const registerTest: RegisterCommand = (program: Command, io: CliIO) => {
       };
       const reports: FlowTestReport[] = [];
       for (const file of files) {
-        const report = await runTestFile(file, { actions, loadFlow });
+        // Each file gets a fresh in-memory Splice data store, shared by its cases in order (`splice.*` steps).
+        const store = await openMemoryDatabase();
+        const report = await runTestFile(file, { actions: cliActionRegistry({ spliceDb: store.db }), loadFlow }).finally(() => store.close());
         reports.push(report);
         if (!opts.json) io.out(`${formatReport(report)}\n`);
       }
