@@ -49,8 +49,16 @@ export const engineSuite: BenchSuite = {
     try {
       const measured = await comparePair(
         async () => {
-          const body = JSON.stringify({ project: EVENT.projectId, tags: EVENT.tags.map((t) => ({ id: t.id, name: t.name.toUpperCase() })) });
-          const res = await undici.request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': `b:${n++}` }, dispatcher: agent });
+          const body = JSON.stringify({
+            project: EVENT.projectId,
+            tags: EVENT.tags.map((t) => ({ id: t.id, name: t.name.toUpperCase() })),
+          });
+          const res = await undici.request(url, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', 'idempotency-key': `b:${n++}` },
+            dispatcher: agent,
+          });
           await res.body.json();
           if (res.statusCode !== 200) throw new Error(`baseline got ${res.statusCode}`);
         },

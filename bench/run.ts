@@ -28,7 +28,14 @@ if (asJson) {
   const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-GB') : n.toFixed(1));
   const table = [
     ['benchmark', 'baseline', 'splice', 'ratio', 'target', ''],
-    ...rows.map((r) => [r.name, `${fmt(r.baseline)} ${r.unit}`, `${fmt(r.splice)} ${r.unit}`, `${r.ratio.toFixed(2)}×`, `≥ ${r.target}×`, r.ratio >= r.target ? 'ok' : 'BELOW TARGET']),
+    ...rows.map((r) => [
+      r.name,
+      `${fmt(r.baseline)} ${r.unit}`,
+      `${fmt(r.splice)} ${r.unit}`,
+      `${r.ratio.toFixed(2)}×`,
+      `≥ ${r.target}×`,
+      r.ratio >= r.target ? 'ok' : 'BELOW TARGET',
+    ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   for (const [i, line] of table.entries()) {

@@ -68,13 +68,30 @@ describe('splice run', () => {
 
   it('--dry-run shows the request and sends nothing; --json prints the full record', async () => {
     const before = server.requests.length;
-    const r = await splice('run', join(fixtures, 'good-webhook-map-http.yaml'), '--event', join(fixtures, 'event-tags.json'), '--env', `target=${server.url}/hook`, '--dry-run');
+    const r = await splice(
+      'run',
+      join(fixtures, 'good-webhook-map-http.yaml'),
+      '--event',
+      join(fixtures, 'event-tags.json'),
+      '--env',
+      `target=${server.url}/hook`,
+      '--dry-run',
+    );
     expect(r.code).toBe(0);
     expect(server.requests.length).toBe(before);
     expect(r.out).toContain('dry run: nothing was sent');
     expect(r.out).toContain(`POST ${server.url}/hook → not sent`);
     expect(r.out).toContain('"name": "SIDING"');
-    const j = await splice('run', join(fixtures, 'good-webhook-map-http.yaml'), '--event', join(fixtures, 'event-tags.json'), '--env', `target=${server.url}/hook`, '--json', '--dry-run');
+    const j = await splice(
+      'run',
+      join(fixtures, 'good-webhook-map-http.yaml'),
+      '--event',
+      join(fixtures, 'event-tags.json'),
+      '--env',
+      `target=${server.url}/hook`,
+      '--json',
+      '--dry-run',
+    );
     const record = JSON.parse(j.out);
     expect(record).toMatchObject({ status: 'succeeded', dryRun: true, flow: 'forward-tag-change' });
     expect(record.steps[1].attempts[0].request.body).toEqual({ project: 'p2', tags: [{ name: 'SIDING' }] });
@@ -96,8 +113,11 @@ describe('splice run', () => {
 
   it('works as a real subprocess: the runaway flow exits non-zero and never hangs', async () => {
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'run', join(fixtures, 'runaway-expression.yaml'), '--mapping-timeout', '300'], { timeout: 30_000 }, (err, stdout) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout }),
+      execFile(
+        process.execPath,
+        [bin, 'run', join(fixtures, 'runaway-expression.yaml'), '--mapping-timeout', '300'],
+        { timeout: 30_000 },
+        (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout }),
       );
     });
     expect(result.code).toBe(1);

@@ -8,8 +8,10 @@ export const REDACTED = '[redacted]';
 /** Secrets shorter than this are not searched for in text: redacting every `a` would destroy the record. */
 export const MIN_SECRET_LENGTH = 4;
 
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$|signature$|token|secret|password|session|api[-_]?key/i;
-const SENSITIVE_FIELD = /^(password|passwd|secret|client_secret|clientSecret|access_token|accessToken|refresh_token|refreshToken|id_token|api_key|apiKey|private_key|privateKey|authorization|token)$/i;
+const SENSITIVE_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$|signature$|token|secret|password|session|api[-_]?key/i;
+const SENSITIVE_FIELD =
+  /^(password|passwd|secret|client_secret|clientSecret|access_token|accessToken|refresh_token|refreshToken|id_token|api_key|apiKey|private_key|privateKey|authorization|token)$/i;
 const SENSITIVE_QUERY = /token|secret|password|signature|api[-_]?key|^key$|^code$/i;
 
 export function isSensitiveHeader(name: string): boolean {

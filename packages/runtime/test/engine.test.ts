@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionRegistry, createEngine, defineAction, httpAction, parseFlow, type CheckpointStore, type CredentialResolver, type Flow, type StepRecord } from '../src/index';
+import {
+  ActionRegistry,
+  createEngine,
+  defineAction,
+  httpAction,
+  parseFlow,
+  type CheckpointStore,
+  type CredentialResolver,
+  type Flow,
+  type StepRecord,
+} from '../src/index';
 import { json, startTestServer } from './http-test-server';
 
 function flow(yaml: string): Flow {
-  const parsed = parseFlow(`apiVersion: splice/v1\nkind: Flow\nmetadata:\n  name: test-flow\ntrigger:\n  type: webhook\n  source: generic\n${yaml}`);
+  const parsed = parseFlow(
+    `apiVersion: splice/v1\nkind: Flow\nmetadata:\n  name: test-flow\ntrigger:\n  type: webhook\n  source: generic\n${yaml}`,
+  );
   if (!parsed.flow) throw new Error(parsed.errors.map((e) => e.format()).join('\n'));
   return parsed.flow;
 }
@@ -57,7 +69,13 @@ describe('engine', () => {
     expect(JSON.parse(sent[0]!.body)).toEqual({ project: 'p1', tags: ['A', 'B'] });
     expect(sent[0]!.headers['idempotency-key']).toBe('run-1:post');
     const post = record.steps[1]!;
-    expect(post).toMatchObject({ id: 'post', type: 'call', uses: 'http', status: 'succeeded', input: { method: 'POST', url: `${server.url}/tags` } });
+    expect(post).toMatchObject({
+      id: 'post',
+      type: 'call',
+      uses: 'http',
+      status: 'succeeded',
+      input: { method: 'POST', url: `${server.url}/tags` },
+    });
     expect(post.output).toMatchObject({ received: { project: 'p1' } });
     expect(post.attempts[0]!.request).toMatchObject({ method: 'POST', url: `${server.url}/tags` });
     expect(post.attempts[0]!.response?.status).toBe(200);
@@ -67,12 +85,22 @@ describe('engine', () => {
   it('retries 503 with backoff and records every attempt; does not retry 400', async () => {
     const engine = createEngine({ actions });
     failuresLeft = 2;
-    const ok = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    retry: { initialDelay: 5ms, maxDelay: 20ms }\n    with: { url: "${server.url}/flaky" }\n`), {});
+    const ok = await engine.run(
+      flow(
+        `steps:\n  - id: c\n    type: call\n    uses: http\n    retry: { initialDelay: 5ms, maxDelay: 20ms }\n    with: { url: "${server.url}/flaky" }\n`,
+      ),
+      {},
+    );
     expect(ok.status).toBe('succeeded');
     expect(ok.steps[0]!.attempts.map((a) => a.response?.status)).toEqual([503, 503, 200]);
     expect(ok.steps[0]!.attempts[0]!.error).toMatchObject({ code: 'HTTP_5XX', retryable: true });
 
-    const bad = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    with: { url: "${server.url}/bad" }\n  - id: after\n    type: map\n    expression: "1"\n`), {});
+    const bad = await engine.run(
+      flow(
+        `steps:\n  - id: c\n    type: call\n    uses: http\n    with: { url: "${server.url}/bad" }\n  - id: after\n    type: map\n    expression: "1"\n`,
+      ),
+      {},
+    );
     expect(bad.status).toBe('failed');
     expect(bad.error).toMatchObject({ code: 'HTTP_4XX', step: 'c' });
     expect(bad.steps[0]!.attempts).toHaveLength(1);
@@ -80,7 +108,10 @@ describe('engine', () => {
   });
 
   it('fails (retryable) instead of sleeping when Retry-After exceeds maxDelay', async () => {
-    const record = await createEngine({ actions }).run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    retry: { maxDelay: 1s }\n    with: { url: "${server.url}/limited" }\n`), {});
+    const record = await createEngine({ actions }).run(
+      flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    retry: { maxDelay: 1s }\n    with: { url: "${server.url}/limited" }\n`),
+      {},
+    );
     expect(record.status).toBe('failed');
     expect(record.steps[0]!.attempts).toHaveLength(1);
     expect(record.steps[0]!.attempts[0]!.error).toMatchObject({ code: 'HTTP_4XX', retryable: true });
@@ -88,16 +119,21 @@ describe('engine', () => {
 
   it('filter false ends the run `filtered` and skips later steps; `when` false skips a call', async () => {
     const engine = createEngine({ actions });
-    const f = flow(`steps:\n  - id: onlyBig\n    type: filter\n    condition: $event.size > 10\n  - id: after\n    type: map\n    expression: "1"\n`);
+    const f = flow(
+      `steps:\n  - id: onlyBig\n    type: filter\n    condition: $event.size > 10\n  - id: after\n    type: map\n    expression: "1"\n`,
+    );
     const small = await engine.run(f, { size: 1 });
     expect(small.status).toBe('filtered');
     expect(small.steps.map((s) => s.status)).toEqual(['filtered', 'skipped']);
     expect((await engine.run(f, { size: 11 })).status).toBe('succeeded');
-    const skipped = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    when: "false"\n    with: { url: "${server.url}/x" }\n`), {});
+    const skipped = await engine.run(
+      flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    when: "false"\n    with: { url: "${server.url}/x" }\n`),
+      {},
+    );
     expect(skipped.steps[0]).toMatchObject({ status: 'skipped', attempts: [] });
   });
 
-  it('if outputs its branch\'s last step; foreach respects concurrency and drops filtered items', async () => {
+  it("if outputs its branch's last step; foreach respects concurrency and drops filtered items", async () => {
     const engine = createEngine({ actions });
     maxInFlight = 0;
     const f = flow(`steps:
@@ -137,7 +173,9 @@ describe('engine', () => {
     const each = record.steps.find((s) => s.id === 'each')!;
     expect((each.output as Array<{ received: { n: number } }>).map((o) => o.received.n)).toEqual([0, 2, 4, 6, 8]);
     expect(record.steps.find((s) => s.id === 'each[1].send')!.status).toBe('skipped');
-    expect(record.steps.find((s) => s.id === 'each[2].send')!.attempts[0]!.request?.headers['idempotency-key']).toMatch(/:each\[2\]\.send$/);
+    expect(record.steps.find((s) => s.id === 'each[2].send')!.attempts[0]!.request?.headers['idempotency-key']).toMatch(
+      /:each\[2\]\.send$/,
+    );
     expect(record.steps.find((s) => s.id === 'summary')!.output).toEqual({ count: 5, branch: 'then-branch' });
     expect(record.steps.find((s) => s.id === 'pick.then.yes')).toBeDefined();
   });
@@ -203,7 +241,9 @@ describe('engine', () => {
 
   it('fails a step fast when its credential cannot be resolved', async () => {
     const resolver: CredentialResolver = { resolve: async (name) => Promise.reject(new Error(`no credential named ${name}`)) };
-    const f = flow(`credentials:\n  api: { connector: generic }\nsteps:\n  - id: c\n    type: call\n    uses: http\n    credential: api\n    with: { url: "${server.url}/x" }\n`);
+    const f = flow(
+      `credentials:\n  api: { connector: generic }\nsteps:\n  - id: c\n    type: call\n    uses: http\n    credential: api\n    with: { url: "${server.url}/x" }\n`,
+    );
     const before = server.requests.length;
     const record = await createEngine({ actions, credentials: resolver }).run(f, {});
     expect(record.error).toMatchObject({ code: 'CREDENTIAL_UNAVAILABLE', step: 'c' });
@@ -214,12 +254,17 @@ describe('engine', () => {
   it('dry run records the request and sends nothing; hosts outside the allow-list are refused', async () => {
     const engine = createEngine({ actions });
     const before = server.requests.length;
-    const f = flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    with: { method: PUT, url: "${server.url}/dry", body: { a: 1 } }\n`);
+    const f = flow(
+      `steps:\n  - id: c\n    type: call\n    uses: http\n    with: { method: PUT, url: "${server.url}/dry", body: { a: 1 } }\n`,
+    );
     const dry = await engine.run(f, {}, { dryRun: true });
     expect(dry).toMatchObject({ status: 'succeeded', dryRun: true });
     expect(dry.steps[0]!.attempts[0]!.request).toMatchObject({ method: 'PUT', url: `${server.url}/dry`, body: { a: 1 } });
     expect(server.requests.length).toBe(before);
-    const outside = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    with: { url: "https://example.com/x" }\n`), {});
+    const outside = await engine.run(
+      flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    with: { url: "https://example.com/x" }\n`),
+      {},
+    );
     expect(outside.error).toMatchObject({ code: 'HTTP_HOST_NOT_ALLOWED' });
   });
 
@@ -229,11 +274,15 @@ describe('engine', () => {
       id: 'test.limited',
       connector: 'test',
       title: 'limited',
-      run: (_input, ctx) => ctx.http.send({ method: 'GET', url: `${server.url}/limited-ok`, rateLimitKey: 'test:loc1' }, ctx).then((r) => r.body),
+      run: (_input, ctx) =>
+        ctx.http.send({ method: 'GET', url: `${server.url}/limited-ok`, rateLimitKey: 'test:loc1' }, ctx).then((r) => r.body),
     });
     const engine = createEngine({
       actions: new ActionRegistry().register(limited),
-      rateLimiter: { acquire: async (key) => void seen.push(`acquire ${key}`), observe: (key, status) => void seen.push(`observe ${key} ${status}`) },
+      rateLimiter: {
+        acquire: async (key) => void seen.push(`acquire ${key}`),
+        observe: (key, status) => void seen.push(`observe ${key} ${status}`),
+      },
     });
     const record = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: test.limited\n`), {});
     expect(record.status).toBe('succeeded');
@@ -243,10 +292,14 @@ describe('engine', () => {
   it('fails a runaway expression with MAPPING_TIMEOUT while other runs complete meanwhile', async () => {
     const engine = createEngine({ actions, limits: { timeoutMs: 1500 } });
     const runaway = flow(`steps:\n  - id: spin\n    type: map\n    expression: "( $f := function($x){ $f($x+1) }; $f(0) )"\n`);
-    const normal = flow(`steps:\n  - id: shape\n    type: map\n    expression: '{ "n": $event.n }'\n  - id: post\n    type: call\n    uses: http\n    with: { method: POST, url: "${server.url}/normal", body: =$steps.shape }\n`);
+    const normal = flow(
+      `steps:\n  - id: shape\n    type: map\n    expression: '{ "n": $event.n }'\n  - id: post\n    type: call\n    uses: http\n    with: { method: POST, url: "${server.url}/normal", body: =$steps.shape }\n`,
+    );
     const finished: string[] = [];
     const spinning = engine.run(runaway, {}).then((r) => (finished.push('runaway'), r));
-    const others = Promise.all(Array.from({ length: 5 }, (_, n) => engine.run(normal, { n }).then((r) => (finished.push(`normal-${n}`), r))));
+    const others = Promise.all(
+      Array.from({ length: 5 }, (_, n) => engine.run(normal, { n }).then((r) => (finished.push(`normal-${n}`), r))),
+    );
     const [spun, done] = await Promise.all([spinning, others]);
     expect(spun.status).toBe('failed');
     expect(spun.error).toMatchObject({ code: 'MAPPING_TIMEOUT', step: 'spin' });
@@ -262,11 +315,21 @@ describe('engine: timeouts and network failures', () => {
     });
     const engine = createEngine({ actions });
     try {
-      const timedOut = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    timeout: 100ms\n    retry: { maxAttempts: 2, initialDelay: 1ms }\n    with: { url: "${silent.url}/x" }\n`), {});
+      const timedOut = await engine.run(
+        flow(
+          `steps:\n  - id: c\n    type: call\n    uses: http\n    timeout: 100ms\n    retry: { maxAttempts: 2, initialDelay: 1ms }\n    with: { url: "${silent.url}/x" }\n`,
+        ),
+        {},
+      );
       expect(timedOut.error).toMatchObject({ code: 'HTTP_TIMEOUT', step: 'c' });
       expect(timedOut.steps[0]!.attempts.map((a) => a.error?.code)).toEqual(['HTTP_TIMEOUT', 'HTTP_TIMEOUT']);
 
-      const runTimeout = await engine.run(flow(`options: { timeout: 150ms }\nsteps:\n  - id: c\n    type: call\n    uses: http\n    timeout: 10s\n    with: { url: "${silent.url}/y" }\n  - id: after\n    type: map\n    expression: "1"\n`), {});
+      const runTimeout = await engine.run(
+        flow(
+          `options: { timeout: 150ms }\nsteps:\n  - id: c\n    type: call\n    uses: http\n    timeout: 10s\n    with: { url: "${silent.url}/y" }\n  - id: after\n    type: map\n    expression: "1"\n`,
+        ),
+        {},
+      );
       expect(runTimeout.status).toBe('failed');
       expect(runTimeout.error).toMatchObject({ code: 'RUN_TIMEOUT', step: 'c' });
     } finally {
@@ -275,7 +338,12 @@ describe('engine: timeouts and network failures', () => {
     const closed = await startTestServer(() => {});
     const closedUrl = closed.url;
     await closed.close();
-    const refused = await engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    retry: { maxAttempts: 2, initialDelay: 1ms }\n    with: { url: "${closedUrl}/x" }\n`), {});
+    const refused = await engine.run(
+      flow(
+        `steps:\n  - id: c\n    type: call\n    uses: http\n    retry: { maxAttempts: 2, initialDelay: 1ms }\n    with: { url: "${closedUrl}/x" }\n`,
+      ),
+      {},
+    );
     expect(refused.error).toMatchObject({ code: 'HTTP_NETWORK' });
     expect(refused.steps[0]!.attempts).toHaveLength(2);
   });

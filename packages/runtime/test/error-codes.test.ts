@@ -41,6 +41,10 @@ describe('docs/errors.md', () => {
     const { literal, templates } = thrownCodes();
     const missing = [...literal].filter((c) => !documented.has(c));
     expect(missing, `add these codes to docs/errors.md`).toEqual([]);
-    for (const prefix of templates) expect([...documented].some((d) => d.startsWith(prefix)), `a row for ${prefix}...`).toBe(true);
+    for (const prefix of templates)
+      expect(
+        [...documented].some((d) => d.startsWith(prefix)),
+        `a row for ${prefix}...`,
+      ).toBe(true);
   });
 });

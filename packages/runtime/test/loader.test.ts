@@ -3,10 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { ActionRegistry, defineAction, httpAction, loadFlowFile, parseFlow, validateFlow, type FlowCheck } from '../src/index';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const actions = new ActionRegistry().register(httpAction, defineAction({ id: 'highlevel.v2.get-tags', connector: 'highlevel', title: 't', run: async () => null }));
+const actions = new ActionRegistry().register(
+  httpAction,
+  defineAction({ id: 'highlevel.v2.get-tags', connector: 'highlevel', title: 't', run: async () => null }),
+);
 
 function errorsOf(yaml: string, opts = {}) {
-  return validateFlow(parseFlow(yaml, { file: 'flow.yaml' }), { actions, ...opts }).map((e) => ({ code: e.code, line: e.location?.line, col: e.location?.col, message: e.message }));
+  return validateFlow(parseFlow(yaml, { file: 'flow.yaml' }), { actions, ...opts }).map((e) => ({
+    code: e.code,
+    line: e.location?.line,
+    col: e.location?.col,
+    message: e.message,
+  }));
 }
 
 const header = `apiVersion: splice/v1
@@ -62,7 +70,9 @@ describe('parseFlow / validateFlow', () => {
   });
 
   it('locates an expression error inside a quoted single-line string and a `=` template', () => {
-    const errs = errorsOf(`${header}steps:\n  - id: a\n    type: map\n    expression: "1 + + 2"\n  - id: b\n    type: call\n    uses: http\n    with:\n      url: "=$foo("\n`);
+    const errs = errorsOf(
+      `${header}steps:\n  - id: a\n    type: map\n    expression: "1 + + 2"\n  - id: b\n    type: call\n    uses: http\n    with:\n      url: "=$foo("\n`,
+    );
     expect(errs.map((e) => [e.code, e.line, e.col])).toEqual([
       ['FLOW_EXPRESSION_SYNTAX', 11, 22], // the second `+`
       ['FLOW_EXPRESSION_SYNTAX', 16, 19], // the end of `$foo(`
@@ -120,14 +130,18 @@ describe('parseFlow / validateFlow', () => {
   });
 
   it('flags unknown actions with a suggestion and undeclared credentials', () => {
-    const errs = errorsOf(`${header}credentials:\n  ghl: { connector: highlevel }\nsteps:\n  - id: a\n    type: call\n    uses: highlevel.v2.get-tag\n    credential: ghll\n`);
+    const errs = errorsOf(
+      `${header}credentials:\n  ghl: { connector: highlevel }\nsteps:\n  - id: a\n    type: call\n    uses: highlevel.v2.get-tag\n    credential: ghll\n`,
+    );
     expect(errs.map((e) => e.code)).toEqual(['FLOW_UNKNOWN_ACTION', 'FLOW_UNDECLARED_CREDENTIAL']);
     expect(errs[0]!.message).toContain('did you mean `highlevel.v2.get-tags`?');
     expect(errs[1]!.message).toContain('did you mean `ghl`?');
   });
 
   it('reports unknown step types, bad ids, bad durations and missing top-level fields together', () => {
-    const errs = errorsOf(`apiVersion: splice/v2\nkind: Flow\nmetadata:\n  name: Bad Name\ntrigger:\n  type: webhook\n  source: generic\nsteps:\n  - id: 1a\n    type: filter\n    condition: "true"\n  - id: b\n    type: mapp\n  - id: c\n    type: call\n    uses: http\n    timeout: soon\n`);
+    const errs = errorsOf(
+      `apiVersion: splice/v2\nkind: Flow\nmetadata:\n  name: Bad Name\ntrigger:\n  type: webhook\n  source: generic\nsteps:\n  - id: 1a\n    type: filter\n    condition: "true"\n  - id: b\n    type: mapp\n  - id: c\n    type: call\n    uses: http\n    timeout: soon\n`,
+    );
     const codes = errs.map((e) => e.code);
     expect(codes).toContain('FLOW_UNKNOWN_TYPE');
     expect(errs.find((e) => e.code === 'FLOW_UNKNOWN_TYPE')!.message).toContain('did you mean `map`?');
@@ -135,7 +149,10 @@ describe('parseFlow / validateFlow', () => {
   });
 
   it('runs plugged-in checks with locations', () => {
-    const check: FlowCheck = (flow) => flow.steps.filter((s) => s.type === 'call').map((s, i) => ({ path: ['steps', i, 'uses'], code: 'TEST_CHECK', message: `saw ${s.id}` }));
+    const check: FlowCheck = (flow) =>
+      flow.steps
+        .filter((s) => s.type === 'call')
+        .map((s, i) => ({ path: ['steps', i, 'uses'], code: 'TEST_CHECK', message: `saw ${s.id}` }));
     const errs = errorsOf(`${header}steps:\n  - id: a\n    type: call\n    uses: http\n`, { checks: [check] });
     expect(errs).toEqual([{ code: 'TEST_CHECK', line: 11, col: 11, message: 'saw a' }]);
   });

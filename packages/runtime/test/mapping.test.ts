@@ -10,7 +10,11 @@ describe('mapping DSL', () => {
   it('compiles once per source and evaluates with $event, $steps, $env, $item, $index, $run', async () => {
     const c = compileExpression('{ "n": $event.name, "t": $steps.a.total, "e": $env.region, "i": $item, "x": $index, "r": $run.flow }');
     expect(compileExpression(c.source)).toBe(c);
-    const out = await evaluateExpression(c, {}, { event: { name: 'x' }, steps: { a: { total: 3 } }, env: { region: 'uk' }, item: 'it', index: 2, run: { id: 'r1', flow: 'f' } });
+    const out = await evaluateExpression(
+      c,
+      {},
+      { event: { name: 'x' }, steps: { a: { total: 3 } }, env: { region: 'uk' }, item: 'it', index: 2, run: { id: 'r1', flow: 'f' } },
+    );
     expect(out).toEqual({ n: 'x', t: 3, e: 'uk', i: 'it', x: 2, r: 'f' });
   });
 
@@ -57,7 +61,10 @@ describe('mapping DSL', () => {
 
   it('reports compile and evaluation errors with the position in the expression', async () => {
     expect(() => compileExpression('$uppercase(')).toThrow(expect.objectContaining({ code: 'MAPPING_COMPILE' }));
-    await expect(evaluateExpression(compileExpression('1 + "a"'), {}, {})).rejects.toMatchObject({ code: 'MAPPING_EVALUATION', message: expect.stringContaining('character') });
+    await expect(evaluateExpression(compileExpression('1 + "a"'), {}, {})).rejects.toMatchObject({
+      code: 'MAPPING_EVALUATION',
+      message: expect.stringContaining('character'),
+    });
   });
 
   it('evaluates `with` templates: `=` is JSONata, `==` escapes, undefined keys are dropped', async () => {
@@ -70,7 +77,10 @@ describe('mapping DSL', () => {
   });
 
   it('validates a mapped value against a JSON Schema with field paths', () => {
-    const schema = { type: 'object', properties: { tags: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } } } };
+    const schema = {
+      type: 'object',
+      properties: { tags: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } } },
+    };
     expect(() => assertMatchesSchema({ tags: [{ name: 'a' }] }, schema)).not.toThrow();
     expect(() => assertMatchesSchema({ tags: [{ name: 5 }] }, schema)).toThrow(/\/tags\/0\/name must be string/);
   });

@@ -44,7 +44,15 @@ describe('retry policy', () => {
 describe('redaction', () => {
   it('redacts sensitive headers, fields, URL query secrets and literal secrets, copy-on-write', () => {
     const r = new Redactor(['s3cr3t-value', 'abc']);
-    expect(r.headers({ Authorization: 'Bearer x', 'X-Api-Key': 'k', 'x-ghl-signature': 'sig', 'Content-Type': 'application/json', 'x-note': 'has s3cr3t-value inside' })).toEqual({
+    expect(
+      r.headers({
+        Authorization: 'Bearer x',
+        'X-Api-Key': 'k',
+        'x-ghl-signature': 'sig',
+        'Content-Type': 'application/json',
+        'x-note': 'has s3cr3t-value inside',
+      }),
+    ).toEqual({
       Authorization: '[redacted]',
       'X-Api-Key': '[redacted]',
       'x-ghl-signature': '[redacted]',
@@ -53,7 +61,10 @@ describe('redaction', () => {
     });
     const clean = { a: [1, { b: 'plain' }], c: 'abc is too short to search' };
     expect(r.value(clean)).toBe(clean);
-    expect(r.value({ access_token: 't', nested: { password: 'p', ok: 's3cr3t-value!' } })).toEqual({ access_token: '[redacted]', nested: { password: '[redacted]', ok: '[redacted]!' } });
+    expect(r.value({ access_token: 't', nested: { password: 'p', ok: 's3cr3t-value!' } })).toEqual({
+      access_token: '[redacted]',
+      nested: { password: '[redacted]', ok: '[redacted]!' },
+    });
     expect(r.text('http://h/x?api_key=zzz&page=2')).toBe('http://h/x?api_key=%5Bredacted%5D&page=2');
   });
 });
@@ -65,7 +76,9 @@ describe('outbound host allow-list', () => {
     expect(hostAllowed(u('http://localhost/x'), undefined, {})).toBe(true);
     expect(hostAllowed(u('http://[::1]:80/x'), undefined, {})).toBe(true);
     expect(hostAllowed(u('https://example.com/x'), undefined, {})).toBe(false);
-    expect(hostAllowed(u('https://services.leadconnectorhq.com/x'), undefined, { highlevel: 'https://services.leadconnectorhq.com' })).toBe(true);
+    expect(hostAllowed(u('https://services.leadconnectorhq.com/x'), undefined, { highlevel: 'https://services.leadconnectorhq.com' })).toBe(
+      true,
+    );
   });
   it('matches exact hosts, host:port, wildcards and `*`', () => {
     expect(hostAllowed(u('https://api.example.com/x'), ['*.example.com'], {})).toBe(true);

@@ -11,7 +11,8 @@ export async function expandFlowPaths(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined);
-    if (!info) throw new CliUsageError(`${p}: no such file or directory. Give flow files (.yaml) or directories holding them.`, ExitCode.USAGE);
+    if (!info)
+      throw new CliUsageError(`${p}: no such file or directory. Give flow files (.yaml) or directories holding them.`, ExitCode.USAGE);
     if (info.isDirectory()) out.push(...(await walk(p)));
     else out.push(p);
   }

@@ -13,14 +13,18 @@ export function formatRunRecord(record: RunRecord): string {
     const indent = '  '.repeat(depth + 1);
     const kind = step.uses ? `${step.type} ${step.uses}` : step.type;
     const cp = step.fromCheckpoint ? '  (from checkpoint)' : '';
-    lines.push(`${indent}${MARK[step.status]} ${step.id.padEnd(width)}  ${kind.padEnd(10)}  ${step.status.padEnd(9)} ${step.status === 'skipped' ? '' : ms(step.durationMs)}${cp}`);
+    lines.push(
+      `${indent}${MARK[step.status]} ${step.id.padEnd(width)}  ${kind.padEnd(10)}  ${step.status.padEnd(9)} ${step.status === 'skipped' ? '' : ms(step.durationMs)}${cp}`,
+    );
     step.attempts.forEach((a) => lines.push(...attemptLines(a, step.attempts.length, indent, record.dryRun === true)));
     if (step.error) lines.push(`${indent}    error: ${step.error.message} [${step.error.code}]`);
     for (const w of step.warnings ?? []) lines.push(`${indent}    warning: ${w}`);
   }
   if (record.error) {
     const shownAtStep = record.steps.some((s) => s.id === record.error?.step && s.error);
-    lines.push(shownAtStep ? `failed at step ${record.error.step} [${record.error.code}]` : `error: ${record.error.message} [${record.error.code}]`);
+    lines.push(
+      shownAtStep ? `failed at step ${record.error.step} [${record.error.code}]` : `error: ${record.error.message} [${record.error.code}]`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -30,13 +34,21 @@ function attemptLines(a: StepAttempt, total: number, indent: string, dryRun: boo
   const prefix = total > 1 ? `attempt ${a.attempt}: ` : '';
   if (a.request) {
     const answer = dryRun ? 'not sent' : a.response ? `${a.response.status}` : a.error ? `${a.error.code}` : '...';
-    out.push(`${indent}    ${prefix}${a.request.method} ${a.request.url} → ${answer}${total > 1 || !dryRun ? `  ${ms(a.durationMs)}` : ''}`);
+    out.push(
+      `${indent}    ${prefix}${a.request.method} ${a.request.url} → ${answer}${total > 1 || !dryRun ? `  ${ms(a.durationMs)}` : ''}`,
+    );
     if (dryRun) {
       for (const [k, v] of Object.entries(a.request.headers)) out.push(`${indent}      ${k}: ${v}`);
-      if (a.request.body !== undefined) out.push(...JSON.stringify(a.request.body, null, 2).split('\n').map((l) => `${indent}      ${l}`));
+      if (a.request.body !== undefined)
+        out.push(
+          ...JSON.stringify(a.request.body, null, 2)
+            .split('\n')
+            .map((l) => `${indent}      ${l}`),
+        );
     }
   }
-  if (a.error && (total > 1 || !a.request)) out.push(`${indent}    ${prefix}${a.error.message} [${a.error.code}]${a.error.retryable ? ' (retryable)' : ''}`);
+  if (a.error && (total > 1 || !a.request))
+    out.push(`${indent}    ${prefix}${a.error.message} [${a.error.code}]${a.error.retryable ? ' (retryable)' : ''}`);
   return out;
 }
 

@@ -25,12 +25,25 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
     .command('run')
     .description('Run a flow once for one event and print the run record (exit 1 when the run fails).')
     .argument('<flow>', 'flow file (.yaml)')
-    .option('--event <file|->', "the trigger event as JSON or YAML, from a file or `-` for stdin (default: the trigger's `sample`, else {})")
+    .option(
+      '--event <file|->',
+      "the trigger event as JSON or YAML, from a file or `-` for stdin (default: the trigger's `sample`, else {})",
+    )
     .option('--json', 'print the full run record as JSON')
     .option('--dry-run', 'show the requests the run would send, and send nothing')
     .option('--env <KEY=VALUE>', 'set $env.KEY (repeatable)', collect, [])
-    .option('--allow-host <host>', 'also allow calls to this host (repeatable; `*.example.com`, `*` for any). Default: loopback and connector base URLs only', collect, [])
-    .option('--base-url <connector=url>', 'base URL of a connector for this run, e.g. highlevel=http://127.0.0.1:4010 (repeatable)', collect, [])
+    .option(
+      '--allow-host <host>',
+      'also allow calls to this host (repeatable; `*.example.com`, `*` for any). Default: loopback and connector base URLs only',
+      collect,
+      [],
+    )
+    .option(
+      '--base-url <connector=url>',
+      'base URL of a connector for this run, e.g. highlevel=http://127.0.0.1:4010 (repeatable)',
+      collect,
+      [],
+    )
     .option('--mapping-timeout <ms>', 'time limit per expression evaluation in ms (default 1000)')
     .action(async (file: string, opts: RunOpts) => {
       const parsed = await loadFlowFile(file).catch((err: { code?: string; message: string }) => {
@@ -44,7 +57,10 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
         return io.setExit(ExitCode.FAILED);
       }
       const flow = parsed.flow;
-      const event = opts.event !== undefined ? await readEvent(opts.event) : (flow.trigger.sample ?? (flow.trigger.type === 'schedule' ? flow.trigger.event : undefined) ?? {});
+      const event =
+        opts.event !== undefined
+          ? await readEvent(opts.event)
+          : (flow.trigger.sample ?? (flow.trigger.type === 'schedule' ? flow.trigger.event : undefined) ?? {});
       const engine = createCliEngine({
         actions,
         env: keyValues(opts.env, '--env'),
@@ -71,7 +87,10 @@ async function readEvent(source: string): Promise<unknown> {
   try {
     text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
   } catch (err) {
-    throw new CliUsageError(`cannot read the event from ${source}: ${(err as Error).message}. Give a JSON file or \`-\` for stdin.`, ExitCode.USAGE);
+    throw new CliUsageError(
+      `cannot read the event from ${source}: ${(err as Error).message}. Give a JSON file or \`-\` for stdin.`,
+      ExitCode.USAGE,
+    );
   }
   try {
     return parseYaml(text) ?? {};
@@ -98,6 +117,7 @@ function keyValues(pairs: string[], flag: string): Record<string, unknown> {
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new CliUsageError(`${flag} expects a positive whole number of milliseconds, got "${v}".`, ExitCode.USAGE);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CliUsageError(`${flag} expects a positive whole number of milliseconds, got "${v}".`, ExitCode.USAGE);
   return n;
 }

@@ -9,7 +9,9 @@ import { expandFlowPaths } from './flow-files';
 export const registerValidate: RegisterCommand = (program: Command, io: CliIO) => {
   program
     .command('validate')
-    .description('Check flow files: YAML, schema, step references, JSONata expressions, actions, credentials. Prints every problem as file:line:col.')
+    .description(
+      'Check flow files: YAML, schema, step references, JSONata expressions, actions, credentials. Prints every problem as file:line:col.',
+    )
     .argument('<paths...>', 'flow files or directories (searched recursively for *.yaml, skipping *.test.yaml)')
     .option('--json', 'print the problems as JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
@@ -26,7 +28,10 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIO) =
       }
       if (opts.json) io.out(`${JSON.stringify({ ok: total === 0, files: report }, null, 2)}\n`);
       else if (total === 0) io.out(`${files.length} flow${files.length === 1 ? '' : 's'} OK\n`);
-      else io.err(`${total} problem${total === 1 ? '' : 's'} in ${report.filter((r) => r.errors.length).length} of ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+      else
+        io.err(
+          `${total} problem${total === 1 ? '' : 's'} in ${report.filter((r) => r.errors.length).length} of ${files.length} file${files.length === 1 ? '' : 's'}\n`,
+        );
       io.setExit(total === 0 ? ExitCode.OK : ExitCode.FAILED);
     });
 };

@@ -30,10 +30,21 @@ export function createHttpSender(opts: HttpSenderOptions = {}): HttpSender & { c
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
   const dispatcher =
     opts.dispatcher ??
-    new Agent({ connect: { timeout: connectTimeoutMs }, connections: opts.connections ?? 64, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+    new Agent({
+      connect: { timeout: connectTimeoutMs },
+      connections: opts.connections ?? 64,
+      keepAliveTimeout: 30_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
   const allowedHosts = opts.allowedHosts ?? parseAllowedHostsEnv();
 
-  async function exchange(req: OutboundRequest, ctx: ActionContext, credential: ResolvedCredential | undefined, record: boolean): Promise<InboundResponse> {
+  async function exchange(
+    req: OutboundRequest,
+    ctx: ActionContext,
+    credential: ResolvedCredential | undefined,
+    record: boolean,
+  ): Promise<InboundResponse> {
     const url = new URL(req.url);
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v === undefined) continue;
@@ -80,7 +91,11 @@ export function createHttpSender(opts: HttpSenderOptions = {}): HttpSender & { c
     } catch (err) {
       throw networkError(req.method, url, err, isTimeout(err) ? timeoutMs : undefined, ctx.signal.aborted);
     }
-    const response: InboundResponse = { status: res.statusCode, headers: flattenHeaders(res.headers), body: parseBody(text, res.headers['content-type']) };
+    const response: InboundResponse = {
+      status: res.statusCode,
+      headers: flattenHeaders(res.headers),
+      body: parseBody(text, res.headers['content-type']),
+    };
     if (req.rateLimitKey && opts.rateLimiter) opts.rateLimiter.observe(req.rateLimitKey, response.status, response.headers);
     if (record) ctx.recordResponse(response);
     return response;
@@ -105,7 +120,12 @@ export function createHttpSender(opts: HttpSenderOptions = {}): HttpSender & { c
 
 function parseAllowedHostsEnv(): string[] | undefined {
   const raw = typeof process !== 'undefined' ? process.env.SPLICE_ALLOWED_HOSTS : undefined;
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 export function authHeaders(auth: AuthMaterial | undefined): Record<string, string> {
@@ -163,12 +183,16 @@ function statusError(method: string, url: string, res: InboundResponse): ActionE
       : res.status === 429
         ? 'The API is rate limiting; the call is retried after its Retry-After.'
         : res.status >= 500
-          ? 'The API failed; the call is retried per the step\'s retry policy.'
+          ? "The API failed; the call is retried per the step's retry policy."
           : 'Fix the request (see the response body).';
-  return new ActionError(`HTTP_${Math.floor(res.status / 100)}XX`, `${method} ${url.split('?')[0]} answered ${res.status}: ${snippet} ${hint}`, {
-    retryable: RETRYABLE_STATUS.has(res.status),
-    details: { status: res.status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) },
-  });
+  return new ActionError(
+    `HTTP_${Math.floor(res.status / 100)}XX`,
+    `${method} ${url.split('?')[0]} answered ${res.status}: ${snippet} ${hint}`,
+    {
+      retryable: RETRYABLE_STATUS.has(res.status),
+      details: { status: res.status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) },
+    },
+  );
 }
 
 function isTimeout(err: unknown): boolean {
@@ -179,16 +203,27 @@ function isTimeout(err: unknown): boolean {
 function networkError(method: string, url: URL, err: unknown, timedOutAfterMs: number | undefined, aborted: boolean): ActionError {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   if (timedOutAfterMs !== undefined) {
-    return new ActionError('HTTP_TIMEOUT', `${method} ${url.origin}${url.pathname} did not answer within ${timedOutAfterMs} ms. The call is retried; raise the step's \`timeout\` if the API is slow.`, {
-      retryable: true,
+    return new ActionError(
+      'HTTP_TIMEOUT',
+      `${method} ${url.origin}${url.pathname} did not answer within ${timedOutAfterMs} ms. The call is retried; raise the step's \`timeout\` if the API is slow.`,
+      {
+        retryable: true,
+        cause: err,
+      },
+    );
+  }
+  if (aborted)
+    return new ActionError('HTTP_ABORTED', `${method} ${url.origin}${url.pathname} was cancelled because the run was stopped.`, {
       cause: err,
     });
-  }
-  if (aborted) return new ActionError('HTTP_ABORTED', `${method} ${url.origin}${url.pathname} was cancelled because the run was stopped.`, { cause: err });
   const code = e.code ?? e.cause?.code ?? 'unknown';
-  return new ActionError('HTTP_NETWORK', `${method} ${url.origin}${url.pathname} failed before an answer (${code}: ${e.message ?? String(err)}). Check the URL and that the service is up; the call is retried.`, {
-    retryable: NETWORK_ERROR_CODES.test(code) || code === 'unknown',
-    cause: err,
-    details: { networkCode: code },
-  });
+  return new ActionError(
+    'HTTP_NETWORK',
+    `${method} ${url.origin}${url.pathname} failed before an answer (${code}: ${e.message ?? String(err)}). Check the URL and that the service is up; the call is retried.`,
+    {
+      retryable: NETWORK_ERROR_CODES.test(code) || code === 'unknown',
+      cause: err,
+      details: { networkCode: code },
+    },
+  );
 }

@@ -20,7 +20,10 @@ export const httpAction = defineAction<HttpActionInput>({
     required: ['url'],
     additionalProperties: false,
     properties: {
-      method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'get', 'post', 'put', 'patch', 'delete', 'head', 'options'] },
+      method: {
+        type: 'string',
+        enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'get', 'post', 'put', 'patch', 'delete', 'head', 'options'],
+      },
       url: { type: 'string', minLength: 1, description: 'Absolute http(s) URL.' },
       headers: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
       query: { type: 'object' },
@@ -29,11 +32,17 @@ export const httpAction = defineAction<HttpActionInput>({
   },
   async run(input, ctx) {
     if (!/^https?:\/\//i.test(input.url)) {
-      throw new ActionError('HTTP_INVALID_REQUEST', `\`url\` must be an absolute http(s) URL, got ${JSON.stringify(input.url)}. Fix the step's \`with.url\`.`);
+      throw new ActionError(
+        'HTTP_INVALID_REQUEST',
+        `\`url\` must be an absolute http(s) URL, got ${JSON.stringify(input.url)}. Fix the step's \`with.url\`.`,
+      );
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(input.headers ?? {})) headers[k] = String(v);
-    const res = await ctx.http.send({ method: (input.method ?? 'GET').toUpperCase(), url: input.url, headers, query: input.query, body: input.body }, ctx);
+    const res = await ctx.http.send(
+      { method: (input.method ?? 'GET').toUpperCase(), url: input.url, headers, query: input.query, body: input.body },
+      ctx,
+    );
     return res.body;
   },
 });

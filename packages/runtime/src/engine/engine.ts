@@ -56,14 +56,17 @@ const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
  */
 export function createEngine(opts: EngineOptions): Engine {
   const logger = opts.logger ?? silentLogger;
-  const http = opts.http ?? createHttpSender({ allowedHosts: opts.allowedHosts, credentials: opts.credentials, rateLimiter: opts.rateLimiter });
+  const http =
+    opts.http ?? createHttpSender({ allowedHosts: opts.allowedHosts, credentials: opts.credentials, rateLimiter: opts.rateLimiter });
   return {
     async run(flow, event, runOpts = {}) {
       const runId = runOpts.runId ?? newRunId();
       const started = performance.now();
       const redactor = new Redactor(runOpts.secrets ?? []);
       const timeoutMs = flow.options?.timeout !== undefined ? parseDuration(flow.options.timeout, 0) : 0;
-      const signals = [runOpts.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+      const signals = [runOpts.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter(
+        (s): s is AbortSignal => s !== undefined,
+      );
       const signal = signals.length === 0 ? NEVER_ABORTED : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
       const record: RunRecord = {
         runId,
@@ -96,6 +99,7 @@ export function createEngine(opts: EngineOptions): Engine {
       try {
         const result = await runSequence(state, flow.steps, { steps: {}, prefix: '' });
         record.status = result.stopped ? 'filtered' : 'succeeded';
+        logger.info({ runId, flow: flow.metadata.name, status: record.status }, 'run finished');
       } catch (err) {
         record.status = 'failed';
         const failure = err instanceof StepFailure ? err : undefined;
@@ -112,7 +116,11 @@ export function createEngine(opts: EngineOptions): Engine {
 
 export function asSpliceError(err: unknown): SpliceError {
   if (err instanceof SpliceError) return err;
-  return new SpliceError('INTERNAL_ERROR', `unexpected error: ${(err as Error)?.message ?? String(err)}. This is a bug in Splice; please report it with the run record.`, { cause: err });
+  return new SpliceError(
+    'INTERNAL_ERROR',
+    `unexpected error: ${(err as Error)?.message ?? String(err)}. This is a bug in Splice; please report it with the run record.`,
+    { cause: err },
+  );
 }
 
 function newRunId(): string {

@@ -35,7 +35,14 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
       continue;
     }
     if (run.signal.aborted) throw new StepFailure(path, abortError(run));
-    const record: StepRecord = { id: path, type: step.type, status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 0, attempts: [] };
+    const record: StepRecord = {
+      id: path,
+      type: step.type,
+      status: 'succeeded',
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      attempts: [],
+    };
     if (step.type === 'call') record.uses = step.uses;
     run.records.push(record);
     const started = performance.now();
@@ -53,7 +60,11 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
       record.durationMs = performance.now() - started;
       record.status = 'failed';
       const failure = err instanceof StepFailure ? err : new StepFailure(path, normalize(run, err));
-      record.error = { code: failure.error.code, message: run.redactor.text(failure.error.message), ...(failure.error.path ? { path: failure.error.path } : {}) };
+      record.error = {
+        code: failure.error.code,
+        message: run.redactor.text(failure.error.message),
+        ...(failure.error.path ? { path: failure.error.path } : {}),
+      };
       markRestSkipped(run, steps.slice(i + 1), scope);
       throw failure;
     }
@@ -68,21 +79,33 @@ function skipRest(run: RunState, rest: Step[], scope: Scope, lastOutput: unknown
 
 function markRestSkipped(run: RunState, rest: Step[], scope: Scope): void {
   const now = new Date().toISOString();
-  for (const s of rest) run.records.push({ id: `${scope.prefix}${s.id}`, type: s.type, status: 'skipped', startedAt: now, durationMs: 0, attempts: [] });
+  for (const s of rest)
+    run.records.push({ id: `${scope.prefix}${s.id}`, type: s.type, status: 'skipped', startedAt: now, durationMs: 0, attempts: [] });
 }
 
 function abortError(run: RunState): SpliceError {
   const reason = run.signal.reason as { name?: string } | undefined;
   if (reason?.name === 'TimeoutError') {
-    return new SpliceError('RUN_TIMEOUT', `the run took longer than the flow's \`options.timeout\` (${String(run.flow.options?.timeout)}). Raise the timeout or make the flow do less per run.`);
+    return new SpliceError(
+      'RUN_TIMEOUT',
+      `the run took longer than the flow's \`options.timeout\` (${String(run.flow.options?.timeout)}). Raise the timeout or make the flow do less per run.`,
+    );
   }
-  return new SpliceError('RUN_ABORTED', 'the run was cancelled before it finished (shutdown or a user request). It can be retried; finished steps are not re-run.', { retryable: true });
+  return new SpliceError(
+    'RUN_ABORTED',
+    'the run was cancelled before it finished (shutdown or a user request). It can be retried; finished steps are not re-run.',
+    { retryable: true },
+  );
 }
 
 function normalize(run: RunState, err: unknown): SpliceError {
   if (run.signal.aborted && !(err instanceof SpliceError && err.code !== 'HTTP_ABORTED')) return abortError(run);
   if (err instanceof SpliceError) return err;
-  return new SpliceError('INTERNAL_ERROR', `unexpected error: ${(err as Error)?.message ?? String(err)}. This is a bug in Splice; please report it with the run record.`, { cause: err });
+  return new SpliceError(
+    'INTERNAL_ERROR',
+    `unexpected error: ${(err as Error)?.message ?? String(err)}. This is a bug in Splice; please report it with the run record.`,
+    { cause: err },
+  );
 }
 
 function stepContext(run: RunState, scope: Scope, path: string, record: StepRecord): StepRunContext {

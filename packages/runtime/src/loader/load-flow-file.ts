@@ -9,8 +9,13 @@ export async function loadFlowFile(path: string): Promise<ParsedFlow> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') throw new FlowValidationError('FLOW_FILE_NOT_FOUND', `flow file ${path} does not exist. Check the path.`, { cause: err });
-    throw new FlowValidationError('FLOW_FILE_UNREADABLE', `flow file ${path} cannot be read (${code ?? (err as Error).message}). Check that it is a readable file.`, { cause: err });
+    if (code === 'ENOENT')
+      throw new FlowValidationError('FLOW_FILE_NOT_FOUND', `flow file ${path} does not exist. Check the path.`, { cause: err });
+    throw new FlowValidationError(
+      'FLOW_FILE_UNREADABLE',
+      `flow file ${path} cannot be read (${code ?? (err as Error).message}). Check that it is a readable file.`,
+      { cause: err },
+    );
   }
   return parseFlow(text, { file: path });
 }

@@ -37,7 +37,13 @@ export function parseFlow(text: string, opts: { file?: string } = {}): ParsedFlo
     for (const e of document.errors) {
       const location = e.linePos ? { file: opts.file, line: e.linePos[0].line, col: e.linePos[0].col } : map.at(e.pos[0]);
       const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-      parsed.errors.push(new FlowValidationError('FLOW_YAML_SYNTAX', `YAML syntax error: ${message}. Fix the YAML (indentation, quotes, brackets) at this line.`, { location }));
+      parsed.errors.push(
+        new FlowValidationError(
+          'FLOW_YAML_SYNTAX',
+          `YAML syntax error: ${message}. Fix the YAML (indentation, quotes, brackets) at this line.`,
+          { location },
+        ),
+      );
     }
     return parsed;
   }
@@ -45,9 +51,13 @@ export function parseFlow(text: string, opts: { file?: string } = {}): ParsedFlo
   parsed.data = data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     parsed.errors.push(
-      new FlowValidationError('FLOW_NOT_A_FLOW', 'this file is not a flow: expected a mapping with `apiVersion: splice/v1`, `kind: Flow`, `metadata`, `trigger` and `steps`.', {
-        location: map.at(0),
-      }),
+      new FlowValidationError(
+        'FLOW_NOT_A_FLOW',
+        'this file is not a flow: expected a mapping with `apiVersion: splice/v1`, `kind: Flow`, `metadata`, `trigger` and `steps`.',
+        {
+          location: map.at(0),
+        },
+      ),
     );
     return parsed;
   }

@@ -73,7 +73,9 @@ export function contextOf(data: unknown, path: FieldPath): string {
     const container = path[i - 2];
     if (typeof path[i - 1] === 'number' && (container === 'steps' || container === 'then' || container === 'else')) {
       const step = valueAt(data, path.slice(0, i)) as { id?: unknown } | undefined;
-      return typeof step?.id === 'string' ? ` in step \`${step.id}\`` : ` in step #${(path[i - 1] as number) + 1} of \`${String(container)}\``;
+      return typeof step?.id === 'string'
+        ? ` in step \`${step.id}\``
+        : ` in step #${(path[i - 1] as number) + 1} of \`${String(container)}\``;
     }
   }
   if (path[0] === 'trigger') return ' in the trigger';
@@ -82,7 +84,15 @@ export function contextOf(data: unknown, path: FieldPath): string {
   return ' at the top level';
 }
 
-const TYPE_NAMES: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a text string', boolean: 'true or false', object: 'a mapping (key: value lines)', array: 'a list (lines starting with `-`)', null: 'null' };
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a text string',
+  boolean: 'true or false',
+  object: 'a mapping (key: value lines)',
+  array: 'a list (lines starting with `-`)',
+  null: 'null',
+};
 
 function typeOfValue(v: unknown): string {
   if (v === null) return 'null';
@@ -125,7 +135,11 @@ function describe(e: ErrorObject, data: unknown): SchemaProblem {
       return { path, code: 'FLOW_WRONG_TYPE', message: `${field}${fieldContext} must be ${want}, not ${typeOfValue(e.data)}` };
     }
     case 'const':
-      return { path, code: 'FLOW_INVALID_VALUE', message: `${field}${fieldContext} must be \`${String((e.params as { allowedValue: unknown }).allowedValue)}\`` };
+      return {
+        path,
+        code: 'FLOW_INVALID_VALUE',
+        message: `${field}${fieldContext} must be \`${String((e.params as { allowedValue: unknown }).allowedValue)}\``,
+      };
     case 'enum': {
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
       const isKind = path[path.length - 1] === 'type';
@@ -139,13 +153,22 @@ function describe(e: ErrorObject, data: unknown): SchemaProblem {
     case 'pattern': {
       const name = (e as ErrorObject & { propertyName?: string }).propertyName;
       if (name !== undefined) {
-        return { path: [...path, name], atKey: true, code: 'FLOW_INVALID_VALUE', message: `name \`${name}\`${fieldContext} is not valid: use a letter, then letters, digits, \`_\` or \`-\`` };
+        return {
+          path: [...path, name],
+          atKey: true,
+          code: 'FLOW_INVALID_VALUE',
+          message: `name \`${name}\`${fieldContext} is not valid: use a letter, then letters, digits, \`_\` or \`-\``,
+        };
       }
       const hint = parentSchema.description ? `: ${parentSchema.description}` : '';
       return { path, code: 'FLOW_INVALID_VALUE', message: `${field}${fieldContext} has an invalid value ${typeOfValue(e.data)}${hint}` };
     }
     case 'oneOf':
-      return { path, code: 'FLOW_INVALID_VALUE', message: `${field}${fieldContext} is not valid: ${parentSchema.description ?? 'it matches none of the allowed forms'}` };
+      return {
+        path,
+        code: 'FLOW_INVALID_VALUE',
+        message: `${field}${fieldContext} is not valid: ${parentSchema.description ?? 'it matches none of the allowed forms'}`,
+      };
     default:
       return { path, code: 'FLOW_INVALID_VALUE', message: `${field}${fieldContext} ${e.message ?? 'is not valid'}` };
   }

@@ -58,7 +58,8 @@ export function semanticProblems(data: unknown, opts: { actions?: ActionRegistry
   for (const site of sites) {
     const s = site.step as { type?: unknown; uses?: unknown; credential?: unknown };
     if (s.type !== 'call') continue;
-    if (typeof s.credential === 'string' && !declared.includes(s.credential)) problems.push(undeclaredCredential([...site.path, 'credential'], s.credential, declared));
+    if (typeof s.credential === 'string' && !declared.includes(s.credential))
+      problems.push(undeclaredCredential([...site.path, 'credential'], s.credential, declared));
     if (opts.actions && typeof s.uses === 'string' && !opts.actions.has(s.uses)) {
       const ids = opts.actions.list().map((a) => a.id);
       problems.push({
@@ -72,7 +73,9 @@ export function semanticProblems(data: unknown, opts: { actions?: ActionRegistry
 }
 
 function isStep(v: unknown): v is Step {
-  return !!v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' && typeof (v as { type?: unknown }).type === 'string';
+  return (
+    !!v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' && typeof (v as { type?: unknown }).type === 'string'
+  );
 }
 
 function collectSteps(steps: unknown, path: FieldPath, out: StepSite[]): void {
@@ -90,14 +93,22 @@ function collectSteps(steps: unknown, path: FieldPath, out: StepSite[]): void {
  * siblings, earlier steps of enclosing sequences and, after an `if`, its branch steps. Sub-steps of a
  * foreach are visible only inside that foreach's body.
  */
-function checkSequence(steps: unknown, path: FieldPath, visible: Set<string>, allIds: string[], problems: SemanticProblem[], opts: { actions?: ActionRegistry }): void {
+function checkSequence(
+  steps: unknown,
+  path: FieldPath,
+  visible: Set<string>,
+  allIds: string[],
+  problems: SemanticProblem[],
+  opts: { actions?: ActionRegistry },
+): void {
   if (!Array.isArray(steps)) return;
   steps.forEach((step, i) => {
     if (!isStep(step)) return;
     const stepPath = [...path, i];
     const def = stepDefinition(step.type);
     if (!def) return;
-    for (const e of def.expressions(step as never)) checkExpression(e.source, [...stepPath, ...e.path], e.prefixLength, visible, allIds, problems, step.id);
+    for (const e of def.expressions(step as never))
+      checkExpression(e.source, [...stepPath, ...e.path], e.prefixLength, visible, allIds, problems, step.id);
     const published: string[] = [];
     for (const child of def.children(step as never)) {
       const inner = new Set(visible);
@@ -109,7 +120,15 @@ function checkSequence(steps: unknown, path: FieldPath, visible: Set<string>, al
   });
 }
 
-function checkExpression(source: string, path: FieldPath, prefixLength: number, visible: Set<string>, allIds: string[], problems: SemanticProblem[], ownId?: string): void {
+function checkExpression(
+  source: string,
+  path: FieldPath,
+  prefixLength: number,
+  visible: Set<string>,
+  allIds: string[],
+  problems: SemanticProblem[],
+  ownId?: string,
+): void {
   let ast: unknown;
   try {
     ast = expressionAst(compileExpression(source));
@@ -130,7 +149,10 @@ function checkExpression(source: string, path: FieldPath, prefixLength: number, 
         message: `\`$steps.${ref.id}\` refers to no step${didYouMean(ref.id, allIds)}. Use the id of an earlier step.`,
       });
     } else {
-      const why = ref.id === ownId ? 'this step itself' : 'a step that has not finished when this expression runs (a later step, an enclosing step, or a sub-step of a foreach)';
+      const why =
+        ref.id === ownId
+          ? 'this step itself'
+          : 'a step that has not finished when this expression runs (a later step, an enclosing step, or a sub-step of a foreach)';
       problems.push({
         path,
         offset,
@@ -170,5 +192,8 @@ function undeclaredCredential(path: FieldPath, name: string, declared: string[])
 }
 
 function pathText(path: FieldPath): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
 }

@@ -6,7 +6,10 @@ import { semanticProblems } from './semantic-checks';
 import { formatPath } from './source-map';
 
 /** A pluggable check (catalog inputs, credential scopes...): return problems by field path; locations come free. */
-export type FlowCheck = (flow: Flow, ctx: { actions?: ActionRegistry }) => Array<{ path: (string | number)[]; code: string; message: string }>;
+export type FlowCheck = (
+  flow: Flow,
+  ctx: { actions?: ActionRegistry },
+) => Array<{ path: (string | number)[]; code: string; message: string }>;
 
 export interface ValidateFlowOptions {
   actions?: ActionRegistry;
@@ -22,7 +25,11 @@ export function validateFlow(parsed: ParsedFlow, opts: ValidateFlowOptions = {})
   const errors = [...parsed.errors];
   if (parsed.data === undefined) return errors;
   for (const p of semanticProblems(parsed.data, { actions: opts.actions })) {
-    const location = (p.offset !== undefined ? parsed.locateInString(p.path, p.offset) : p.atKey ? parsed.locateKey(p.path) : parsed.locate(p.path)) ?? { file: parsed.file, line: 1, col: 1 };
+    const location = (p.offset !== undefined
+      ? parsed.locateInString(p.path, p.offset)
+      : p.atKey
+        ? parsed.locateKey(p.path)
+        : parsed.locate(p.path)) ?? { file: parsed.file, line: 1, col: 1 };
     errors.push(new FlowValidationError(p.code, p.message, { location, path: formatPath(p.path) }));
   }
   if (parsed.flow) {

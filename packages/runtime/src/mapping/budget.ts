@@ -45,7 +45,13 @@ const YIELD_EVERY_MS = 4;
 
 export function newBudget(limits: Required<MappingLimits>): Budget {
   const now = performance.now();
-  return { deadline: now + limits.timeoutMs, maxDepth: limits.maxDepth, timeoutMs: limits.timeoutMs, countdown: CHECK_EVERY, nextYield: now + YIELD_EVERY_MS };
+  return {
+    deadline: now + limits.timeoutMs,
+    maxDepth: limits.maxDepth,
+    timeoutMs: limits.timeoutMs,
+    countdown: CHECK_EVERY,
+    nextYield: now + YIELD_EVERY_MS,
+  };
 }
 
 interface Frame {

@@ -47,7 +47,10 @@ export function compileExpression(source: string): CompiledExpression {
 function compileError(source: string, err: unknown): MappingError {
   const e = err as { code?: string; position?: number; token?: string; message?: string };
   const offset = errorOffset(source, e.position, e.token);
-  const snippet = source.slice(offset, offset + 16).replace(/\s+/g, ' ').trim();
+  const snippet = source
+    .slice(offset, offset + 16)
+    .replace(/\s+/g, ' ')
+    .trim();
   const near = snippet ? ` near \`${snippet}\`` : ' at the end of the expression';
   return new MappingError(
     'MAPPING_COMPILE',
@@ -58,10 +61,16 @@ function compileError(source: string, err: unknown): MappingError {
 
 function plainReference(ast: unknown): CompiledExpression['reference'] {
   type Node = { type?: string; value?: unknown; steps?: Node[]; [k: string]: unknown };
-  const plain = (n: Node, type: string) => n.type === type && typeof n.value === 'string' && Object.keys(n).every((k) => k === 'type' || k === 'value' || k === 'position');
+  const plain = (n: Node, type: string) =>
+    n.type === type && typeof n.value === 'string' && Object.keys(n).every((k) => k === 'type' || k === 'value' || k === 'position');
   const node = ast as Node;
   if (node.type === 'variable' && plain(node, 'variable') && node.value !== '') return { variable: node.value as string, names: [] };
-  if (node.type !== 'path' || !Array.isArray(node.steps) || Object.keys(node).some((k) => k !== 'type' && k !== 'steps' && k !== 'position')) return undefined;
+  if (
+    node.type !== 'path' ||
+    !Array.isArray(node.steps) ||
+    Object.keys(node).some((k) => k !== 'type' && k !== 'steps' && k !== 'position')
+  )
+    return undefined;
   const [first, ...rest] = node.steps;
   if (!first || !plain(first, 'variable') || first.value === '' || !rest.every((n) => plain(n, 'name'))) return undefined;
   return { variable: first.value as string, names: rest.map((n) => n.value as string) };

@@ -62,7 +62,10 @@ export async function evaluateExpression(
 const NOT_PLAIN = { ok: false } as const;
 
 /** `$var.a.b` by property access; gives up (→ jsonata) on anything jsonata would treat specially. */
-function lookupReference(ref: { variable: string; names: string[] }, bindings: MappingBindings): { ok: true; value: unknown } | typeof NOT_PLAIN {
+function lookupReference(
+  ref: { variable: string; names: string[] },
+  bindings: MappingBindings,
+): { ok: true; value: unknown } | typeof NOT_PLAIN {
   if (!Object.prototype.hasOwnProperty.call(bindings, ref.variable)) return NOT_PLAIN;
   let value: unknown = bindings[ref.variable];
   for (const name of ref.names) {

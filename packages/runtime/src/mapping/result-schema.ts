@@ -11,7 +11,11 @@ export function schemaViolations(value: unknown, schema: Record<string, unknown>
     try {
       validate = ajv.compile(schema);
     } catch (err) {
-      throw new MappingError('MAPPING_INVALID_SCHEMA', `the step's \`schema\` is not a valid JSON Schema: ${(err as Error).message}. Fix the schema.`, { cause: err });
+      throw new MappingError(
+        'MAPPING_INVALID_SCHEMA',
+        `the step's \`schema\` is not a valid JSON Schema: ${(err as Error).message}. Fix the schema.`,
+        { cause: err },
+      );
     }
     compiled.set(schema, validate);
   }
@@ -26,7 +30,11 @@ export function schemaViolations(value: unknown, schema: Record<string, unknown>
 export function assertMatchesSchema(value: unknown, schema: Record<string, unknown>): void {
   const problems = schemaViolations(value, schema);
   if (problems.length === 0) return;
-  throw new MappingError('MAPPING_SCHEMA_MISMATCH', `mapped value does not match the step's schema: ${problems.join('; ')}. Fix the expression or the schema.`, {
-    details: { violations: problems },
-  });
+  throw new MappingError(
+    'MAPPING_SCHEMA_MISMATCH',
+    `mapped value does not match the step's schema: ${problems.join('; ')}. Fix the expression or the schema.`,
+    {
+      details: { violations: problems },
+    },
+  );
 }

@@ -23,7 +23,12 @@ export function templateExpressions(value: unknown, path: (string | number)[] = 
   return [];
 }
 
-export async function evaluateTemplate(value: unknown, input: unknown, bindings: MappingBindings, limits?: MappingLimits): Promise<unknown> {
+export async function evaluateTemplate(
+  value: unknown,
+  input: unknown,
+  bindings: MappingBindings,
+  limits?: MappingLimits,
+): Promise<unknown> {
   if (typeof value === 'string') {
     if (isTemplateExpression(value)) return evaluateExpression(compileExpression(value.slice(1)), input, bindings, limits);
     return templateLiteral(value);

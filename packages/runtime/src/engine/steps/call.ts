@@ -28,7 +28,10 @@ export const callStep = defineStep<CallStep>({
     const run = ctx.run;
     const action = run.actions.get(step.uses);
     if (!action) {
-      throw new ActionError('ACTION_NOT_FOUND', `step \`${ctx.path}\` uses \`${step.uses}\`, which is not a known action. Use \`http\` or an operation id from \`splice catalog\`.`);
+      throw new ActionError(
+        'ACTION_NOT_FOUND',
+        `step \`${ctx.path}\` uses \`${step.uses}\`, which is not a known action. Use \`http\` or an operation id from \`splice catalog\`.`,
+      );
     }
     ctx.record.uses = step.uses;
     const credential = step.credential ? await resolveCredential(step, ctx, action.scope) : undefined;
@@ -37,9 +40,13 @@ export const callStep = defineStep<CallStep>({
     if (action.inputSchema && !action.validatesInput) {
       const problems = schemaViolations(input, action.inputSchema);
       if (problems.length > 0) {
-        throw new ActionError('ACTION_INVALID_INPUT', `input of \`${step.uses}\` is not valid: ${problems.join('; ')}. Fix the step's \`with\`.`, {
-          details: { violations: problems },
-        });
+        throw new ActionError(
+          'ACTION_INVALID_INPUT',
+          `input of \`${step.uses}\` is not valid: ${problems.join('; ')}. Fix the step's \`with\`.`,
+          {
+            details: { violations: problems },
+          },
+        );
       }
     }
     const policy = resolveRetryPolicy(step.retry);
@@ -60,8 +67,15 @@ export const callStep = defineStep<CallStep>({
         strictResponses: run.strictResponses,
         paginate: step.paginate,
         timeoutMs,
-        recordRequest: (req) => (record.request = { ...req, url: run.redactor.text(req.url), headers: run.redactor.headers(req.headers), body: run.redactor.value(req.body) }),
-        recordResponse: (res) => (record.response = { ...res, headers: run.redactor.headers(res.headers), body: run.redactor.value(res.body) }),
+        recordRequest: (req) =>
+          (record.request = {
+            ...req,
+            url: run.redactor.text(req.url),
+            headers: run.redactor.headers(req.headers),
+            body: run.redactor.value(req.body),
+          }),
+        recordResponse: (res) =>
+          (record.response = { ...res, headers: run.redactor.headers(res.headers), body: run.redactor.value(res.body) }),
         warn: (message) => (ctx.record.warnings ??= []).push(run.redactor.text(message)),
       };
       try {
@@ -70,7 +84,10 @@ export const callStep = defineStep<CallStep>({
         return { output };
       } catch (err) {
         record.durationMs = performance.now() - started;
-        const e = err instanceof SpliceError ? err : new ActionError('ACTION_FAILED', `action \`${step.uses}\` failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+        const e =
+          err instanceof SpliceError
+            ? err
+            : new ActionError('ACTION_FAILED', `action \`${step.uses}\` failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
         record.error = { code: e.code, message: run.redactor.text(e.message), retryable: e.retryable };
         if (run.signal.aborted || attempt >= policy.maxAttempts || !shouldRetry(e, policy)) throw e;
         const delay = retryDelayMs(e, attempt, policy);
@@ -87,14 +104,21 @@ async function resolveCredential(step: CallStep, ctx: StepRunContext, scope: str
   const resolver = ctx.run.credentials;
   const connector = ctx.run.flow.credentials?.[name]?.connector;
   if (!resolver) {
-    throw new CredentialError('CREDENTIAL_UNAVAILABLE', `step \`${ctx.path}\` needs credential \`${name}\` but no credential store is configured. Add the credential (\`splice credentials add\`) or run through the server.`);
+    throw new CredentialError(
+      'CREDENTIAL_UNAVAILABLE',
+      `step \`${ctx.path}\` needs credential \`${name}\` but no credential store is configured. Add the credential (\`splice credentials add\`) or run through the server.`,
+    );
   }
   let credential: ResolvedCredential;
   try {
     credential = await resolver.resolve(name, { connector, scope, stepId: ctx.path, uses: step.uses });
   } catch (err) {
     if (err instanceof SpliceError) throw err;
-    throw new CredentialError('CREDENTIAL_UNAVAILABLE', `credential \`${name}\` for step \`${ctx.path}\` could not be resolved: ${(err as Error)?.message ?? String(err)}. Check that it exists and is bound in this environment.`, { cause: err });
+    throw new CredentialError(
+      'CREDENTIAL_UNAVAILABLE',
+      `credential \`${name}\` for step \`${ctx.path}\` could not be resolved: ${(err as Error)?.message ?? String(err)}. Check that it exists and is bound in this environment.`,
+      { cause: err },
+    );
   }
   for (const secret of secretsOf(credential.auth)) ctx.run.redactor.addSecret(secret);
   return credential;

@@ -5,7 +5,7 @@ export const foreachStep = defineStep<ForeachStep>({
   type: 'foreach',
   title: 'For each',
   description:
-    'Runs its sub-steps once per item of `items` ($item, $index), at most `concurrency` items at once (default 1). Its output is the list of each item\'s last sub-step output; items stopped by a filter are left out.',
+    "Runs its sub-steps once per item of `items` ($item, $index), at most `concurrency` items at once (default 1). Its output is the list of each item's last sub-step output; items stopped by a filter are left out.",
   expressions: (step) => expressionField(step, 'items'),
   children: (step) => childSteps(step, 'steps', 'item'),
   async run(step, ctx) {

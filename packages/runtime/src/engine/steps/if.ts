@@ -5,7 +5,8 @@ import { childSteps, defineStep, expressionField } from './define-step';
 export const ifStep = defineStep<IfStep>({
   type: 'if',
   title: 'If',
-  description: 'Runs the `then` steps when the condition is true, else the `else` steps (if any). Its output is the output of the last step that ran.',
+  description:
+    'Runs the `then` steps when the condition is true, else the `else` steps (if any). Its output is the output of the last step that ran.',
   expressions: (step) => expressionField(step, 'condition'),
   children: (step) => [...childSteps(step, 'then', 'shared'), ...childSteps(step, 'else', 'shared')],
   async run(step, ctx) {
