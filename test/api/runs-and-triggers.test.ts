@@ -91,3 +91,35 @@ describe('test runs and manual/API triggers', () => {
     expect((await api.call('POST', '/api/flows/greet/runs', { payload: { name: 'x' } })).status).toBe(409);
   });
 });
+
+describe('webhook triggers follow activation', () => {
+  const HOOK = `apiVersion: splice/v1
+kind: Flow
+metadata:
+  name: hook
+trigger:
+  type: webhook
+  source: generic
+steps:
+  - id: echo
+    type: map
+    expression: '$event.value'
+`;
+  it('answers 404 while inactive, takes events once active, 404 again after deactivation', async () => {
+    await api.call('POST', '/api/flows', { yaml: HOOK });
+    const send = () => fetch(`${api.url}/hooks/hook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: 42 }) });
+    expect((await send()).status).toBe(404);
+    const act = await api.call('POST', '/api/flows/hook/activate');
+    expect(act.body.flow.webhookPath).toBe('/hooks/hook');
+    const accepted = await send();
+    expect(accepted.status).toBe(202);
+    const { runId } = (await accepted.json()) as { runId: string };
+    const done = await eventually(async () => {
+      const r = await api.call('GET', `/api/runs/${runId}`);
+      return r.body.status === 'succeeded' ? r.body : undefined;
+    });
+    expect(done.steps[0].output).toBe(42);
+    await api.call('POST', '/api/flows/hook/deactivate');
+    expect((await send()).status).toBe(404);
+  });
+});
