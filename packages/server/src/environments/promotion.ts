@@ -4,6 +4,7 @@ import { ServerError } from '../errors';
 import type { FlowService } from '../flows/flow-service';
 import type { ActionRegistry } from '@splice/runtime';
 import type { DeploymentRecord } from './environment-store';
+import { flowTestActions } from '../insights/flow-test-actions';
 
 /**
  * Deploys revisions. Staging takes any revision that validates. Production takes a revision only when it
@@ -49,7 +50,9 @@ export async function promoteToProduction(
       { revision: rev.revision, reason: 'no_tests' },
     );
   }
-  const report = await runFlowTests({ testText: tests.yaml, testFile: `${flowId}.test.yaml`, flow }, { actions });
+  // Flow tests get their own empty Splice data store (splice.* steps never touch the dashboards' data).
+  const testActions = await flowTestActions(actions);
+  const report = await runFlowTests({ testText: tests.yaml, testFile: `${flowId}.test.yaml`, flow }, { actions: testActions.actions }).finally(() => testActions.close());
   if (report.failed > 0 || report.errors.length > 0) {
     const failedTests = [
       ...report.errors.map((e) => ({ name: '(test file)', failures: [{ path: e.path ?? '', message: e.message, ...(e.location ? { location: e.location } : {}) }] })),

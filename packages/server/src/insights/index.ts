@@ -7,3 +7,4 @@ export { TagSnapshotStore, diffTags, type SnapshotTag, type TagDiff, type TagSna
 export { TagMapStore, type TagMapEntry } from './tag-map-store';
 export { tagTrends } from './tag-trends';
 export { statisticsCsv } from './statistics-csv';
+export { flowTestActions } from './flow-test-actions';
