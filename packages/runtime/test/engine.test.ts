@@ -348,3 +348,16 @@ describe('engine: timeouts and network failures', () => {
     expect(refused.steps[0]!.attempts).toHaveLength(2);
   });
 });
+
+describe('engine: checkpoint store failures', () => {
+  it('fails the run as retryable CHECKPOINT_UNAVAILABLE when the store cannot be read', async () => {
+    const broken: CheckpointStore = { get: async () => Promise.reject(new Error('database is down')), put: async () => {} };
+    const record = await createEngine({ actions }).run(
+      flow(`steps:\n  - id: a\n    type: map\n    expression: "1"\n`),
+      {},
+      { checkpoints: broken },
+    );
+    expect(record.status).toBe('failed');
+    expect(record.error).toMatchObject({ code: 'CHECKPOINT_UNAVAILABLE', step: 'a' });
+  });
+});

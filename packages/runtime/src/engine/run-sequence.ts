@@ -26,7 +26,7 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     const path = `${scope.prefix}${step.id}`;
-    const saved = await run.checkpoints?.get(path);
+    const saved = await checkpoint(path, () => run.checkpoints?.get(path));
     if (saved) {
       run.records.push({ ...saved, fromCheckpoint: true });
       scope.steps[step.id] = saved.output;
@@ -54,7 +54,7 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
       if (result.output !== undefined) record.output = run.redactor.value(result.output);
       scope.steps[step.id] = result.output;
       lastOutput = result.output;
-      await run.checkpoints?.put(path, record);
+      await checkpoint(path, () => run.checkpoints?.put(path, record));
       if (result.stop) return skipRest(run, steps.slice(i + 1), scope, lastOutput);
     } catch (err) {
       record.durationMs = performance.now() - started;
@@ -70,6 +70,20 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
     }
   }
   return { stopped: false, lastOutput };
+}
+
+/** A checkpoint store failure (e.g. the database is down) fails the run as retryable, never silently. */
+async function checkpoint<T>(path: string, op: () => Promise<T> | undefined): Promise<T | undefined> {
+  try {
+    return await op();
+  } catch (err) {
+    const error = new SpliceError(
+      'CHECKPOINT_UNAVAILABLE',
+      `could not read or save the checkpoint of step \`${path}\`: ${(err as Error)?.message ?? String(err)}. The run can be retried; finished steps keep their checkpoints.`,
+      { retryable: true, cause: err },
+    );
+    throw new StepFailure(path, error);
+  }
 }
 
 function skipRest(run: RunState, rest: Step[], scope: Scope, lastOutput: unknown): SequenceResult {
