@@ -25,7 +25,17 @@ afterAll(async () => {
 describe('splice credentials', () => {
   it('adds a Payaca API key from an env variable and tests it against the sandbox (Basic auth)', async () => {
     process.env.TEST_PAYACA_SECRET = sandbox.credentials.payaca.clientSecret;
-    const add = await cli('credentials', 'add', 'payaca-main', '--kind', 'payaca-api-key', '--client-id', sandbox.credentials.payaca.clientId, '--from-env', 'TEST_PAYACA_SECRET');
+    const add = await cli(
+      'credentials',
+      'add',
+      'payaca-main',
+      '--kind',
+      'payaca-api-key',
+      '--client-id',
+      sandbox.credentials.payaca.clientId,
+      '--from-env',
+      'TEST_PAYACA_SECRET',
+    );
     expect(add).toMatchObject({ code: 0, out: 'added payaca-main (payaca-api-key, version 1)\n' });
     const test = await cli('credentials', 'test', 'payaca-main', '--base-url', sandbox.payaca.url);
     expect(test.code, test.err).toBe(0);
@@ -39,7 +49,21 @@ describe('splice credentials', () => {
   });
 
   it('reports a rejected credential with exit code 1 and how to fix it', async () => {
-    const r = await runCliProcess(['credentials', 'add', 'ghl-bad', '--kind', 'highlevel-pit', '--token-stdin', '--location-id', sandbox.credentials.highlevel.locationId, '--data-dir', data.dir], { input: 'pit-not-a-real-token\n' });
+    const r = await runCliProcess(
+      [
+        'credentials',
+        'add',
+        'ghl-bad',
+        '--kind',
+        'highlevel-pit',
+        '--token-stdin',
+        '--location-id',
+        sandbox.credentials.highlevel.locationId,
+        '--data-dir',
+        data.dir,
+      ],
+      { input: 'pit-not-a-real-token\n' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const test = await cli('credentials', 'test', 'ghl-bad', '--base-url', sandbox.highlevel.url);
     expect(test.code).toBe(1);
@@ -61,10 +85,24 @@ describe('splice credentials', () => {
   it('stores webhook verification keys and secrets, checks them locally, and never shows them', async () => {
     process.env.TEST_GHL_WEBHOOK_KEY = sandbox.credentials.highlevel.webhookPublicKey;
     process.env.TEST_PAYACA_WEBHOOK = sandbox.credentials.payaca.webhookSecret;
-    expect((await cli('credentials', 'add', 'ghl-hook', '--kind', 'highlevel-webhook-key', '--from-env', 'TEST_GHL_WEBHOOK_KEY')).code).toBe(0);
-    const legacy = await cli('credentials', 'add', 'ghl-hook-rsa', '--kind', 'highlevel-webhook-key', '--public-key-env', 'TEST_GHL_WEBHOOK_KEY', '--algorithm', 'rsa-sha256');
+    expect(
+      (await cli('credentials', 'add', 'ghl-hook', '--kind', 'highlevel-webhook-key', '--from-env', 'TEST_GHL_WEBHOOK_KEY')).code,
+    ).toBe(0);
+    const legacy = await cli(
+      'credentials',
+      'add',
+      'ghl-hook-rsa',
+      '--kind',
+      'highlevel-webhook-key',
+      '--public-key-env',
+      'TEST_GHL_WEBHOOK_KEY',
+      '--algorithm',
+      'rsa-sha256',
+    );
     expect(legacy).toMatchObject({ code: 1, err: expect.stringContaining('is a ed25519 key but algorithm is rsa-sha256') });
-    expect((await cli('credentials', 'add', 'payaca-hook', '--kind', 'payaca-webhook-secret', '--secret-env', 'TEST_PAYACA_WEBHOOK')).code).toBe(0);
+    expect(
+      (await cli('credentials', 'add', 'payaca-hook', '--kind', 'payaca-webhook-secret', '--secret-env', 'TEST_PAYACA_WEBHOOK')).code,
+    ).toBe(0);
     const t = await cli('credentials', 'test', 'ghl-hook');
     expect(t).toMatchObject({ code: 0, out: expect.stringContaining('ok: local check') });
     const show = await cli('credentials', 'show', 'payaca-hook');
@@ -74,7 +112,10 @@ describe('splice credentials', () => {
 
   it('rotates, lists, shows and removes', async () => {
     process.env.TEST_PAYACA_SECRET = 'rotated-secret-value';
-    expect(await cli('credentials', 'rotate', 'payaca-main', '--from-env', 'TEST_PAYACA_SECRET')).toMatchObject({ code: 0, out: 'rotated payaca-main: version 2 is active\n' });
+    expect(await cli('credentials', 'rotate', 'payaca-main', '--from-env', 'TEST_PAYACA_SECRET')).toMatchObject({
+      code: 0,
+      out: 'rotated payaca-main: version 2 is active\n',
+    });
     const list = await cli('credentials', 'list');
     expect(list.out).toMatch(/^NAME +KIND +CONNECTOR +STATUS +VERSION +EXPIRES +SCOPES\n/);
     expect(list.out).toMatch(/payaca-main +payaca-api-key +payaca +active +2 /);
@@ -82,15 +123,22 @@ describe('splice credentials', () => {
     expect(json).toMatchObject({ name: 'payaca-main', activeVersion: 2, meta: { clientId: sandbox.credentials.payaca.clientId } });
     expect(JSON.stringify(json)).not.toContain('rotated-secret-value');
     expect(await cli('credentials', 'remove', 'ghl-bad')).toMatchObject({ code: 0 });
-    expect(await cli('credentials', 'show', 'ghl-bad')).toMatchObject({ code: 1, err: expect.stringContaining('no credential named ghl-bad') });
+    expect(await cli('credentials', 'show', 'ghl-bad')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no credential named ghl-bad'),
+    });
   });
 
   it('rotate-key with SPLICE_MASTER_KEY needs the new key from a variable, then only the new key reads the data', async () => {
     const env = tempDataDir();
     const oldKey = randomBytes(32).toString('base64');
     const newKey = randomBytes(32).toString('hex');
-    const run = (args: string[], extra: NodeJS.ProcessEnv, input?: string) => runCliProcess([...args, '--data-dir', env.dir], { env: extra, input });
-    expect((await run(['credentials', 'add', 'tok', '--kind', 'bearer', '--token-stdin'], { SPLICE_MASTER_KEY: oldKey }, 'bearer-secret-123')).status).toBe(0);
+    const run = (args: string[], extra: NodeJS.ProcessEnv, input?: string) =>
+      runCliProcess([...args, '--data-dir', env.dir], { env: extra, input });
+    expect(
+      (await run(['credentials', 'add', 'tok', '--kind', 'bearer', '--token-stdin'], { SPLICE_MASTER_KEY: oldKey }, 'bearer-secret-123'))
+        .status,
+    ).toBe(0);
     const bad = await run(['credentials', 'list'], { SPLICE_MASTER_KEY: 'too-short' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/SPLICE_MASTER_KEY is not a 32-byte key in base64 or hex.*openssl rand -base64 32/);

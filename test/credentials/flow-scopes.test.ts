@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorRegistry } from '../../packages/connectors/src/index';
 import { createEngine, parseFlow, validateFlow } from '../../packages/runtime/src/index';
 import {
-  CredentialStore, TokenRefresher, createStoreCredentialResolver, deriveFlowScopes, loadCredentialScopeCheck,
+  CredentialStore,
+  TokenRefresher,
+  createStoreCredentialResolver,
+  deriveFlowScopes,
+  loadCredentialScopeCheck,
 } from '../../packages/server/src/credentials/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
 import { tempDataDir } from './helpers';
@@ -48,8 +52,18 @@ beforeAll(async () => {
   sandbox = await createSandbox({ rateLimit: false });
   store = await CredentialStore.open({ dataDir: data.dir });
   // The sandbox's PIT has every scope; the stored credential says which ones it was created with.
-  await store.add({ name: 'ghl-main', kind: 'highlevel-pit', values: { token: sandbox.credentials.highlevel.privateIntegrationToken, locationId: sandbox.credentials.highlevel.locationId }, scopes: ['socialplanner/post.readonly'] });
-  await store.add({ name: 'ghl-full', kind: 'highlevel-pit', values: { token: sandbox.credentials.highlevel.privateIntegrationToken, locationId: sandbox.credentials.highlevel.locationId }, scopes: ['socialplanner/post.readonly', 'socialplanner/tag.readonly'] });
+  await store.add({
+    name: 'ghl-main',
+    kind: 'highlevel-pit',
+    values: { token: sandbox.credentials.highlevel.privateIntegrationToken, locationId: sandbox.credentials.highlevel.locationId },
+    scopes: ['socialplanner/post.readonly'],
+  });
+  await store.add({
+    name: 'ghl-full',
+    kind: 'highlevel-pit',
+    values: { token: sandbox.credentials.highlevel.privateIntegrationToken, locationId: sandbox.credentials.highlevel.locationId },
+    scopes: ['socialplanner/post.readonly', 'socialplanner/tag.readonly'],
+  });
 });
 afterAll(async () => {
   await store?.close();
@@ -62,7 +76,13 @@ describe('flow scopes', () => {
     const parsed = parseFlow(FLOW, { file: 'tags.flow.yaml' });
     expect(deriveFlowScopes(parsed.flow!, actions)).toEqual([
       { stepId: 'fetchPosts', path: ['steps', 0], uses: 'highlevel.get-posts', credential: 'ghl', scope: 'socialplanner/post.readonly' },
-      { stepId: 'fetchTags', path: ['steps', 1], uses: 'highlevel.get-tags-location-id', credential: 'ghl', scope: 'socialplanner/tag.readonly' },
+      {
+        stepId: 'fetchTags',
+        path: ['steps', 1],
+        uses: 'highlevel.get-tags-location-id',
+        credential: 'ghl',
+        scope: 'socialplanner/tag.readonly',
+      },
     ]);
   });
 
@@ -72,7 +92,9 @@ describe('flow scopes', () => {
     const errors = validateFlow(parsed, { actions, checks: [check] });
     const scopeErrors = errors.filter((e) => e.code === 'CREDENTIAL_SCOPE_MISSING');
     expect(scopeErrors).toHaveLength(1);
-    expect(scopeErrors[0]!.message).toBe('step fetchTags (highlevel.get-tags-location-id) needs socialplanner/tag.readonly; credential ghl-main grants socialplanner/post.readonly');
+    expect(scopeErrors[0]!.message).toBe(
+      'step fetchTags (highlevel.get-tags-location-id) needs socialplanner/tag.readonly; credential ghl-main grants socialplanner/post.readonly',
+    );
     expect(scopeErrors[0]!.location).toMatchObject({ file: 'tags.flow.yaml', line: 27 });
     expect(scopeErrors[0]!.format()).toMatch(/^tags\.flow\.yaml:27:\d+: step fetchTags/);
 

@@ -48,13 +48,17 @@ export async function approveOnConsentPage(installUrl: string): Promise<{ status
   }
   const approved = await fetch(submit, { redirect: 'manual' });
   const location = approved.headers.get('location');
-  if (approved.status !== 302 || !location) throw new Error(`approving answered ${approved.status}, not a redirect: ${await approved.text()}`);
+  if (approved.status !== 302 || !location)
+    throw new Error(`approving answered ${approved.status}, not a redirect: ${await approved.text()}`);
   const callback = await fetch(location);
   return { status: callback.status, body: await callback.text(), locationId };
 }
 
 /** `splice ...` as a real child process (async: the sandbox in this process must keep answering). */
-export function runCliProcess(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runCliProcess(
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SPLICE_BIN, ...args], { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -23,9 +23,25 @@ afterAll(async () => {
 async function login(name: string) {
   process.env.TEST_GHL_CLIENT_SECRET = sandbox.credentials.highlevel.oauth.clientSecret;
   const cli = runCli([
-    'auth', 'login', 'highlevel', '--name', name, '--client-id', sandbox.credentials.highlevel.oauth.clientId,
-    '--client-secret-env', 'TEST_GHL_CLIENT_SECRET', '--scopes', SCOPES, '--base-url', sandbox.highlevel.url,
-    '--port', '0', '--timeout', '60', '--data-dir', data.dir,
+    'auth',
+    'login',
+    'highlevel',
+    '--name',
+    name,
+    '--client-id',
+    sandbox.credentials.highlevel.oauth.clientId,
+    '--client-secret-env',
+    'TEST_GHL_CLIENT_SECRET',
+    '--scopes',
+    SCOPES,
+    '--base-url',
+    sandbox.highlevel.url,
+    '--port',
+    '0',
+    '--timeout',
+    '60',
+    '--data-dir',
+    data.dir,
   ]);
   const installUrl = await waitFor(() => /^\s+(http\S+chooselocation\S+)$/m.exec(cli.out.join(''))?.[1], 'the install URL');
   const callback = await approveOnConsentPage(installUrl);
@@ -40,7 +56,11 @@ describe('splice auth login highlevel against the sandbox', () => {
     const u = new URL(installUrl);
     expect(u.origin).toBe(sandbox.highlevel.url);
     expect(u.pathname).toBe('/oauth/chooselocation');
-    expect(Object.fromEntries(u.searchParams)).toMatchObject({ response_type: 'code', client_id: sandbox.credentials.highlevel.oauth.clientId, scope: SCOPES });
+    expect(Object.fromEntries(u.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: sandbox.credentials.highlevel.oauth.clientId,
+      scope: SCOPES,
+    });
     expect(u.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
     expect(u.searchParams.get('state')).toBeTruthy();
     expect(callback.status).toBe(200);
@@ -52,13 +72,18 @@ describe('splice auth login highlevel against the sandbox', () => {
 
     const store = await CredentialStore.open({ dataDir: data.dir });
     const c = await store.readActive('ghl-oauth');
-    expect(c.info).toMatchObject({ kind: 'highlevel-oauth', status: 'active', scopes: SCOPES.split(' '), meta: { locationId: callback.locationId, userType: 'Location', tokenUrl: `${sandbox.highlevel.url}/oauth/token` } });
+    expect(c.info).toMatchObject({
+      kind: 'highlevel-oauth',
+      status: 'active',
+      scopes: SCOPES.split(' '),
+      meta: { locationId: callback.locationId, userType: 'Location', tokenUrl: `${sandbox.highlevel.url}/oauth/token` },
+    });
     expect(c.secret.accessToken).toMatch(/^sbx_at_/);
     expect(c.secret.refreshToken).toMatch(/^sbx_rt_/);
     await store.close();
   });
 
-  it('tests the stored connection with a harmless GET of the location\'s tags', async () => {
+  it("tests the stored connection with a harmless GET of the location's tags", async () => {
     const t = runCli(['credentials', 'test', 'ghl-oauth', '--base-url', sandbox.highlevel.url, '--data-dir', data.dir]);
     expect(await t.done).toBe(0);
     expect(t.out.join('')).toMatch(/^ok: GET http:\/\/127\.0\.0\.1:\d+\/social-media-posting\/[^/]+\/tags: ghl-oauth works \(200/);
@@ -67,9 +92,25 @@ describe('splice auth login highlevel against the sandbox', () => {
 
   it('refuses a callback with a state it did not issue', async () => {
     const cli = runCli([
-      'auth', 'login', 'highlevel', '--name', 'other', '--client-id', sandbox.credentials.highlevel.oauth.clientId,
-      '--client-secret-env', 'TEST_GHL_CLIENT_SECRET', '--scopes', SCOPES, '--base-url', sandbox.highlevel.url,
-      '--port', '0', '--timeout', '60', '--data-dir', data.dir,
+      'auth',
+      'login',
+      'highlevel',
+      '--name',
+      'other',
+      '--client-id',
+      sandbox.credentials.highlevel.oauth.clientId,
+      '--client-secret-env',
+      'TEST_GHL_CLIENT_SECRET',
+      '--scopes',
+      SCOPES,
+      '--base-url',
+      sandbox.highlevel.url,
+      '--port',
+      '0',
+      '--timeout',
+      '60',
+      '--data-dir',
+      data.dir,
     ]);
     const redirect = await waitFor(() => /Waiting for the callback on (\S+) /.exec(cli.out.join(''))?.[1], 'the callback URL');
     const forged = await fetch(`${redirect}?code=abc&state=forged`);
@@ -82,10 +123,30 @@ describe('splice auth login highlevel against the sandbox', () => {
   it('after storing a PIT and an OAuth credential, no token text is in the database files or the logs', async () => {
     // A PIT through the real CLI process, the secret on stdin.
     const pit = sandbox.credentials.highlevel.privateIntegrationToken;
-    const add = await runCliProcess(['credentials', 'add', 'ghl-pit', '--kind', 'highlevel-pit', '--token-stdin', '--location-id', sandbox.credentials.highlevel.locationId, '--data-dir', data.dir], { input: pit });
+    const add = await runCliProcess(
+      [
+        'credentials',
+        'add',
+        'ghl-pit',
+        '--kind',
+        'highlevel-pit',
+        '--token-stdin',
+        '--location-id',
+        sandbox.credentials.highlevel.locationId,
+        '--data-dir',
+        data.dir,
+      ],
+      { input: pit },
+    );
     expect(add.status, add.stderr).toBe(0);
     logs.push(add.stdout, add.stderr);
-    for (const args of [['list'], ['list', '--json'], ['show', 'ghl-pit'], ['show', 'ghl-oauth', '--json'], ['test', 'ghl-pit', '--base-url', sandbox.highlevel.url]]) {
+    for (const args of [
+      ['list'],
+      ['list', '--json'],
+      ['show', 'ghl-pit'],
+      ['show', 'ghl-oauth', '--json'],
+      ['test', 'ghl-pit', '--base-url', sandbox.highlevel.url],
+    ]) {
       const r = await runCliProcess(['credentials', ...args, '--data-dir', data.dir]);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       logs.push(r.stdout, r.stderr);
@@ -93,8 +154,15 @@ describe('splice auth login highlevel against the sandbox', () => {
     // A refresh too, so rotated tokens are on disk as well.
     sandbox.admin.highlevel.expireAccessTokens();
     const store = await CredentialStore.open({ dataDir: data.dir });
-    await store.db.updateTable('credentials').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('name', '=', 'ghl-oauth').execute();
-    await store.db.updateTable('credential_versions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await store.db
+      .updateTable('credentials')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('name', '=', 'ghl-oauth')
+      .execute();
+    await store.db
+      .updateTable('credential_versions')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     const t = runCli(['credentials', 'test', 'ghl-oauth', '--base-url', sandbox.highlevel.url, '--data-dir', data.dir]);
     expect(await t.done).toBe(0);
     logs.push(t.text());
@@ -104,12 +172,22 @@ describe('splice auth login highlevel against the sandbox', () => {
     expect(oauth.version).toBeGreaterThanOrEqual(2);
     const v1 = await store.readVersion('ghl-oauth', 1);
     await store.close();
-    const needles = [pit, oauth.secret.accessToken!, oauth.secret.refreshToken!, v1.secret.accessToken!, v1.secret.refreshToken!, sandbox.credentials.highlevel.oauth.clientSecret];
+    const needles = [
+      pit,
+      oauth.secret.accessToken!,
+      oauth.secret.refreshToken!,
+      v1.secret.accessToken!,
+      v1.secret.refreshToken!,
+      sandbox.credentials.highlevel.oauth.clientSecret,
+    ];
     expect(secrets).toEqual(expect.arrayContaining(needles));
 
     const files = readdirSync(data.dir).filter((f) => f.startsWith('splice.db'));
     expect(files).toContain('splice.db');
-    const haystacks = [...files.map((f) => ({ where: f, bytes: readFileSync(join(data.dir, f)) })), { where: 'logs', bytes: Buffer.from(logs.join('\n')) }];
+    const haystacks = [
+      ...files.map((f) => ({ where: f, bytes: readFileSync(join(data.dir, f)) })),
+      { where: 'logs', bytes: Buffer.from(logs.join('\n')) },
+    ];
     for (const needle of needles) {
       for (const h of haystacks) {
         expect(h.bytes.includes(Buffer.from(needle)), `${needle.slice(0, 8)}… found in ${h.where}`).toBe(false);

@@ -11,7 +11,11 @@ import { tempDataDir } from './helpers';
  */
 // pg is the server package's dependency; load it from there.
 const pg = createRequire(join(__dirname, '../../packages/server/package.json'))('pg') as {
-  Client: new (o: { connectionString: string }) => { connect(): Promise<void>; query(q: string): Promise<{ rows: unknown[] }>; end(): Promise<void> };
+  Client: new (o: { connectionString: string }) => {
+    connect(): Promise<void>;
+    query(q: string): Promise<{ rows: unknown[] }>;
+    end(): Promise<void>;
+  };
 };
 const BASE = process.env.SPLICE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `cred_test_${process.pid}_${Date.now()}`;
@@ -39,9 +43,16 @@ describe('CredentialStore on PostgreSQL', () => {
     const b = await CredentialStore.open({ dataDir: data.dir, url });
     const hl = sandbox.credentials.highlevel;
     const t = sandbox.admin.highlevel.issueToken({ ttlSeconds: 3600 });
-    await saveOAuthTokens(a, { name: 'ghl', clientId: hl.oauth.clientId, clientSecret: hl.oauth.clientSecret, tokenUrl: `${sandbox.highlevel.url}/oauth/token` }, {
-      accessToken: t.access_token, refreshToken: t.refresh_token!, expiresAt: new Date(Date.now() - 1000).toISOString(), scopes: t.scope.split(' '),
-    });
+    await saveOAuthTokens(
+      a,
+      { name: 'ghl', clientId: hl.oauth.clientId, clientSecret: hl.oauth.clientSecret, tokenUrl: `${sandbox.highlevel.url}/oauth/token` },
+      {
+        accessToken: t.access_token,
+        refreshToken: t.refresh_token!,
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+        scopes: t.scope.split(' '),
+      },
+    );
     const stored = await admin.query(`select ciphertext from ${schema}.credential_versions`);
     expect(JSON.stringify(stored.rows)).not.toContain(t.access_token);
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CredentialStore, TokenRefresher, createStoreCredentialResolver, isExpiring, refreshSkewMs, saveOAuthTokens,
+  CredentialStore,
+  TokenRefresher,
+  createStoreCredentialResolver,
+  isExpiring,
+  refreshSkewMs,
+  saveOAuthTokens,
 } from '../../packages/server/src/credentials/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
 import { approveOnConsentPage, runCli, tempDataDir, waitFor } from './helpers';
@@ -23,14 +28,24 @@ afterAll(async () => {
 async function connect(name: string, ttlSeconds = 3600) {
   const hl = sandbox.credentials.highlevel;
   const t = sandbox.admin.highlevel.issueToken({ ttlSeconds, scopes: ['socialplanner/tag.readonly'] });
-  return saveOAuthTokens(store, { name, clientId: hl.oauth.clientId, clientSecret: hl.oauth.clientSecret, tokenUrl: `${sandbox.highlevel.url}/oauth/token` }, {
-    accessToken: t.access_token, refreshToken: t.refresh_token!, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
-    scopes: t.scope.split(' '), userType: 'Location', locationId: hl.locationId,
-  });
+  return saveOAuthTokens(
+    store,
+    { name, clientId: hl.oauth.clientId, clientSecret: hl.oauth.clientSecret, tokenUrl: `${sandbox.highlevel.url}/oauth/token` },
+    {
+      accessToken: t.access_token,
+      refreshToken: t.refresh_token!,
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
+      scopes: t.scope.split(' '),
+      userType: 'Location',
+      locationId: hl.locationId,
+    },
+  );
 }
 
 async function getTags(token: string): Promise<number> {
-  const res = await fetch(`${sandbox.highlevel.url}/social-media-posting/${sandbox.credentials.highlevel.locationId}/tags`, { headers: { Authorization: `Bearer ${token}`, Version: '2021-07-28' } });
+  const res = await fetch(`${sandbox.highlevel.url}/social-media-posting/${sandbox.credentials.highlevel.locationId}/tags`, {
+    headers: { Authorization: `Bearer ${token}`, Version: '2021-07-28' },
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -70,8 +85,14 @@ describe('TokenRefresher', () => {
     // Spend the stored refresh token behind Splice's back (as a second installation would).
     const cur = await store.readActive('ghl-dead');
     const spend = await fetch(`${sandbox.highlevel.url}/oauth/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: cur.info.meta.clientId!, client_secret: cur.secret.clientSecret!, grant_type: 'refresh_token', refresh_token: cur.secret.refreshToken! }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: cur.info.meta.clientId!,
+        client_secret: cur.secret.clientSecret!,
+        grant_type: 'refresh_token',
+        refresh_token: cur.secret.refreshToken!,
+      }),
     });
     expect(spend.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
@@ -88,14 +109,30 @@ describe('TokenRefresher', () => {
     expect(info.statusAt).toBeTruthy();
     // Fail fast: no more token requests for a dead credential.
     const grants = sandbox.admin.highlevel.counters().invalidGrant;
-    await expect(createStoreCredentialResolver({ store, refresher }).resolve('ghl-dead')).rejects.toMatchObject({ code: 'CREDENTIAL_NEEDS_RECONNECT' });
+    await expect(createStoreCredentialResolver({ store, refresher }).resolve('ghl-dead')).rejects.toMatchObject({
+      code: 'CREDENTIAL_NEEDS_RECONNECT',
+    });
     expect(sandbox.admin.highlevel.counters().invalidGrant).toBe(grants);
     const show = runCli(['credentials', 'show', 'ghl-dead', '--data-dir', data.dir]);
     expect(await show.done).toBe(0);
     expect(show.out.join('')).toMatch(/status: +needs_reconnect \(the token endpoint answered invalid_grant/);
 
     // Reconnect with just the name: client id, secret and scopes come from the stored credential.
-    const login = runCli(['auth', 'login', 'highlevel', '--name', 'ghl-dead', '--base-url', sandbox.highlevel.url, '--port', '0', '--timeout', '60', '--data-dir', data.dir]);
+    const login = runCli([
+      'auth',
+      'login',
+      'highlevel',
+      '--name',
+      'ghl-dead',
+      '--base-url',
+      sandbox.highlevel.url,
+      '--port',
+      '0',
+      '--timeout',
+      '60',
+      '--data-dir',
+      data.dir,
+    ]);
     const url = await waitFor(() => /^\s+(http\S+chooselocation\S+)$/m.exec(login.out.join(''))?.[1], 'install URL');
     expect((await approveOnConsentPage(url)).status).toBe(200);
     expect(await login.done).toBe(0);
@@ -127,7 +164,12 @@ describe('TokenRefresher', () => {
 
   it('refuses a credential bound to the wrong connector and names unknown credentials', async () => {
     const resolver = createStoreCredentialResolver({ store, refresher: new TokenRefresher({ store }), bindings: { payaca: 'ghl-401' } });
-    await expect(resolver.resolve('payaca', { connector: 'payaca', stepId: 'createCustomer' })).rejects.toMatchObject({ code: 'CREDENTIAL_WRONG_CONNECTOR' });
-    await expect(resolver.resolve('nope')).rejects.toMatchObject({ code: 'CREDENTIAL_UNBOUND', message: expect.stringContaining('splice credentials add nope') });
+    await expect(resolver.resolve('payaca', { connector: 'payaca', stepId: 'createCustomer' })).rejects.toMatchObject({
+      code: 'CREDENTIAL_WRONG_CONNECTOR',
+    });
+    await expect(resolver.resolve('nope')).rejects.toMatchObject({
+      code: 'CREDENTIAL_UNBOUND',
+      message: expect.stringContaining('splice credentials add nope'),
+    });
   });
 });

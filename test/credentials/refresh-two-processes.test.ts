@@ -25,7 +25,10 @@ interface WorkerReport {
 
 function runWorker(env: Record<string, string>): Promise<WorkerReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -52,48 +55,69 @@ afterAll(async () => {
 });
 
 describe('single-flight refresh across processes', () => {
-  it(`${SECONDS}s of 200 concurrent runs over 2 processes: one refresh per expiry, no invalid_grant, every run succeeds`, { timeout: (SECONDS + 90) * 1000 }, async () => {
-    const hl = sandbox.credentials.highlevel;
-    const store = await CredentialStore.open({ dataDir: data.dir });
-    const tokens = sandbox.admin.highlevel.issueToken({ scopes: ['socialplanner/tag.readonly'], ttlSeconds: TTL });
-    const createdAt = Date.now();
-    await saveOAuthTokens(store, { name: 'ghl-load', clientId: hl.oauth.clientId, clientSecret: hl.oauth.clientSecret, tokenUrl: `${sandbox.highlevel.url}/oauth/token` }, {
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token!,
-      expiresAt: new Date(createdAt + TTL * 1000).toISOString(),
-      scopes: tokens.scope.split(' '),
-      userType: 'Location',
-      locationId: hl.locationId,
-    });
-    await store.close();
+  it(
+    `${SECONDS}s of 200 concurrent runs over 2 processes: one refresh per expiry, no invalid_grant, every run succeeds`,
+    { timeout: (SECONDS + 90) * 1000 },
+    async () => {
+      const hl = sandbox.credentials.highlevel;
+      const store = await CredentialStore.open({ dataDir: data.dir });
+      const tokens = sandbox.admin.highlevel.issueToken({ scopes: ['socialplanner/tag.readonly'], ttlSeconds: TTL });
+      const createdAt = Date.now();
+      await saveOAuthTokens(
+        store,
+        {
+          name: 'ghl-load',
+          clientId: hl.oauth.clientId,
+          clientSecret: hl.oauth.clientSecret,
+          tokenUrl: `${sandbox.highlevel.url}/oauth/token`,
+        },
+        {
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token!,
+          expiresAt: new Date(createdAt + TTL * 1000).toISOString(),
+          scopes: tokens.scope.split(' '),
+          userType: 'Location',
+          locationId: hl.locationId,
+        },
+      );
+      await store.close();
 
-    // Both workers start their runs at the same instant (after their imports), then run for SECONDS.
-    const startAt = Date.now() + 6000;
-    const endAt = startAt + SECONDS * 1000;
-    const env = { DATA_DIR: data.dir, SANDBOX_URL: sandbox.highlevel.url, LOCATION_ID: hl.locationId, CREDENTIAL: 'ghl-load', CONCURRENCY: '100', START_AT: String(startAt), END_AT: String(endAt) };
-    const reports = await Promise.all([runWorker(env), runWorker(env)]);
-    const finishedAt = Date.now();
+      // Both workers start their runs at the same instant (after their imports), then run for SECONDS.
+      const startAt = Date.now() + 6000;
+      const endAt = startAt + SECONDS * 1000;
+      const env = {
+        DATA_DIR: data.dir,
+        SANDBOX_URL: sandbox.highlevel.url,
+        LOCATION_ID: hl.locationId,
+        CREDENTIAL: 'ghl-load',
+        CONCURRENCY: '100',
+        START_AT: String(startAt),
+        END_AT: String(endAt),
+      };
+      const reports = await Promise.all([runWorker(env), runWorker(env)]);
+      const finishedAt = Date.now();
 
-    const counters = sandbox.admin.highlevel.counters();
-    const { idempotencyKeys: _keys, ...shown } = counters as typeof counters & { idempotencyKeys?: unknown };
-    console.log(JSON.stringify({ counters: shown, reports }));
-    const runs = reports.reduce((n, r) => n + r.runs, 0);
-    const failed = reports.reduce((n, r) => n + r.failed, 0);
-    const sent = reports.reduce((n, r) => n + r.stats.refreshes, 0);
-    expect(failed, JSON.stringify(reports.map((r) => r.errors))).toBe(0);
-    expect(runs).toBeGreaterThan(200);
-    expect(counters.invalidGrant).toBe(0);
-    expect(reports.every((r) => r.stats.invalidGrants === 0)).toBe(true);
-    // Every refresh the workers sent reached the sandbox and was a good one.
-    expect(counters.tokensRefreshed).toBe(sent);
-    // One refresh per expiry: tokens live TTL s and are refreshed 10% early, so over the whole span at
-    // most span / (0.9 TTL) refreshes, +1 per process start; and they did refresh (runs outlived a token).
-    const span = (finishedAt - createdAt) / 1000;
-    expect(counters.tokensRefreshed).toBeLessThanOrEqual(Math.ceil(span / (0.9 * TTL)) + 2);
-    expect(counters.tokensRefreshed).toBeGreaterThanOrEqual(Math.floor(SECONDS / TTL) - 1);
-    expect(counters.tokensRefreshed).toBeGreaterThanOrEqual(1);
-    // Both processes took part in the races: each reused refreshes it did not make itself.
-    expect(reports.every((r) => r.stats.reused > 0)).toBe(true);
-    expect(reports[0]!.finalVersion).toBe(1 + counters.tokensRefreshed);
-  });
+      const counters = sandbox.admin.highlevel.counters();
+      const { idempotencyKeys: _keys, ...shown } = counters as typeof counters & { idempotencyKeys?: unknown };
+      console.log(JSON.stringify({ counters: shown, reports }));
+      const runs = reports.reduce((n, r) => n + r.runs, 0);
+      const failed = reports.reduce((n, r) => n + r.failed, 0);
+      const sent = reports.reduce((n, r) => n + r.stats.refreshes, 0);
+      expect(failed, JSON.stringify(reports.map((r) => r.errors))).toBe(0);
+      expect(runs).toBeGreaterThan(200);
+      expect(counters.invalidGrant).toBe(0);
+      expect(reports.every((r) => r.stats.invalidGrants === 0)).toBe(true);
+      // Every refresh the workers sent reached the sandbox and was a good one.
+      expect(counters.tokensRefreshed).toBe(sent);
+      // One refresh per expiry: tokens live TTL s and are refreshed 10% early, so over the whole span at
+      // most span / (0.9 TTL) refreshes, +1 per process start; and they did refresh (runs outlived a token).
+      const span = (finishedAt - createdAt) / 1000;
+      expect(counters.tokensRefreshed).toBeLessThanOrEqual(Math.ceil(span / (0.9 * TTL)) + 2);
+      expect(counters.tokensRefreshed).toBeGreaterThanOrEqual(Math.floor(SECONDS / TTL) - 1);
+      expect(counters.tokensRefreshed).toBeGreaterThanOrEqual(1);
+      // Both processes took part in the races: each reused refreshes it did not make itself.
+      expect(reports.every((r) => r.stats.reused > 0)).toBe(true);
+      expect(reports[0]!.finalVersion).toBe(1 + counters.tokensRefreshed);
+    },
+  );
 });

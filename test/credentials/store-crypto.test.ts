@@ -34,7 +34,9 @@ describe('master key', () => {
     expect(parseMasterKey(raw.toString('base64'), 'x').key.equals(raw)).toBe(true);
     expect(parseMasterKey(raw.toString('hex'), 'x').key.equals(raw)).toBe(true);
     for (const bad of ['short', Buffer.alloc(16).toString('base64'), Buffer.alloc(31).toString('hex'), 'z'.repeat(64)]) {
-      expect(() => parseMasterKey(bad, 'environment variable SPLICE_MASTER_KEY')).toThrow(/SPLICE_MASTER_KEY is not a 32-byte key.*openssl rand/);
+      expect(() => parseMasterKey(bad, 'environment variable SPLICE_MASTER_KEY')).toThrow(
+        /SPLICE_MASTER_KEY is not a 32-byte key.*openssl rand/,
+      );
     }
     const dir = tempDir();
     expect(() => loadKeyring({ dataDir: dir, env: { SPLICE_MASTER_KEY: 'nope' } })).toThrow(/CREDENTIAL|32-byte/);
@@ -46,8 +48,21 @@ describe('CredentialStore', () => {
     const dir = tempDir();
     const store = await CredentialStore.open({ dataDir: dir, env: {} });
     const token = 'pit-7f3c1e0a-secret-token-value';
-    const info = await store.add({ name: 'ghl-main', kind: 'highlevel-pit', values: { token, locationId: 'loc_1' }, scopes: ['socialplanner/post.readonly'] });
-    expect(info).toMatchObject({ name: 'ghl-main', kind: 'highlevel-pit', connector: 'highlevel', status: 'active', activeVersion: 1, scopes: ['socialplanner/post.readonly'], meta: { locationId: 'loc_1' } });
+    const info = await store.add({
+      name: 'ghl-main',
+      kind: 'highlevel-pit',
+      values: { token, locationId: 'loc_1' },
+      scopes: ['socialplanner/post.readonly'],
+    });
+    expect(info).toMatchObject({
+      name: 'ghl-main',
+      kind: 'highlevel-pit',
+      connector: 'highlevel',
+      status: 'active',
+      activeVersion: 1,
+      scopes: ['socialplanner/post.readonly'],
+      meta: { locationId: 'loc_1' },
+    });
     expect(JSON.stringify(await store.list())).not.toContain(token);
     const row = await store.db.selectFrom('credential_versions').selectAll().executeTakeFirstOrThrow();
     expect(Buffer.from(row.iv, 'base64')).toHaveLength(12);
@@ -65,7 +80,11 @@ describe('CredentialStore', () => {
     const a = await store.get('a');
     const b = await store.get('b');
     const va = await store.db.selectFrom('credential_versions').selectAll().where('credential_id', '=', a.id).executeTakeFirstOrThrow();
-    await store.db.updateTable('credential_versions').set({ iv: va.iv, auth_tag: va.auth_tag, ciphertext: va.ciphertext }).where('credential_id', '=', b.id).execute();
+    await store.db
+      .updateTable('credential_versions')
+      .set({ iv: va.iv, auth_tag: va.auth_tag, ciphertext: va.ciphertext })
+      .where('credential_id', '=', b.id)
+      .execute();
     await expect(store.readActive('b')).rejects.toMatchObject({ code: 'CREDENTIAL_DECRYPT_FAILED' });
     await store.close();
   });
@@ -108,11 +127,19 @@ describe('CredentialStore', () => {
 
   it('rejects unknown kinds, missing required fields and malformed webhook keys with clear errors', async () => {
     const store = await CredentialStore.open({ dataDir: tempDir(), env: {} });
-    await expect(store.add({ name: 'x', kind: 'magic', values: {} })).rejects.toThrow(/unknown credential kind "magic". Use one of: highlevel-pit/);
-    await expect(store.add({ name: 'x', kind: 'payaca-api-key', values: { clientSecret: 's3cret-value' } })).rejects.toThrow(/needs clientId/);
-    await expect(store.add({ name: 'x', kind: 'highlevel-webhook-key', values: { publicKey: 'not a key' } })).rejects.toThrow(/not a PEM public key/);
+    await expect(store.add({ name: 'x', kind: 'magic', values: {} })).rejects.toThrow(
+      /unknown credential kind "magic". Use one of: highlevel-pit/,
+    );
+    await expect(store.add({ name: 'x', kind: 'payaca-api-key', values: { clientSecret: 's3cret-value' } })).rejects.toThrow(
+      /needs clientId/,
+    );
+    await expect(store.add({ name: 'x', kind: 'highlevel-webhook-key', values: { publicKey: 'not a key' } })).rejects.toThrow(
+      /not a PEM public key/,
+    );
     await store.add({ name: 'x', kind: 'bearer', values: { token: 'abcdefgh' } });
-    await expect(store.add({ name: 'x', kind: 'bearer', values: { token: 'abcdefgh' } })).rejects.toMatchObject({ code: 'CREDENTIAL_EXISTS' });
+    await expect(store.add({ name: 'x', kind: 'bearer', values: { token: 'abcdefgh' } })).rejects.toMatchObject({
+      code: 'CREDENTIAL_EXISTS',
+    });
     await store.close();
   });
 });

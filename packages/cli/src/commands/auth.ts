@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import {
-  CredentialStore, OAuthLoginRegistry, createOAuthCallbackHandler, oauthEndpoints, type CallbackOutcome,
+  CredentialStore,
+  OAuthLoginRegistry,
+  createOAuthCallbackHandler,
+  oauthEndpoints,
+  type CallbackOutcome,
 } from '@splice/server/credentials/index';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
@@ -30,7 +34,14 @@ async function secretFrom(opts: Opts): Promise<string | undefined> {
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new CliUsageError(`port ${port} on 127.0.0.1 is in use: pass another --port (and register that redirect URI with the app).`, ExitCode.ENVIRONMENT) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new CliUsageError(
+              `port ${port} on 127.0.0.1 is in use: pass another --port (and register that redirect URI with the app).`,
+              ExitCode.ENVIRONMENT,
+            )
+          : err,
+      ),
     );
     server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
@@ -47,7 +58,10 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
     .option('--client-secret-env <VAR>', 'read the client secret from environment variable VAR')
     .option('--client-secret-stdin', 'read the client secret from stdin')
     .option('--scopes <scopes>', 'scopes to ask for, space- or comma-separated (default: the ones stored with --name)')
-    .option('--base-url <url>', 'HighLevel API base, e.g. the sandbox: token endpoint <base>/oauth/token, install page <base>/oauth/chooselocation')
+    .option(
+      '--base-url <url>',
+      'HighLevel API base, e.g. the sandbox: token endpoint <base>/oauth/token, install page <base>/oauth/chooselocation',
+    )
     .option('--install-url <url>', 'install (chooselocation) page, overriding the default')
     .option('--user-type <type>', 'Location or Company', 'Location')
     .option('--port <port>', 'port of the local callback server on 127.0.0.1 (the redirect URI registered with the app)', '7181')
@@ -65,11 +79,18 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
         const clientSecret = (await secretFrom(opts)) ?? previous?.secret.clientSecret;
         const scopes = parseScopes(opts.scopes) ?? previous?.info.scopes;
         if (!clientId) throw new CliUsageError('--client-id is required (from the app in the HighLevel marketplace).');
-        if (!clientSecret) throw new CliUsageError('the client secret is required: --client-secret-env VAR, --client-secret-stdin or --client-secret.');
-        if (!scopes?.length) throw new CliUsageError('--scopes is required, e.g. --scopes "socialplanner/post.readonly socialplanner/tag.readonly".');
-        const ends = opts.baseUrl ? oauthEndpoints(opts.baseUrl, opts.installUrl) : previous?.info.meta.tokenUrl && !opts.installUrl
-          ? { tokenUrl: previous.info.meta.tokenUrl, installUrl: oauthEndpoints(previous.info.meta.tokenUrl.replace(/\/oauth\/token$/, '')).installUrl }
-          : oauthEndpoints(undefined, opts.installUrl);
+        if (!clientSecret)
+          throw new CliUsageError('the client secret is required: --client-secret-env VAR, --client-secret-stdin or --client-secret.');
+        if (!scopes?.length)
+          throw new CliUsageError('--scopes is required, e.g. --scopes "socialplanner/post.readonly socialplanner/tag.readonly".');
+        const ends = opts.baseUrl
+          ? oauthEndpoints(opts.baseUrl, opts.installUrl)
+          : previous?.info.meta.tokenUrl && !opts.installUrl
+            ? {
+                tokenUrl: previous.info.meta.tokenUrl,
+                installUrl: oauthEndpoints(previous.info.meta.tokenUrl.replace(/\/oauth\/token$/, '')).installUrl,
+              }
+            : oauthEndpoints(undefined, opts.installUrl);
 
         const registry = new OAuthLoginRegistry();
         const done = new Promise<CallbackOutcome>((resolve) => {
@@ -84,7 +105,16 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
         });
         const port = await listen(server, Number(opts.port));
         const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
-        const { installUrl } = registry.start({ name, clientId, clientSecret, scopes, redirectUri, tokenUrl: ends.tokenUrl, installUrl: ends.installUrl, userType: opts.userType });
+        const { installUrl } = registry.start({
+          name,
+          clientId,
+          clientSecret,
+          scopes,
+          redirectUri,
+          tokenUrl: ends.tokenUrl,
+          installUrl: ends.installUrl,
+          userType: opts.userType,
+        });
         io.out(`Open this URL in a browser and choose the location to install on:\n\n  ${installUrl}\n\n`);
         io.out(`Waiting for the callback on ${redirectUri} (the app's redirect URI must be exactly this) ...\n`);
 
@@ -95,7 +125,11 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
         });
         const outcome = await Promise.race([done, timedOut]);
         clearTimeout(timer);
-        if (!outcome) throw new CliUsageError(`no callback within ${opts.timeout} s: run the command again and open the URL it prints.`, ExitCode.FAILED);
+        if (!outcome)
+          throw new CliUsageError(
+            `no callback within ${opts.timeout} s: run the command again and open the URL it prints.`,
+            ExitCode.FAILED,
+          );
         if (!outcome.credential) {
           io.err(`error: ${outcome.message}\n`);
           io.setExit(ExitCode.FAILED);
@@ -103,7 +137,9 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
         }
         const c = outcome.credential;
         io.out(`Connected ${c.name} (version ${c.activeVersion}).\n`);
-        io.out(`  location:  ${c.meta.locationId ?? '-'}\n  company:   ${c.meta.companyId ?? '-'}\n  user type: ${c.meta.userType ?? '-'}\n`);
+        io.out(
+          `  location:  ${c.meta.locationId ?? '-'}\n  company:   ${c.meta.companyId ?? '-'}\n  user type: ${c.meta.userType ?? '-'}\n`,
+        );
         io.out(`  granted:   ${c.scopes?.join(' ') || '(none)'}\n  expires:   ${c.expiresAt ?? '-'}\n`);
         const missing = scopes.filter((s) => !c.scopes?.includes(s));
         if (missing.length) io.err(`warning: asked for but not granted: ${missing.join(' ')}\n`);

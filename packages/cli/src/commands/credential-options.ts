@@ -37,11 +37,17 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Paste the secret, then press Enter and Ctrl-D:\n');
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Collect field values for a kind from the parsed options. At most one secret may come from stdin. */
-export async function collectValues(kind: CredentialKind, opts: Record<string, unknown>, env = process.env): Promise<Record<string, string | undefined>> {
+export async function collectValues(
+  kind: CredentialKind,
+  opts: Record<string, unknown>,
+  env = process.env,
+): Promise<Record<string, string | undefined>> {
   const values: Record<string, string | undefined> = {};
   const stdinFields = new Set<string>();
   const fromEnv = (v: string, field: string) => {
@@ -60,21 +66,28 @@ export async function collectValues(kind: CredentialKind, opts: Record<string, u
   if (opts.fromEnv) values[kind.primarySecret] = fromEnv(String(opts.fromEnv), kind.primarySecret);
   if (opts.tokenStdin) stdinFields.add(kind.primarySecret);
   const fromStdin = [...stdinFields];
-  if (fromStdin.length > 1) throw new CliUsageError(`only one secret can come from stdin (asked for ${fromStdin.join(', ')}); pass the others with --<field>-env VAR.`);
+  if (fromStdin.length > 1)
+    throw new CliUsageError(
+      `only one secret can come from stdin (asked for ${fromStdin.join(', ')}); pass the others with --<field>-env VAR.`,
+    );
   if (fromStdin[0]) {
     const s = await readStdin();
-    if (!s) throw new CliUsageError(`stdin was empty: pipe the ${fromStdin[0]} in, e.g. \`printf %s "$TOKEN" | splice credentials add ... --token-stdin\`.`);
+    if (!s)
+      throw new CliUsageError(
+        `stdin was empty: pipe the ${fromStdin[0]} in, e.g. \`printf %s "$TOKEN" | splice credentials add ... --token-stdin\`.`,
+      );
     values[fromStdin[0]] = s;
   }
   // Fields of other kinds given on the command line are a mistake worth naming.
   const own = new Set(kind.fields.map((f) => f.name));
-  for (const k of credentialKinds) for (const f of k.fields) {
-    const camel = f.name;
-    if (own.has(f.name)) continue;
-    if (opts[camel] !== undefined || opts[`${camel}Env`] !== undefined || (camel !== 'token' && opts[`${camel}Stdin`] !== undefined)) {
-      throw new CliUsageError(`--${kebab(f.name)} does not apply to kind ${kind.kind}; its fields are ${[...own].join(', ')}.`);
+  for (const k of credentialKinds)
+    for (const f of k.fields) {
+      const camel = f.name;
+      if (own.has(f.name)) continue;
+      if (opts[camel] !== undefined || opts[`${camel}Env`] !== undefined || (camel !== 'token' && opts[`${camel}Stdin`] !== undefined)) {
+        throw new CliUsageError(`--${kebab(f.name)} does not apply to kind ${kind.kind}; its fields are ${[...own].join(', ')}.`);
+      }
     }
-  }
   return values;
 }
 

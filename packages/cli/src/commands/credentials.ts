@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import {
-  CredentialStore, TokenRefresher, getKind, parseMasterKey, testCredential, MASTER_KEY_ENV, type CredentialInfo,
+  CredentialStore,
+  TokenRefresher,
+  getKind,
+  parseMasterKey,
+  testCredential,
+  MASTER_KEY_ENV,
+  type CredentialInfo,
 } from '@splice/server/credentials/index';
 import { EnvironmentStore } from '@splice/server/environments/environment-store';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
@@ -31,7 +37,10 @@ function describe(info: CredentialInfo): string {
     ...(info.scopes ? [`scopes:     ${info.scopes.join(' ') || '(none)'}`] : []),
     ...(info.expiresAt ? [`expires:    ${info.expiresAt}`] : []),
     ...Object.entries(info.meta).map(([k, v]) => `${`${k}:`.padEnd(12)}${v}`),
-    `secrets:    ${kind.fields.filter((f) => f.secret).map((f) => f.name).join(', ')} (encrypted, never shown)`,
+    `secrets:    ${kind.fields
+      .filter((f) => f.secret)
+      .map((f) => f.name)
+      .join(', ')} (encrypted, never shown)`,
     `created:    ${info.createdAt}`,
     `updated:    ${info.updatedAt}`,
   ];
@@ -43,20 +52,35 @@ function dataDirOption(cmd: Command): Command {
 }
 
 export const registerCredentials: RegisterCommand = (program: Command, io: CliIO) => {
-  const creds = program.command('credentials').description('Store, inspect, test and rotate credentials (secrets are encrypted at rest and never printed)');
+  const creds = program
+    .command('credentials')
+    .description('Store, inspect, test and rotate credentials (secrets are encrypted at rest and never printed)');
 
   addFieldOptions(dataDirOption(creds.command('add <name>')))
-    .description('Add a credential. Secrets come from stdin (--token-stdin, --<field>-stdin) or the environment (--from-env VAR, --<field>-env VAR), never from argv.')
-    .requiredOption('--kind <kind>', 'highlevel-pit | highlevel-oauth | payaca-api-key | bearer | api-key-header | payaca-webhook-secret | highlevel-webhook-key')
+    .description(
+      'Add a credential. Secrets come from stdin (--token-stdin, --<field>-stdin) or the environment (--from-env VAR, --<field>-env VAR), never from argv.',
+    )
+    .requiredOption(
+      '--kind <kind>',
+      'highlevel-pit | highlevel-oauth | payaca-api-key | bearer | api-key-header | payaca-webhook-secret | highlevel-webhook-key',
+    )
     .option('--json', 'print metadata as JSON')
     .action(async (name: string, opts: Opts) => {
       const kind = getKind(String(opts.kind));
       const values = await collectValues(kind, opts);
       if (values[kind.primarySecret] === undefined) {
-        throw new CliUsageError(`${kind.kind} needs its ${kind.primarySecret}: pipe it in with --token-stdin or name a variable with --from-env VAR.`);
+        throw new CliUsageError(
+          `${kind.kind} needs its ${kind.primarySecret}: pipe it in with --token-stdin or name a variable with --from-env VAR.`,
+        );
       }
       const info = await withStore(opts, (store) =>
-        store.add({ name, kind: kind.kind, values, scopes: parseScopes(opts.scopes as string | undefined), ...(opts.connector ? { connector: String(opts.connector) } : {}) }),
+        store.add({
+          name,
+          kind: kind.kind,
+          values,
+          scopes: parseScopes(opts.scopes as string | undefined),
+          ...(opts.connector ? { connector: String(opts.connector) } : {}),
+        }),
       );
       io.out(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `added ${info.name} (${info.kind}, version ${info.activeVersion})\n`);
     });
@@ -69,7 +93,8 @@ export const registerCredentials: RegisterCommand = (program: Command, io: CliIO
       if (opts.json) return io.out(`${JSON.stringify({ credentials: list }, null, 2)}\n`);
       if (!list.length) return io.out('no credentials yet: add one with `splice credentials add <name> --kind <kind>`\n');
       const rows = [['NAME', 'KIND', 'CONNECTOR', 'STATUS', 'VERSION', 'EXPIRES', 'SCOPES']];
-      for (const c of list) rows.push([c.name, c.kind, c.connector, c.status, String(c.activeVersion), c.expiresAt ?? '-', c.scopes?.join(' ') ?? '-']);
+      for (const c of list)
+        rows.push([c.name, c.kind, c.connector, c.status, String(c.activeVersion), c.expiresAt ?? '-', c.scopes?.join(' ') ?? '-']);
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
       io.out(`${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n')}\n`);
     });
@@ -83,7 +108,7 @@ export const registerCredentials: RegisterCommand = (program: Command, io: CliIO
     });
 
   dataDirOption(creds.command('test <name>'))
-    .description('Call a harmless endpoint with the credential (HighLevel: the location\'s tags; Payaca: customers)')
+    .description("Call a harmless endpoint with the credential (HighLevel: the location's tags; Payaca: customers)")
     .option('--base-url <url>', 'API base URL, e.g. the sandbox (default: the production API)')
     .option('--environment <name>', "use this environment's base URL for the credential's connector (staging | production)")
     .action(async (name: string, opts: Opts) => {
@@ -92,7 +117,8 @@ export const registerCredentials: RegisterCommand = (program: Command, io: CliIO
         if (!baseUrl && opts.environment) {
           const info = await store.get(name);
           baseUrl = (await new EnvironmentStore(store.db).get(String(opts.environment))).baseUrls[info.connector];
-          if (!baseUrl) throw new CliUsageError(`environment ${String(opts.environment)} has no base URL for ${info.connector}; pass --base-url.`);
+          if (!baseUrl)
+            throw new CliUsageError(`environment ${String(opts.environment)} has no base URL for ${info.connector}; pass --base-url.`);
         }
         return testCredential({ store, refresher: new TokenRefresher({ store }), name, baseUrl });
       });
@@ -122,17 +148,22 @@ export const registerCredentials: RegisterCommand = (program: Command, io: CliIO
     });
 
   dataDirOption(creds.command('rotate-key'))
-    .description(`Re-encrypt every secret under a new master key in one transaction (key file: replaced; ${MASTER_KEY_ENV}: give the new key with --new-key-env)`)
+    .description(
+      `Re-encrypt every secret under a new master key in one transaction (key file: replaced; ${MASTER_KEY_ENV}: give the new key with --new-key-env)`,
+    )
     .option('--new-key-env <VAR>', `environment variable holding the new key (needed when ${MASTER_KEY_ENV} is used)`)
     .action(async (opts: Opts) => {
       const usingEnv = !!process.env[MASTER_KEY_ENV];
       const newVar = opts.newKeyEnv as string | undefined;
       if (usingEnv && !newVar) {
-        throw new CliUsageError(`the master key comes from ${MASTER_KEY_ENV}: make a new one (\`openssl rand -base64 32\`), put it in a variable and pass --new-key-env VAR.`);
+        throw new CliUsageError(
+          `the master key comes from ${MASTER_KEY_ENV}: make a new one (\`openssl rand -base64 32\`), put it in a variable and pass --new-key-env VAR.`,
+        );
       }
       const newKey = newVar ? parseMasterKey(process.env[newVar] ?? '', `environment variable ${newVar}`) : undefined;
       const r = await withStore(opts, (s) => s.rotateKey(newKey));
       io.out(`re-encrypted ${r.reencrypted} secret version(s): master key ${r.oldKeyId} → ${r.newKeyId}\n`);
-      if (usingEnv) io.out(`now set ${MASTER_KEY_ENV} to the value of ${newVar} everywhere Splice runs; the old key no longer decrypts anything.\n`);
+      if (usingEnv)
+        io.out(`now set ${MASTER_KEY_ENV} to the value of ${newVar} everywhere Splice runs; the old key no longer decrypts anything.\n`);
     });
 };

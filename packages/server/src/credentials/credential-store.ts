@@ -86,7 +86,11 @@ export class CredentialStore {
 
   async add(input: AddCredentialInput): Promise<CredentialInfo> {
     if (!NAME_RE.test(input.name)) {
-      throw credentialError(CredentialCode.FIELD_INVALID, `credential name "${input.name}" must start with a letter or digit and use only letters, digits, ".", "_" and "-" (max 63).`, { path: 'name' });
+      throw credentialError(
+        CredentialCode.FIELD_INVALID,
+        `credential name "${input.name}" must start with a letter or digit and use only letters, digits, ".", "_" and "-" (max 63).`,
+        { path: 'name' },
+      );
     }
     const kind = getKind(input.kind);
     const { secret, meta } = splitFields(kind, input.values);
@@ -96,17 +100,33 @@ export class CredentialStore {
     await this.transaction(async (tx) => {
       const existing = await tx.selectFrom('credentials').select('id').where('name', '=', input.name).executeTakeFirst();
       if (existing) {
-        throw credentialError(CredentialCode.EXISTS, `a credential named ${input.name} exists already. Use \`splice credentials rotate ${input.name}\` to give it a new secret, or remove it first.`);
+        throw credentialError(
+          CredentialCode.EXISTS,
+          `a credential named ${input.name} exists already. Use \`splice credentials rotate ${input.name}\` to give it a new secret, or remove it first.`,
+        );
       }
       await tx
         .insertInto('credentials')
         .values({
-          id, name: input.name, kind: kind.kind, connector: input.connector ?? kind.connector, status: 'active',
-          status_reason: null, status_at: null, scopes: input.scopes ? JSON.stringify(input.scopes) : null,
-          meta: JSON.stringify(meta), active_version: 1, expires_at: input.expiresAt ?? null, created_at: now, updated_at: now,
+          id,
+          name: input.name,
+          kind: kind.kind,
+          connector: input.connector ?? kind.connector,
+          status: 'active',
+          status_reason: null,
+          status_at: null,
+          scopes: input.scopes ? JSON.stringify(input.scopes) : null,
+          meta: JSON.stringify(meta),
+          active_version: 1,
+          expires_at: input.expiresAt ?? null,
+          created_at: now,
+          updated_at: now,
         })
         .execute();
-      await tx.insertInto('credential_versions').values(this.sealVersion(id, 1, secret, input.expiresAt ?? null, input.origin ?? 'add', now)).execute();
+      await tx
+        .insertInto('credential_versions')
+        .values(this.sealVersion(id, 1, secret, input.expiresAt ?? null, input.origin ?? 'add', now))
+        .execute();
     });
     return this.get(input.name);
   }
@@ -144,9 +164,19 @@ export class CredentialStore {
       .where('version', '=', version)
       .executeTakeFirst();
     if (!v) {
-      throw credentialError(CredentialCode.NOT_FOUND, `version ${version} of credential ${name} is no longer kept (superseded versions are pruned after their retention time).`, { retryable: true });
+      throw credentialError(
+        CredentialCode.NOT_FOUND,
+        `version ${version} of credential ${name} is no longer kept (superseded versions are pruned after their retention time).`,
+        { retryable: true },
+      );
     }
-    return { info, version, secret: this.unseal(v, name), ...(v.expires_at ? { expiresAt: v.expires_at } : {}), versionCreatedAt: v.created_at };
+    return {
+      info,
+      version,
+      secret: this.unseal(v, name),
+      ...(v.expires_at ? { expiresAt: v.expires_at } : {}),
+      versionCreatedAt: v.created_at,
+    };
   }
 
   /**
@@ -159,8 +189,17 @@ export class CredentialStore {
       if (!row) throw this.notFound(name);
       const now = new Date().toISOString();
       const version = Number(row.active_version) + 1;
-      await db.insertInto('credential_versions').values(this.sealVersion(row.id, version, input.secret, input.expiresAt ?? null, input.origin, now)).execute();
-      await db.updateTable('credential_versions').set({ retired_at: now }).where('credential_id', '=', row.id).where('version', '<', version).where('retired_at', 'is', null).execute();
+      await db
+        .insertInto('credential_versions')
+        .values(this.sealVersion(row.id, version, input.secret, input.expiresAt ?? null, input.origin, now))
+        .execute();
+      await db
+        .updateTable('credential_versions')
+        .set({ retired_at: now })
+        .where('credential_id', '=', row.id)
+        .where('version', '<', version)
+        .where('retired_at', 'is', null)
+        .execute();
       await db
         .updateTable('credentials')
         .set({
@@ -184,10 +223,20 @@ export class CredentialStore {
   async rotate(name: string, values: Record<string, string | undefined>, opts: { scopes?: string[] } = {}): Promise<CredentialInfo> {
     const cur = await this.readActive(name);
     const kind = getKind(cur.info.kind);
-    const merged = { ...cur.info.meta, ...cur.secret, ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) };
+    const merged = {
+      ...cur.info.meta,
+      ...cur.secret,
+      ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')),
+    };
     const { secret, meta } = splitFields(kind, merged);
     kind.validate?.({ secret, meta, scopes: opts.scopes ?? cur.info.scopes });
-    await this.addVersion(name, { secret, meta, ...(opts.scopes ? { scopes: opts.scopes } : {}), expiresAt: cur.expiresAt ?? null, origin: 'rotate' });
+    await this.addVersion(name, {
+      secret,
+      meta,
+      ...(opts.scopes ? { scopes: opts.scopes } : {}),
+      expiresAt: cur.expiresAt ?? null,
+      origin: 'rotate',
+    });
     await this.pruneRetiredVersions();
     return this.get(name);
   }
@@ -203,13 +252,21 @@ export class CredentialStore {
 
   async markNeedsReconnect(name: string, reason: string, db: SpliceDb = this.db): Promise<void> {
     const now = new Date().toISOString();
-    await db.updateTable('credentials').set({ status: 'needs_reconnect', status_reason: reason, status_at: now, updated_at: now }).where('name', '=', name).execute();
+    await db
+      .updateTable('credentials')
+      .set({ status: 'needs_reconnect', status_reason: reason, status_at: now, updated_at: now })
+      .where('name', '=', name)
+      .execute();
   }
 
   /** Delete superseded versions retired longer ago than the retention time (the active one is never deleted). */
   async pruneRetiredVersions(retentionMs = DEFAULT_VERSION_RETENTION_MS): Promise<number> {
     const cutoff = new Date(Date.now() - retentionMs).toISOString();
-    const res = await this.db.deleteFrom('credential_versions').where('retired_at', 'is not', null).where('retired_at', '<', cutoff).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom('credential_versions')
+      .where('retired_at', 'is not', null)
+      .where('retired_at', '<', cutoff)
+      .executeTakeFirst();
     return Number(res.numDeletedRows ?? 0);
   }
 
@@ -225,7 +282,8 @@ export class CredentialStore {
     const key = newKey ?? generateMasterKey();
     const oldKeyId = this.keyring.current.id;
     if (fileMode) {
-      if (!dataDir) throw credentialError(CredentialCode.MASTER_KEY_INVALID, 'rotate-key without a new key needs the data dir of master.key.');
+      if (!dataDir)
+        throw credentialError(CredentialCode.MASTER_KEY_INVALID, 'rotate-key without a new key needs the data dir of master.key.');
       writeKeyFile(join(dataDir, NEXT_KEY_FILE), key);
     }
     const ring: Keyring = { current: key, all: new Map([...this.keyring.all, [key.id, key]]), source: this.keyring.source };
@@ -234,10 +292,19 @@ export class CredentialStore {
       const names = new Map((await tx.selectFrom('credentials').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
       for (const r of rows) {
         const aad = associatedData(r.credential_id, Number(r.version));
-        const plain = openSecret(ring, { keyId: r.key_id, iv: r.iv, authTag: r.auth_tag, ciphertext: r.ciphertext }, aad, `credential ${names.get(r.credential_id)} v${r.version}`);
+        const plain = openSecret(
+          ring,
+          { keyId: r.key_id, iv: r.iv, authTag: r.auth_tag, ciphertext: r.ciphertext },
+          aad,
+          `credential ${names.get(r.credential_id)} v${r.version}`,
+        );
         const s = sealSecret(key, plain, aad);
-        await tx.updateTable('credential_versions').set({ key_id: s.keyId, iv: s.iv, auth_tag: s.authTag, ciphertext: s.ciphertext })
-          .where('credential_id', '=', r.credential_id).where('version', '=', r.version).execute();
+        await tx
+          .updateTable('credential_versions')
+          .set({ key_id: s.keyId, iv: s.iv, auth_tag: s.authTag, ciphertext: s.ciphertext })
+          .where('credential_id', '=', r.credential_id)
+          .where('version', '=', r.version)
+          .execute();
       }
       return rows.length;
     });
@@ -264,9 +331,27 @@ export class CredentialStore {
     return [...out];
   }
 
-  private sealVersion(credentialId: string, version: number, secret: Record<string, string>, expiresAt: string | null, origin: string, now: string): CredentialVersionsTable {
+  private sealVersion(
+    credentialId: string,
+    version: number,
+    secret: Record<string, string>,
+    expiresAt: string | null,
+    origin: string,
+    now: string,
+  ): CredentialVersionsTable {
     const s = sealSecret(this.keyring.current, JSON.stringify(secret), associatedData(credentialId, version));
-    return { credential_id: credentialId, version, key_id: s.keyId, iv: s.iv, auth_tag: s.authTag, ciphertext: s.ciphertext, expires_at: expiresAt, origin, created_at: now, retired_at: null };
+    return {
+      credential_id: credentialId,
+      version,
+      key_id: s.keyId,
+      iv: s.iv,
+      auth_tag: s.authTag,
+      ciphertext: s.ciphertext,
+      expires_at: expiresAt,
+      origin,
+      created_at: now,
+      retired_at: null,
+    };
   }
 
   private unseal(v: CredentialVersionsTable, name: string): Record<string, string> {
@@ -279,10 +364,15 @@ export class CredentialStore {
         /* keep the current keyring; openSecret explains the mismatch */
       }
     }
-    return JSON.parse(openSecret(this.keyring, sealed, associatedData(v.credential_id, Number(v.version)), `credential ${name} v${v.version}`)) as Record<string, string>;
+    return JSON.parse(
+      openSecret(this.keyring, sealed, associatedData(v.credential_id, Number(v.version)), `credential ${name} v${v.version}`),
+    ) as Record<string, string>;
   }
 
   private notFound(name: string) {
-    return credentialError(CredentialCode.NOT_FOUND, `no credential named ${name}. Add it with \`splice credentials add ${name} --kind <kind>\` (see \`splice credentials list\`).`);
+    return credentialError(
+      CredentialCode.NOT_FOUND,
+      `no credential named ${name}. Add it with \`splice credentials add ${name} --kind <kind>\` (see \`splice credentials list\`).`,
+    );
   }
 }

@@ -15,17 +15,30 @@ export interface CredentialTestResult {
  * `splice credentials test`: one harmless call with the credential (refreshing OAuth tokens first), or a
  * local check for kinds that are never sent (webhook secrets and keys). Never returns the secret.
  */
-export async function testCredential(opts: { store: CredentialStore; refresher: TokenRefresher; name: string; baseUrl?: string; fetch?: typeof fetch }): Promise<CredentialTestResult> {
+export async function testCredential(opts: {
+  store: CredentialStore;
+  refresher: TokenRefresher;
+  name: string;
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}): Promise<CredentialTestResult> {
   const cur = await opts.refresher.ensureFresh(opts.name);
   const kind = getKind(cur.info.kind);
   const base = opts.baseUrl ?? kind.defaultBaseUrl ?? cur.info.meta.testUrl;
   const plan = kind.test({ secret: cur.secret, meta: cur.info.meta, scopes: cur.info.scopes }, base ?? '');
   if (plan.type === 'local') {
     plan.check();
-    return { ok: true, target: 'local check', message: `${cur.info.name} (${kind.title}) decrypts and is well-formed; it is only used to verify incoming webhooks, so nothing was sent.` };
+    return {
+      ok: true,
+      target: 'local check',
+      message: `${cur.info.name} (${kind.title}) decrypts and is well-formed; it is only used to verify incoming webhooks, so nothing was sent.`,
+    };
   }
   if (!plan.url) {
-    throw credentialError(CredentialCode.TEST_FAILED, `there is nothing to call for ${cur.info.name}: pass --base-url <url> (or set testUrl when adding it).`);
+    throw credentialError(
+      CredentialCode.TEST_FAILED,
+      `there is nothing to call for ${cur.info.name}: pass --base-url <url> (or set testUrl when adding it).`,
+    );
   }
   const target = `${plan.method} ${plan.url}`;
   let res: Response;
@@ -37,8 +50,10 @@ export async function testCredential(opts: { store: CredentialStore; refresher: 
   await res.arrayBuffer().catch(() => undefined);
   if (res.ok) return { ok: true, target, status: res.status, message: `${cur.info.name} works (${res.status}, version ${cur.version}).` };
   const why =
-    res.status === 401 ? 'the API rejected the credential (401): it is wrong, revoked or expired. Give it a new secret with `splice credentials rotate`.'
-    : res.status === 403 ? 'the credential is valid but not allowed here (403): check its scopes and location.'
-    : `the API answered ${res.status}.`;
+    res.status === 401
+      ? 'the API rejected the credential (401): it is wrong, revoked or expired. Give it a new secret with `splice credentials rotate`.'
+      : res.status === 403
+        ? 'the credential is valid but not allowed here (403): check its scopes and location.'
+        : `the API answered ${res.status}.`;
   return { ok: false, target, status: res.status, message: why };
 }

@@ -22,7 +22,9 @@ export class DbLeaseLock {
           oc
             .column('credential_id')
             .doUpdateSet({ owner: this.owner, lease_until: until })
-            .where((eb) => eb.or([eb('credential_locks.lease_until', '<', now.toISOString()), eb('credential_locks.owner', '=', this.owner)])),
+            .where((eb) =>
+              eb.or([eb('credential_locks.lease_until', '<', now.toISOString()), eb('credential_locks.owner', '=', this.owner)]),
+            ),
         )
         .execute();
       const row = await tx.selectFrom('credential_locks').select('owner').where('credential_id', '=', credentialId).executeTakeFirst();

@@ -4,7 +4,13 @@ import { HIGHLEVEL_API_BASE } from './kinds/highlevel';
 export const HIGHLEVEL_INSTALL_URL = 'https://marketplace.gohighlevel.com/v2/oauth/chooselocation';
 
 /** `https://marketplace.gohighlevel.com/v2/oauth/chooselocation?response_type=code&redirect_uri=…&client_id=…&scope=…` */
-export function buildInstallUrl(opts: { clientId: string; redirectUri: string; scopes: string[]; state?: string; installUrl?: string }): string {
+export function buildInstallUrl(opts: {
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  state?: string;
+  installUrl?: string;
+}): string {
   const u = new URL(opts.installUrl ?? HIGHLEVEL_INSTALL_URL);
   u.searchParams.set('response_type', 'code');
   u.searchParams.set('redirect_uri', opts.redirectUri);
@@ -77,7 +83,11 @@ async function postToken(req: TokenRequest, grant: Record<string, string>): Prom
       signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
     });
   } catch (err) {
-    throw credentialError(CredentialCode.REFRESH_FAILED, `could not reach the token endpoint ${req.tokenUrl}: ${(err as Error).message}. Check the network / base URL.`, { retryable: true, cause: err });
+    throw credentialError(
+      CredentialCode.REFRESH_FAILED,
+      `could not reach the token endpoint ${req.tokenUrl}: ${(err as Error).message}. Check the network / base URL.`,
+      { retryable: true, cause: err },
+    );
   }
   const text = await res.text();
   let body: Record<string, unknown> = {};
@@ -88,7 +98,8 @@ async function postToken(req: TokenRequest, grant: Record<string, string>): Prom
   }
   if (!res.ok) {
     const error = typeof body.error === 'string' ? body.error : /invalid_grant/.test(text) ? 'invalid_grant' : `http_${res.status}`;
-    const description = typeof body.error_description === 'string' ? body.error_description : typeof body.message === 'string' ? body.message : '';
+    const description =
+      typeof body.error_description === 'string' ? body.error_description : typeof body.message === 'string' ? body.message : '';
     throw new OAuthGrantError(error, res.status, description);
   }
   if (typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {

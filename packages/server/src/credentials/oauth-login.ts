@@ -40,7 +40,16 @@ export class OAuthLoginRegistry {
   start(input: StartLoginInput): { state: string; installUrl: string } {
     const state = randomBytes(18).toString('base64url');
     this.pending.set(state, { ...input, state, createdAt: Date.now() });
-    return { state, installUrl: buildInstallUrl({ clientId: input.clientId, redirectUri: input.redirectUri, scopes: input.scopes, state, installUrl: input.installUrl }) };
+    return {
+      state,
+      installUrl: buildInstallUrl({
+        clientId: input.clientId,
+        redirectUri: input.redirectUri,
+        scopes: input.scopes,
+        state,
+        installUrl: input.installUrl,
+      }),
+    };
   }
 
   take(state: string | null): PendingLogin | undefined {
@@ -61,7 +70,11 @@ export interface CallbackOutcome {
 }
 
 /** Store tokens from an authorization-code exchange: a new credential, or a new version of an existing one (reconnect). */
-export async function saveOAuthTokens(store: CredentialStore, p: Pick<PendingLogin, 'name' | 'clientId' | 'clientSecret' | 'tokenUrl'>, tokens: OAuthTokens): Promise<CredentialInfo> {
+export async function saveOAuthTokens(
+  store: CredentialStore,
+  p: Pick<PendingLogin, 'name' | 'clientId' | 'clientSecret' | 'tokenUrl'>,
+  tokens: OAuthTokens,
+): Promise<CredentialInfo> {
   const meta: Record<string, string> = {
     clientId: p.clientId,
     tokenUrl: p.tokenUrl,
@@ -73,47 +86,93 @@ export async function saveOAuthTokens(store: CredentialStore, p: Pick<PendingLog
   const secret = { clientSecret: p.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
   const existing = await store.find(p.name);
   if (existing && existing.kind !== 'highlevel-oauth') {
-    throw credentialError(CredentialCode.EXISTS, `credential ${p.name} exists and is a ${existing.kind}, not an OAuth connection. Choose another --name or remove it first.`);
+    throw credentialError(
+      CredentialCode.EXISTS,
+      `credential ${p.name} exists and is a ${existing.kind}, not an OAuth connection. Choose another --name or remove it first.`,
+    );
   }
   if (existing) {
     await store.addVersion(p.name, { secret, meta, scopes: tokens.scopes, expiresAt: tokens.expiresAt, origin: 'login' });
     return store.get(p.name);
   }
-  return store.add({ name: p.name, kind: 'highlevel-oauth', values: { ...meta, ...secret }, scopes: tokens.scopes, expiresAt: tokens.expiresAt, origin: 'login' });
+  return store.add({
+    name: p.name,
+    kind: 'highlevel-oauth',
+    values: { ...meta, ...secret },
+    scopes: tokens.scopes,
+    expiresAt: tokens.expiresAt,
+    origin: 'login',
+  });
 }
 
 /** Handle `GET <redirect_uri>?code=…&state=…` (or `?error=…`): exchange the code and store the tokens. */
-export async function completeOAuthCallback(opts: { store: CredentialStore; registry: OAuthLoginRegistry; query: URLSearchParams; fetch?: typeof fetch }): Promise<CallbackOutcome> {
+export async function completeOAuthCallback(opts: {
+  store: CredentialStore;
+  registry: OAuthLoginRegistry;
+  query: URLSearchParams;
+  fetch?: typeof fetch;
+}): Promise<CallbackOutcome> {
   const q = opts.query;
   const pending = opts.registry.take(q.get('state'));
   if (q.get('error')) {
-    const e = credentialError(CredentialCode.OAUTH_FAILED, `the install was not approved: ${q.get('error')}${q.get('error_description') ? ` (${q.get('error_description')})` : ''}. Start again with \`splice auth login highlevel\`.`);
+    const e = credentialError(
+      CredentialCode.OAUTH_FAILED,
+      `the install was not approved: ${q.get('error')}${q.get('error_description') ? ` (${q.get('error_description')})` : ''}. Start again with \`splice auth login highlevel\`.`,
+    );
     return { status: 400, message: e.message, error: e };
   }
   if (!pending) {
-    const e = credentialError(CredentialCode.OAUTH_FAILED, 'this callback does not belong to an install in progress (unknown or expired state). Start again with `splice auth login highlevel`.');
+    const e = credentialError(
+      CredentialCode.OAUTH_FAILED,
+      'this callback does not belong to an install in progress (unknown or expired state). Start again with `splice auth login highlevel`.',
+    );
     return { status: 400, message: e.message, error: e };
   }
   const code = q.get('code');
   if (!code) {
-    const e = credentialError(CredentialCode.OAUTH_FAILED, 'the callback carries no ?code. Start again with `splice auth login highlevel`.');
+    const e = credentialError(
+      CredentialCode.OAUTH_FAILED,
+      'the callback carries no ?code. Start again with `splice auth login highlevel`.',
+    );
     return { status: 400, message: e.message, error: e };
   }
   try {
-    const tokens = await exchangeCode({ tokenUrl: pending.tokenUrl, clientId: pending.clientId, clientSecret: pending.clientSecret, code, redirectUri: pending.redirectUri, userType: pending.userType, fetch: opts.fetch });
+    const tokens = await exchangeCode({
+      tokenUrl: pending.tokenUrl,
+      clientId: pending.clientId,
+      clientSecret: pending.clientSecret,
+      code,
+      redirectUri: pending.redirectUri,
+      userType: pending.userType,
+      fetch: opts.fetch,
+    });
     const credential = await saveOAuthTokens(opts.store, pending, tokens);
-    const where = credential.meta.locationId ? `location ${credential.meta.locationId}` : credential.meta.companyId ? `company ${credential.meta.companyId}` : 'HighLevel';
+    const where = credential.meta.locationId
+      ? `location ${credential.meta.locationId}`
+      : credential.meta.companyId
+        ? `company ${credential.meta.companyId}`
+        : 'HighLevel';
     return { status: 200, message: `Connected ${credential.name} to ${where}. You can close this window.`, credential };
   } catch (err) {
-    const e = err instanceof OAuthGrantError
-      ? credentialError(CredentialCode.OAUTH_FAILED, `exchanging the authorization code failed: ${err.message}. Check the client id/secret and redirect URI, then start again.`, { cause: err })
-      : (err as Error);
+    const e =
+      err instanceof OAuthGrantError
+        ? credentialError(
+            CredentialCode.OAUTH_FAILED,
+            `exchanging the authorization code failed: ${err.message}. Check the client id/secret and redirect URI, then start again.`,
+            { cause: err },
+          )
+        : (err as Error);
     return { status: 502, message: e.message, error: e };
   }
 }
 
 /** A node:http handler for the callback path (no express needed); the server mounts it at /oauth/callback. */
-export function createOAuthCallbackHandler(opts: { store: CredentialStore; registry: OAuthLoginRegistry; onComplete?: (o: CallbackOutcome) => void; fetch?: typeof fetch }) {
+export function createOAuthCallbackHandler(opts: {
+  store: CredentialStore;
+  registry: OAuthLoginRegistry;
+  onComplete?: (o: CallbackOutcome) => void;
+  fetch?: typeof fetch;
+}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const outcome = await completeOAuthCallback({ store: opts.store, registry: opts.registry, query: url.searchParams, fetch: opts.fetch });

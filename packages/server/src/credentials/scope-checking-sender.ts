@@ -6,7 +6,10 @@ import { assertCredentialScope } from './store-resolver';
  * (CREDENTIAL_SCOPE_MISSING) before anything is sent. `scopeOf` maps a step (ctx.stepId) to its
  * action's scope and id; the engine knows both.
  */
-export function createScopeCheckingSender(inner: HttpSender, scopeOf: (ctx: ActionContext) => { scope?: string; uses?: string } | undefined): HttpSender {
+export function createScopeCheckingSender(
+  inner: HttpSender,
+  scopeOf: (ctx: ActionContext) => { scope?: string; uses?: string } | undefined,
+): HttpSender {
   return {
     send(req: OutboundRequest, ctx: ActionContext): Promise<InboundResponse> {
       const need = scopeOf(ctx);

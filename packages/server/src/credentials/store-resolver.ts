@@ -48,7 +48,11 @@ export function toResolved(c: UnsealedCredential): ResolvedCredential {
 export function assertCredentialScope(cred: ResolvedCredential, needs: ResolveNeeds): void {
   if (!needs.scope || !cred.scopes) return;
   if (cred.scopes.includes(needs.scope)) return;
-  const step = needs.stepId ? `step ${needs.stepId}${needs.uses ? ` (${needs.uses})` : ''}` : needs.uses ? `action ${needs.uses}` : 'this call';
+  const step = needs.stepId
+    ? `step ${needs.stepId}${needs.uses ? ` (${needs.uses})` : ''}`
+    : needs.uses
+      ? `action ${needs.uses}`
+      : 'this call';
   throw scopeError(
     `${step} needs ${needs.scope}; credential ${cred.name} grants ${cred.scopes.join(', ') || 'no scopes'}. ` +
       `Reconnect it with the scope added (\`splice auth login highlevel --name ${cred.name} --scopes "...${needs.scope}"\`) or bind a credential that has it.`,
@@ -90,7 +94,11 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
     } catch (err) {
       const e = err as { code?: string };
       if (e.code === CredentialCode.NOT_FOUND && stored === flowName && !opts.bindings?.[flowName]) {
-        throw credentialError(CredentialCode.UNBOUND, `flow credential ${flowName} is not bound to a stored credential and none is named ${flowName}. Bind it in the environment, or add it with \`splice credentials add ${flowName} --kind <kind>\`.`, { cause: err });
+        throw credentialError(
+          CredentialCode.UNBOUND,
+          `flow credential ${flowName} is not bound to a stored credential and none is named ${flowName}. Bind it in the environment, or add it with \`splice credentials add ${flowName} --kind <kind>\`.`,
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -102,9 +110,13 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
     async resolve(name, needs: ResolveNeeds = {}) {
       const stored = storedName(name);
       const cur = await load(stored, name, cacheFor(needs.runId));
-      if (cur.info.status === 'needs_reconnect') throw needsReconnect(stored, cur.info.kind, cur.info.statusReason ?? 'disconnected', cur.info.statusAt);
+      if (cur.info.status === 'needs_reconnect')
+        throw needsReconnect(stored, cur.info.kind, cur.info.statusReason ?? 'disconnected', cur.info.statusAt);
       if (needs.connector && cur.info.connector !== needs.connector && cur.info.connector !== 'http') {
-        throw credentialError(CredentialCode.WRONG_CONNECTOR, `credential ${stored} is for ${cur.info.connector}, but ${needs.stepId ? `step ${needs.stepId}` : 'the flow'} needs a ${needs.connector} credential. Bind a ${needs.connector} credential to ${name}.`);
+        throw credentialError(
+          CredentialCode.WRONG_CONNECTOR,
+          `credential ${stored} is for ${cur.info.connector}, but ${needs.stepId ? `step ${needs.stepId}` : 'the flow'} needs a ${needs.connector} credential. Bind a ${needs.connector} credential to ${name}.`,
+        );
       }
       const resolved = toResolved(cur);
       assertCredentialScope(resolved, needs);
@@ -113,7 +125,10 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
     async onUnauthorized(cred) {
       const info = await opts.store.get(cred.name);
       if (!getKind(info.kind).refreshable) {
-        throw credentialError(CredentialCode.NOT_REFRESHABLE, `the API rejected credential ${cred.name} (401). Check it with \`splice credentials test ${cred.name}\` and give it a new secret with \`splice credentials rotate ${cred.name}\`.`);
+        throw credentialError(
+          CredentialCode.NOT_REFRESHABLE,
+          `the API rejected credential ${cred.name} (401). Check it with \`splice credentials test ${cred.name}\` and give it a new secret with \`splice credentials rotate ${cred.name}\`.`,
+        );
       }
       const fresh = await opts.refresher.refresh(cred.name, cred.version, 'unauthorized');
       if (!opts.shared) cache.set(cred.name, fresh);

@@ -87,7 +87,10 @@ export class TokenRefresher {
     const store = this.opts.store;
     const info = await store.get(name);
     if (!getKind(info.kind).refreshable) {
-      throw credentialError(CredentialCode.NOT_REFRESHABLE, `credential ${name} (${info.kind}) cannot be refreshed: the API rejected it. Give it a new secret with \`splice credentials rotate ${name}\`.`);
+      throw credentialError(
+        CredentialCode.NOT_REFRESHABLE,
+        `credential ${name} (${info.kind}) cannot be refreshed: the API rejected it. Give it a new secret with \`splice credentials rotate ${name}\`.`,
+      );
     }
     const deadline = Date.now() + this.waitMs;
     for (let attempt = 0; Date.now() < deadline; attempt++) {
@@ -107,10 +110,19 @@ export class TokenRefresher {
       }
       await sleep(Math.min(250, 25 * 2 ** Math.min(attempt, 3)) + Math.random() * 25);
     }
-    throw credentialError(CredentialCode.LOCK_TIMEOUT, `timed out waiting for another process to refresh credential ${name}; it will be retried.`, { retryable: true });
+    throw credentialError(
+      CredentialCode.LOCK_TIMEOUT,
+      `timed out waiting for another process to refresh credential ${name}; it will be retried.`,
+      { retryable: true },
+    );
   }
 
-  private async refreshHoldingLock(name: string, id: string, staleVersion: number, reason: 'expiry' | 'unauthorized'): Promise<UnsealedCredential> {
+  private async refreshHoldingLock(
+    name: string,
+    id: string,
+    staleVersion: number,
+    reason: 'expiry' | 'unauthorized',
+  ): Promise<UnsealedCredential> {
     const store = this.opts.store;
     const cur = await store.readActive(name);
     assertConnected(cur);
@@ -120,7 +132,10 @@ export class TokenRefresher {
     }
     const { secret, info } = cur;
     if (!secret.refreshToken) {
-      throw credentialError(CredentialCode.NEEDS_RECONNECT, `credential ${name} has no refresh token. Reconnect it with \`${reconnectCommand(info)}\`.`);
+      throw credentialError(
+        CredentialCode.NEEDS_RECONNECT,
+        `credential ${name} has no refresh token. Reconnect it with \`${reconnectCommand(info)}\`.`,
+      );
     }
     this.stats.refreshes++;
     this.opts.log?.('credential.refresh', { credential: name, fromVersion: cur.version, reason });
@@ -144,7 +159,10 @@ export class TokenRefresher {
         throw needsReconnect(name, info.kind, reasonText, new Date().toISOString());
       }
       if (err instanceof OAuthGrantError) {
-        throw credentialError(CredentialCode.REFRESH_FAILED, `refreshing credential ${name} failed: ${err.message}.`, { retryable: err.status >= 500 || err.status === 429, cause: err });
+        throw credentialError(CredentialCode.REFRESH_FAILED, `refreshing credential ${name} failed: ${err.message}.`, {
+          retryable: err.status >= 500 || err.status === 429,
+          cause: err,
+        });
       }
       throw err;
     }
@@ -156,11 +174,26 @@ export class TokenRefresher {
     };
     await store.transaction(async (tx) => {
       // The new refresh token must be stored whatever happens to the lease: it is the only valid one now.
-      await store.addVersion(name, { secret: { ...secret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }, meta, scopes: tokens.scopes.length ? tokens.scopes : (info.scopes ?? null), expiresAt: tokens.expiresAt, origin: 'refresh' }, tx);
+      await store.addVersion(
+        name,
+        {
+          secret: { ...secret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+          meta,
+          scopes: tokens.scopes.length ? tokens.scopes : (info.scopes ?? null),
+          expiresAt: tokens.expiresAt,
+          origin: 'refresh',
+        },
+        tx,
+      );
     });
     if (!(await this.lock.stillHeld(id))) this.opts.log?.('credential.lease_lost', { credential: name });
     const fresh = await store.readActive(name);
-    this.opts.log?.('credential.refreshed', { credential: name, connector: info.connector, version: fresh.version, expiresAt: fresh.expiresAt });
+    this.opts.log?.('credential.refreshed', {
+      credential: name,
+      connector: info.connector,
+      version: fresh.version,
+      expiresAt: fresh.expiresAt,
+    });
     // Superseded token versions hold spent refresh tokens: drop them once past the retention time.
     await store.pruneRetiredVersions().catch(() => {});
     return fresh;

@@ -94,11 +94,18 @@ export const highlevelWebhookKey = defineKind({
     try {
       type = createPublicKey(ctx.secret.publicKey!).asymmetricKeyType;
     } catch (err) {
-      throw credentialError(CredentialCode.FIELD_INVALID, 'publicKey is not a PEM public key. Paste the key from the app settings, including the BEGIN/END lines.', { cause: err });
+      throw credentialError(
+        CredentialCode.FIELD_INVALID,
+        'publicKey is not a PEM public key. Paste the key from the app settings, including the BEGIN/END lines.',
+        { cause: err },
+      );
     }
     const want = alg === 'ed25519' ? 'ed25519' : 'rsa';
     if (type !== want) {
-      throw credentialError(CredentialCode.FIELD_INVALID, `publicKey is a ${type} key but algorithm is ${alg}. Set --algorithm ${type === 'rsa' ? 'rsa-sha256' : type}.`);
+      throw credentialError(
+        CredentialCode.FIELD_INVALID,
+        `publicKey is a ${type} key but algorithm is ${alg}. Set --algorithm ${type === 'rsa' ? 'rsa-sha256' : type}.`,
+      );
     }
   },
   test: (ctx) => ({ type: 'local', check: () => void createPublicKey(ctx.secret.publicKey!) }),

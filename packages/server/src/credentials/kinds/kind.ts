@@ -11,9 +11,7 @@ export interface KindField {
 }
 
 /** What `splice credentials test` sends: a harmless GET, or a local check when there is nothing to call. */
-export type KindTest =
-  | { type: 'http'; method: 'GET'; url: string; headers: Record<string, string> }
-  | { type: 'local'; check(): void };
+export type KindTest = { type: 'http'; method: 'GET'; url: string; headers: Record<string, string> } | { type: 'local'; check(): void };
 
 export interface KindContext {
   secret: Record<string, string>;

@@ -40,7 +40,10 @@ export const payacaWebhookSecret = defineKind({
   toAuth: () => ({ kind: 'none' }),
   validate: (ctx) => {
     if ((ctx.secret.secret ?? '').length < 8) {
-      throw credentialError(CredentialCode.FIELD_INVALID, 'the webhook secret is shorter than 8 characters; copy the whole secret from Payaca.');
+      throw credentialError(
+        CredentialCode.FIELD_INVALID,
+        'the webhook secret is shorter than 8 characters; copy the whole secret from Payaca.',
+      );
     }
   },
   test: () => ({ type: 'local', check: () => {} }),
