@@ -62,6 +62,19 @@ describe('scopes and locations', () => {
     expect((await posts.get(tagsPath(hl.locationId))).body.message).toContain('socialplanner/tag.readonly');
   });
 
+  it('admin-made PITs carry their own scope list', async () => {
+    const hl = sb.credentials.highlevel;
+    const made = await call(`${sb.highlevel.url}/_sandbox/pits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ locationId: hl.locations[2]!.id, scopes: ['socialplanner/account.readonly'] }),
+    });
+    expect(made.status).toBe(200);
+    const client = highlevelClient(sb, made.body.token);
+    expect((await client.get(`/social-media-posting/${hl.locations[2]!.id}/accounts`)).status).toBe(200);
+    expect((await client.get(tagsPath(hl.locations[2]!.id))).status).toBe(403);
+  });
+
   it('a token reaches only its own location; a Company token is refused on Sub-Account routes', async () => {
     const hl = sb.credentials.highlevel;
     const other = hl.locations[1]!;

@@ -48,6 +48,9 @@ function checkOptions(o: SandboxOptions): void {
       throw new SandboxConfigError('SANDBOX_BAD_OPTION', `${key} must be a port number from 0 to 65535 (got ${JSON.stringify(v)})`);
     }
   }
+  if (o.logLevel !== undefined && !['silent', 'info', 'debug'].includes(o.logLevel)) {
+    throw new SandboxConfigError('SANDBOX_BAD_OPTION', `logLevel must be silent, info or debug (got ${JSON.stringify(o.logLevel)})`);
+  }
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new SandboxConfigError('SANDBOX_BAD_OPTION', `seed must be an integer (got ${JSON.stringify(o.seed)})`);
   if (o.tokenTtlSeconds !== undefined && (!Number.isFinite(o.tokenTtlSeconds) || o.tokenTtlSeconds < 1)) {
     throw new SandboxConfigError('SANDBOX_BAD_OPTION', `tokenTtlSeconds must be at least 1 (got ${JSON.stringify(o.tokenTtlSeconds)})`);
@@ -66,6 +69,14 @@ function checkOptions(o: SandboxOptions): void {
 export async function createSandbox(opts: SandboxOptions = {}) {
   checkOptions(opts);
   const seed = opts.seed ?? 1;
+  const level = opts.logLevel ?? 'silent';
+  const sink = (service: string) =>
+    level === 'silent'
+      ? undefined
+      : (e: { method: string; path: string; status: number; durationMs: number; fault?: string; operationId?: string }) =>
+          process.stderr.write(
+            `[${service}] ${e.method} ${e.path} → ${e.status || 'no answer'} ${e.durationMs}ms${e.fault ? ` (fault: ${e.fault})` : ''}${level === 'debug' && e.operationId ? ` ${e.operationId}` : ''}\n`,
+          );
   const highlevel = await startHighLevelServer({
     port: opts.highlevelPort ?? 0,
     seed,
@@ -73,10 +84,11 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     rateLimit: opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit,
     faults: opts.faults,
     autoApprove: opts.autoApprove ?? false,
+    logRequest: sink('highlevel'),
   });
   let payaca;
   try {
-    payaca = await startPayacaServer({ port: opts.payacaPort ?? 0, seed, faults: opts.faults, webhookRetry: opts.payacaWebhookRetry });
+    payaca = await startPayacaServer({ port: opts.payacaPort ?? 0, seed, faults: opts.faults, webhookRetry: opts.payacaWebhookRetry, logRequest: sink('payaca') });
   } catch (err) {
     await highlevel.close();
     throw err;

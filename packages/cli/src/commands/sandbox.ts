@@ -25,6 +25,7 @@ export interface SandboxCliOptions {
   faultSeed?: string;
   autoApprove?: boolean;
   json?: boolean;
+  logLevel?: string;
 }
 
 export const SANDBOX_DEFAULT_PORTS = { root: 4010, highlevel: 4011, payaca: 4012 } as const;
@@ -99,6 +100,7 @@ export function sandboxOptionsFromCli(opts: SandboxCliOptions): SandboxOptions {
     rateLimit: opts.rateLimit === false ? false : { max: rateMax ?? 100, intervalMs: rateIntervalMs ?? 10_000, daily: rateDaily ?? 200_000 },
     faults: readFaults(opts),
     autoApprove: Boolean(opts.autoApprove),
+    logLevel: (opts.logLevel ?? 'info') as SandboxOptions['logLevel'],
   };
 }
 
@@ -140,6 +142,7 @@ export const registerSandbox: RegisterCommand = (program: Command, io: CliIO) =>
     .option('--fault-seed <n>', 'seed of the fault pattern (default: --seed)')
     .option('--auto-approve', 'the OAuth consent page approves at once and redirects')
     .option('--json', 'print URLs and credentials as one JSON line (for scripts)')
+    .option('--log-level <level>', 'request lines on stderr: silent, info or debug', 'info')
     .action(async (opts: SandboxCliOptions) => {
       const sandbox = await startSandboxFromCli(opts, io);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {

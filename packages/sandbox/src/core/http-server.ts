@@ -18,8 +18,11 @@ export function facts(res: Response): RequestFacts {
   return (res.locals.sandbox ??= {}) as RequestFacts;
 }
 
+/** Where request lines go when the sandbox is asked to log (`logLevel` info or debug). */
+export type RequestLineSink = (entry: { method: string; path: string; status: number; durationMs: number; fault?: string; operationId?: string }) => void;
+
 /** Logs every request that is not an admin call once it is answered. */
-export function requestLogger(inspector: Inspector) {
+export function requestLogger(inspector: Inspector, sink?: RequestLineSink) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/_sandbox')) return next();
     const started = performance.now();
@@ -28,6 +31,8 @@ export function requestLogger(inspector: Inspector) {
       if (f.logged) return;
       f.logged = true;
       const key = req.headers['idempotency-key'];
+      const durationMs = Math.round(performance.now() - started);
+      sink?.({ method: req.method, path: req.originalUrl.split('?')[0] ?? req.path, status, durationMs, fault: f.fault, operationId: f.operationId });
       inspector.record({
         at: new Date().toISOString(),
         method: req.method,
@@ -35,7 +40,7 @@ export function requestLogger(inspector: Inspector) {
         route: f.route ?? `${req.method} ${req.path}`,
         operationId: f.operationId,
         status,
-        durationMs: Math.round(performance.now() - started),
+        durationMs,
         locationId: f.locationId,
         idempotencyKey: typeof key === 'string' ? key : undefined,
         fault: f.fault,

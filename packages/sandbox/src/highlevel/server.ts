@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { adminGuard } from '../core/admin-guard';
 import { type FaultConfig, FaultInjector } from '../core/faults';
 import { Inspector } from '../core/inspection';
-import { type Listening, listen, requestLogger } from '../core/http-server';
+import { type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
 import { alnumId, hashBytes, mulberry32 } from '../core/prng';
 import { SchemaValidator } from '../core/schema-validator';
 import { SandboxConfigError, SandboxError } from '../errors';
@@ -35,6 +36,7 @@ export interface HighLevelServerOptions {
   rateLimit: RateLimitConfig | false;
   faults?: FaultConfig;
   autoApprove: boolean;
+  logRequest?: RequestLineSink;
 }
 
 const uuidFrom = (b: Buffer) => {
@@ -151,6 +153,16 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
         ttlSeconds: o.ttlSeconds,
       });
     },
+    /** A new private integration token for a location with the given scopes (default: every Social Planner scope). */
+    createPrivateIntegrationToken: (o: { locationId?: string; scopes?: string[] } = {}) => {
+      const locationId = o.locationId ?? credentials.locationId;
+      if (!state.data.locations.some((l) => l.id === locationId)) {
+        throw new SandboxConfigError('SANDBOX_UNKNOWN_LOCATION', `no demo location ${locationId}; pick one of ${state.data.locations.map((l) => l.id).join(', ')}`);
+      }
+      const token = `pit-${randomUUID()}`;
+      tokens.addPit({ token, appId: `pit:${token}`, userType: 'Location', locationId, companyId: credentials.companyId, approvedLocations: [locationId], scopes: new Set(o.scopes ?? allScopes), userId: state.data.userId });
+      return { token, locationId, scopes: o.scopes ?? allScopes };
+    },
     expireAccessTokens: () => tokens.expireAccessTokens(),
     setTokenTtl: (seconds: number) => (tokens.ttlSeconds = seconds),
     data: () => state.data,
@@ -159,7 +171,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(requestLogger(inspector));
+  app.use(requestLogger(inspector, opts.logRequest));
   app.use(express.json({ limit: '2mb' }));
 
   const adminApi = express.Router();
@@ -186,6 +198,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   adminApi.get('/webhooks/keys', (_req, res) => res.json({ ed25519PublicKey: keys.ed25519PublicPem, rsaPublicKey: keys.rsaPublicPem }));
   adminApi.post('/webhooks/send', async (req, res) => res.json(await admin.sendWebhook(req.body ?? {})));
   adminApi.post('/tokens', (req, res) => res.json(admin.issueToken(req.body ?? {})));
+  adminApi.post('/pits', (req, res) => res.json(admin.createPrivateIntegrationToken(req.body ?? {})));
   adminApi.post('/tokens/expire', (_req, res) => res.json({ expired: admin.expireAccessTokens() }));
   adminApi.get('/data', (_req, res) =>
     res.json({

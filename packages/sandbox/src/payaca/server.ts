@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { adminGuard } from '../core/admin-guard';
 import { applyFault } from '../core/fault-middleware';
 import { type FaultConfig, FaultInjector } from '../core/faults';
-import { facts, type Listening, listen, requestLogger } from '../core/http-server';
+import { facts, type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
 import { Inspector } from '../core/inspection';
 import { hashBytes } from '../core/prng';
 import { SchemaValidator } from '../core/schema-validator';
@@ -24,6 +24,7 @@ export interface PayacaServerOptions {
   seed: number;
   faults?: FaultConfig;
   webhookRetry?: { maxAttempts: number; baseDelayMs: number };
+  logRequest?: RequestLineSink;
 }
 
 export interface PayacaWebhookSendRequest {
@@ -109,7 +110,7 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(requestLogger(inspector));
+  app.use(requestLogger(inspector, opts.logRequest));
   app.use(express.json({ limit: '2mb' }));
 
   const adminApi = express.Router();
