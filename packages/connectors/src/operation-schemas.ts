@@ -2,6 +2,7 @@ import AjvImport, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { CatalogOperation, ParameterLocation } from './catalog/catalog-types';
 import type { JsonSchema } from './catalog/json';
+import { openApiToJsonSchema } from './openapi-schema';
 
 /**
  * JSON Schemas of a catalog operation's step input (`with`) and answers, and their compiled validators.
@@ -33,7 +34,7 @@ export function sectionSchema(op: CatalogOperation, loc: ParameterLocation): Jso
   };
 }
 
-/** The JSON Schema of a call step's evaluated `with`: { params, query, headers, body }. */
+/** The JSON Schema (not OpenAPI dialect) of a call step's evaluated `with`: { params, query, headers, body }. */
 export function inputSchemaOf(op: CatalogOperation): JsonSchema {
   const properties: JsonSchema = {};
   const required: string[] = [];
@@ -46,12 +47,13 @@ export function inputSchemaOf(op: CatalogOperation): JsonSchema {
     properties.body = op.requestBody.schema;
     if (op.requestBody.required) required.push('body');
   }
-  return { type: 'object', properties, required, additionalProperties: false };
+  return openApiToJsonSchema({ type: 'object', properties, required, additionalProperties: false });
 }
 
 /** The schema of the success answer (first 2xx with a schema). */
 export function outputSchemaOf(op: CatalogOperation): JsonSchema | undefined {
-  return op.responses.find((r) => r.status.startsWith('2') && r.schema)?.schema;
+  const schema = op.responses.find((r) => r.status.startsWith('2') && r.schema)?.schema;
+  return schema && openApiToJsonSchema(schema);
 }
 
 interface Compiled {
@@ -65,9 +67,9 @@ function compiledFor(op: CatalogOperation): Compiled {
   let c = compiled.get(op.id);
   if (!c) {
     c = { sections: new Map(), responses: new Map() };
-    for (const loc of Object.values(INPUT_SECTIONS)) c.sections.set(loc, coercing.compile(sectionSchema(op, loc)));
-    if (op.requestBody) c.body = exact.compile(op.requestBody.schema);
-    for (const r of op.responses) if (r.schema) c.responses.set(r.status, exact.compile(r.schema));
+    for (const loc of Object.values(INPUT_SECTIONS)) c.sections.set(loc, coercing.compile(openApiToJsonSchema(sectionSchema(op, loc))));
+    if (op.requestBody) c.body = exact.compile(openApiToJsonSchema(op.requestBody.schema));
+    for (const r of op.responses) if (r.schema) c.responses.set(r.status, exact.compile(openApiToJsonSchema(r.schema)));
     compiled.set(op.id, c);
   }
   return c;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorRegistry } from '../src/registry';
 import { ConnectorError } from '../src/errors';
+import { getCatalog } from '../src/catalog';
+import { requestProblems, responseProblems } from '../src/operation-schemas';
 import { actionContext, bearer, startLoopbackApi, type SeenRequest } from './loopback-api';
 
 const TAGS = Array.from({ length: 250 }, (_, i) => ({ _id: `t${i}`, tag: `Tag ${i}`, locationId: 'loc_1' }));
@@ -33,6 +35,13 @@ describe('catalog actions (one generic factory) against a loopback API', () => {
     expect(registry.list().filter((a) => a.id.startsWith('payaca.'))).toHaveLength(9);
     expect(action('highlevel.get-tags-location-id').scope).toBe('socialplanner/tag.readonly');
     expect(createConnectorRegistry({ connectors: ['payaca'] }).list()).toHaveLength(9);
+  });
+
+  it("compiles every operation's request and response schemas (all 94 operations)", () => {
+    for (const op of getCatalog()) {
+      expect(() => requestProblems(op, { params: {}, query: {}, headers: {}, body: undefined }), op.id).not.toThrow();
+      for (const r of op.responses) expect(() => responseProblems(op, Number(r.status), {}), `${op.id} ${r.status}`).not.toThrow();
+    }
   });
 
   it('builds the request from the catalog: base URL, encoded path params, query, Version header, bearer auth', async () => {
