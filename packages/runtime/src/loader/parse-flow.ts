@@ -36,7 +36,10 @@ export function parseFlow(text: string, opts: { file?: string } = {}): ParsedFlo
   if (document.errors.length > 0) {
     for (const e of document.errors) {
       const location = e.linePos ? { file: opts.file, line: e.linePos[0].line, col: e.linePos[0].col } : map.at(e.pos[0]);
-      const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+      const message =
+        e.code === 'MULTIPLE_DOCS'
+          ? 'a flow file holds one YAML document, but this one has several (a `---` separator?); put each flow in its own file'
+          : e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
       parsed.errors.push(
         new FlowValidationError(
           'FLOW_YAML_SYNTAX',

@@ -80,7 +80,8 @@ export function contextOf(data: unknown, path: FieldPath): string {
   }
   if (path[0] === 'trigger') return ' in the trigger';
   if (path[0] === 'credentials' && path.length >= 2) return ` in credential \`${String(path[1])}\``;
-  if (typeof path[0] === 'string' && path.length >= 1) return ` in \`${path[0]}\``;
+  if (typeof path[0] === 'string' && path.length >= 2) return ` in \`${path[0]}\``;
+  if (path.length === 1) return '';
   return ' at the top level';
 }
 
@@ -162,6 +163,10 @@ function describe(e: ErrorObject, data: unknown): SchemaProblem {
       }
       const hint = parentSchema.description ? `: ${parentSchema.description}` : '';
       return { path, code: 'FLOW_INVALID_VALUE', message: `${field}${fieldContext} has an invalid value ${typeOfValue(e.data)}${hint}` };
+    }
+    case 'minItems': {
+      const limit = (e.params as { limit: number }).limit;
+      return { path, code: 'FLOW_INVALID_VALUE', message: `${field}${fieldContext} needs at least ${limit} entr${limit === 1 ? 'y' : 'ies'}` };
     }
     case 'oneOf':
       return {
