@@ -7,7 +7,7 @@ import { CredentialCode, credentialError } from './credential-codes';
 import { toInfo, type CredentialInfo } from './credential-info';
 import { credentialKinds, getKind, splitFields } from './kinds/index';
 import { KEY_FILE, NEXT_KEY_FILE, generateMasterKey, loadKeyring, writeKeyFile, type Keyring, type MasterKey } from './master-key';
-import { associatedData, openSecret, sealSecret } from './secret-cipher';
+import { CredentialVault } from './credential-vault';
 import { writeTransaction } from './write-transaction';
 
 /** The active (or a pinned) secret version of a credential, decrypted. Never log or return it. */
@@ -54,9 +54,17 @@ export class CredentialStore {
   constructor(
     readonly db: SpliceDb,
     readonly dialect: Dialect,
-    private keyring: Keyring,
+    keyring: Keyring,
     private readonly opts: { dataDir?: string; reloadKeyring?: () => Keyring; close?: () => Promise<void> } = {},
-  ) {}
+  ) {
+    const { dataDir, reloadKeyring } = opts;
+    this.vault = new CredentialVault(
+      keyring,
+      reloadKeyring && dataDir ? () => (existsSync(join(dataDir, KEY_FILE)) ? reloadKeyring() : keyring) : undefined,
+    );
+  }
+
+  private readonly vault: CredentialVault;
 
   static async open(opts: { dataDir?: string; url?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CredentialStore> {
     const dataDir = opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice';
@@ -77,7 +85,7 @@ export class CredentialStore {
   }
 
   get keyId(): string {
-    return this.keyring.current.id;
+    return this.vault.keyId;
   }
 
   transaction<T>(fn: (tx: SpliceDb) => Promise<T>): Promise<T> {
@@ -280,36 +288,15 @@ export class CredentialStore {
     const dataDir = this.opts.dataDir;
     const fileMode = !newKey;
     const key = newKey ?? generateMasterKey();
-    const oldKeyId = this.keyring.current.id;
+    const oldKeyId = this.vault.keyId;
     if (fileMode) {
       if (!dataDir)
         throw credentialError(CredentialCode.MASTER_KEY_INVALID, 'rotate-key without a new key needs the data dir of master.key.');
       writeKeyFile(join(dataDir, NEXT_KEY_FILE), key);
     }
-    const ring: Keyring = { current: key, all: new Map([...this.keyring.all, [key.id, key]]), source: this.keyring.source };
-    const reencrypted = await this.transaction(async (tx) => {
-      const rows = await tx.selectFrom('credential_versions').selectAll().execute();
-      const names = new Map((await tx.selectFrom('credentials').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
-      for (const r of rows) {
-        const aad = associatedData(r.credential_id, Number(r.version));
-        const plain = openSecret(
-          ring,
-          { keyId: r.key_id, iv: r.iv, authTag: r.auth_tag, ciphertext: r.ciphertext },
-          aad,
-          `credential ${names.get(r.credential_id)} v${r.version}`,
-        );
-        const s = sealSecret(key, plain, aad);
-        await tx
-          .updateTable('credential_versions')
-          .set({ key_id: s.keyId, iv: s.iv, auth_tag: s.authTag, ciphertext: s.ciphertext })
-          .where('credential_id', '=', r.credential_id)
-          .where('version', '=', r.version)
-          .execute();
-      }
-      return rows.length;
-    });
+    const reencrypted = await this.transaction((tx) => this.vault.reencryptAll(tx, key));
     if (fileMode && dataDir) renameSync(join(dataDir, NEXT_KEY_FILE), join(dataDir, KEY_FILE));
-    this.keyring = { current: key, all: new Map([[key.id, key]]), source: this.keyring.source };
+    this.vault.adopt(key);
     return { reencrypted, oldKeyId, newKeyId: key.id };
   }
 
@@ -339,7 +326,7 @@ export class CredentialStore {
     origin: string,
     now: string,
   ): CredentialVersionsTable {
-    const s = sealSecret(this.keyring.current, JSON.stringify(secret), associatedData(credentialId, version));
+    const s = this.vault.seal(credentialId, version, secret);
     return {
       credential_id: credentialId,
       version,
@@ -355,18 +342,7 @@ export class CredentialStore {
   }
 
   private unseal(v: CredentialVersionsTable, name: string): Record<string, string> {
-    const sealed = { keyId: v.key_id, iv: v.iv, authTag: v.auth_tag, ciphertext: v.ciphertext };
-    // Another process rotated the key file meanwhile: pick up the new key once.
-    if (!this.keyring.all.has(v.key_id) && this.opts.reloadKeyring && this.opts.dataDir && existsSync(join(this.opts.dataDir, KEY_FILE))) {
-      try {
-        this.keyring = this.opts.reloadKeyring();
-      } catch {
-        /* keep the current keyring; openSecret explains the mismatch */
-      }
-    }
-    return JSON.parse(
-      openSecret(this.keyring, sealed, associatedData(v.credential_id, Number(v.version)), `credential ${name} v${v.version}`),
-    ) as Record<string, string>;
+    return this.vault.open(v, name);
   }
 
   private notFound(name: string) {
