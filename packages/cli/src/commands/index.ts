@@ -7,6 +7,7 @@ import { registerCredentials } from './credentials';
 import { registerServe } from './serve';
 import { registerCatalog } from './catalog';
 import { registerTest } from './test';
+import { registerFlows } from './flows';
 
 /**
  * Every `splice` command, in the order `splice --help` lists them. Each module adds one line here.
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerCatalog,
   registerAuth,
   registerTest,
+  registerFlows,
 ];
