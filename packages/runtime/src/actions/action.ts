@@ -41,6 +41,11 @@ export interface RateLimiter {
   acquire(key: string, signal?: AbortSignal): Promise<void>;
   /** Learn from the answer: `X-RateLimit-*` headers, and 429 with Retry-After. */
   observe(key: string, status: number, headers: Record<string, string>): void;
+  /**
+   * The call acquired under `key` got no answer (network error, timeout, abort). Senders call this so
+   * the call stops counting as in flight; it still counts for one window, as it may have reached the API.
+   */
+  release?(key: string): void;
 }
 
 export interface ActionContext {

@@ -140,6 +140,20 @@ describe('createRateLimiter (fake clock)', () => {
     await clock.advance(1);
     expect(at).toBe(6_000);
   });
+  it('release() ends an unanswered call: it counts for one window from then, not until the in-flight timeout', async () => {
+    const clock = new FakeClock();
+    const rl = createRateLimiter({ limits: { 'k:': [{ limit: 1, windowMs: 1_000 }] }, clock, inFlightTimeoutMs: 60_000 });
+    await rl.acquire('k:r');
+    let at = -1;
+    void rl.acquire('k:r').then(() => (at = clock.now()));
+    await clock.advance(500);
+    rl.release('k:r');
+    expect(rl.stats('k:r')?.inFlight).toBe(0);
+    await clock.advance(999);
+    expect(at).toBe(-1);
+    await clock.advance(1);
+    expect(at).toBe(1_500);
+  });
 });
 
 describe('parseRateLimitHeaders', () => {

@@ -160,6 +160,14 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
       st.wake?.();
     },
 
+    release(key) {
+      const st = keys.get(key);
+      const slot = st?.slots.find((s) => s.doneAt === null);
+      if (!st || !slot) return;
+      slot.doneAt = clock.now();
+      st.wake?.();
+    },
+
     stats(key) {
       const st = keys.get(key);
       if (!st) return undefined;
