@@ -5,6 +5,7 @@ import type { Sandbox } from '../../packages/sandbox/src/index';
 export interface JsonAnswer {
   status: number;
   headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of many shapes
   body: any;
 }
 

@@ -7,7 +7,7 @@ import type { HighLevelDemoData } from './demo-data';
 import { handlers } from './handlers';
 import type { RateLimiter } from './rate-limiter';
 import { sampleAnswer } from './sampler';
-import { type HighLevelSpecs, type HlOperation, matchOperations } from './spec-loader';
+import { type HighLevelSpecs, matchOperations } from './spec-loader';
 import type { TokenStore } from './token-store';
 
 /**
