@@ -26,6 +26,8 @@ export function requestLogger(inspector: Inspector, sink?: RequestLineSink) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/_sandbox')) return next();
     const started = performance.now();
+    // `at` is when the request arrived: what pacing checks ("at most N in any window") need.
+    const arrivedAt = new Date().toISOString();
     const write = (status: number) => {
       const f = facts(res);
       if (f.logged) return;
@@ -34,7 +36,7 @@ export function requestLogger(inspector: Inspector, sink?: RequestLineSink) {
       const durationMs = Math.round(performance.now() - started);
       sink?.({ method: req.method, path: req.originalUrl.split('?')[0] ?? req.path, status, durationMs, fault: f.fault, operationId: f.operationId });
       inspector.record({
-        at: new Date().toISOString(),
+        at: arrivedAt,
         method: req.method,
         path: req.path,
         route: f.route ?? `${req.method} ${req.path}`,

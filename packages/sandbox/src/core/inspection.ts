@@ -5,6 +5,7 @@
 
 export interface LoggedRequest {
   seq: number;
+  /** When the request arrived (ISO 8601). */
   at: string;
   method: string;
   path: string;
