@@ -37,6 +37,7 @@ export interface KeyStats {
 }
 
 export interface InspectableRateLimiter extends RateLimiter {
+  release(key: string): void;
   stats(key: string): KeyStats | undefined;
 }
 
