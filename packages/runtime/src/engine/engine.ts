@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ActionRegistry, HttpSender, RateLimiter } from '../actions/action';
 import { createHttpSender } from '../actions/http-sender';
 import type { CredentialResolver } from '../credentials';
@@ -46,8 +47,6 @@ export interface Engine {
   run(flow: Flow, event: unknown, opts?: RunOptions): Promise<RunRecord>;
 }
 
-/** Runs without a caller signal or timeout share one signal that never aborts (saves an allocation per run). */
-const NEVER_ABORTED = new AbortController().signal;
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
 
 /**
@@ -64,10 +63,8 @@ export function createEngine(opts: EngineOptions): Engine {
       const started = performance.now();
       const redactor = new Redactor(runOpts.secrets ?? []);
       const timeoutMs = flow.options?.timeout !== undefined ? parseDuration(flow.options.timeout, 0) : 0;
-      const signals = [runOpts.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter(
-        (s): s is AbortSignal => s !== undefined,
-      );
-      const signal = signals.length === 0 ? NEVER_ABORTED : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+      const abort = runAbortSignal(runOpts.signal, timeoutMs);
+      const signal = abort.signal;
       const record: RunRecord = {
         runId,
         flow: flow.metadata.name,
@@ -107,9 +104,34 @@ export function createEngine(opts: EngineOptions): Engine {
         record.error = { code: e.code, message: redactor.text(e.message), ...(failure ? { step: failure.path } : {}) };
         logger.warn({ runId, flow: flow.metadata.name, code: e.code, step: failure?.path }, 'run failed');
       }
+      abort.dispose();
       record.finishedAt = new Date().toISOString();
       record.durationMs = performance.now() - started;
       return record;
+    },
+  };
+}
+
+/**
+ * The run's own signal: aborted by the caller's signal or the flow's `options.timeout`. Every in-flight
+ * request listens to it (foreach runs up to 50 at once), so it takes any number of listeners; the
+ * caller's signal gets just one.
+ */
+function runAbortSignal(callerSignal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onCallerAbort = (): void => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => controller.abort(new DOMException(`run timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs)
+      : undefined;
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer) clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
 }
