@@ -139,3 +139,29 @@ describe('SDK behaviours Splice must not copy', () => {
     expect(JSON.stringify((err as GHLError).response)).toMatch(/Authorization header is missing/);
   });
 });
+
+describe('the SDK against rotating refresh tokens', () => {
+  it('refreshes near expiry, stores each new refresh token, and never meets invalid_grant', async () => {
+    // Tokens that live 20 s are inside the SDK's 30 s refresh margin: every call refreshes first.
+    const short = await createSandbox({ seed: 43, tokenTtlSeconds: 20 });
+    sdkStatics.BASE_URL = short.highlevel.url;
+    try {
+      const { locationId, oauth } = short.credentials.highlevel;
+      const ghl = new HighLevel({ clientId: oauth.clientId, clientSecret: oauth.clientSecret, apiVersion: '2021-07-28', logLevel: 'none' });
+      const first = short.admin.highlevel.issueToken({ locationId });
+      await ghl.getSessionStorage().setSession(locationId, { ...first, userType: 'Location' });
+      for (let i = 0; i < 3; i++) {
+        const tags = await ghl.socialMediaPosting.getTagsLocationId({ locationId });
+        expect(tags.results?.tags?.length).toBeGreaterThan(0);
+      }
+      const counters = short.admin.highlevel.counters();
+      expect(counters.tokensRefreshed).toBe(3);
+      expect(counters.invalidGrant).toBe(0);
+      const stored = await ghl.getSessionStorage().getSession(locationId);
+      expect(stored?.refresh_token).not.toBe(first.refresh_token);
+    } finally {
+      sdkStatics.BASE_URL = sandbox.highlevel.url;
+      await short.close();
+    }
+  });
+});
