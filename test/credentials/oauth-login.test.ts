@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialStore } from '../../packages/server/src/credentials/index';
+import { CredentialStore, resolveLoginSettings } from '../../packages/server/src/credentials/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
 import { approveOnConsentPage, runCli, runCliProcess, tempDataDir, waitFor } from './helpers';
 
@@ -194,5 +194,32 @@ describe('splice auth login highlevel against the sandbox', () => {
         expect(h.bytes.includes(Buffer.from(needle, 'utf16le')), `${needle.slice(0, 8)}… (utf16) found in ${h.where}`).toBe(false);
       }
     }
+  });
+
+  it('takes login settings from a stored app: production install page by default, the sandbox for a sandbox connection', async () => {
+    const store = await CredentialStore.open({ dataDir: data.dir });
+    await store.add({
+      name: 'ghl-app',
+      kind: 'highlevel-oauth',
+      values: { clientId: 'app-123', clientSecret: 'app-secret-456' },
+      scopes: ['socialplanner/tag.readonly'],
+    });
+    expect(await resolveLoginSettings(store, { name: 'ghl-app' })).toEqual({
+      clientId: 'app-123',
+      clientSecret: 'app-secret-456',
+      scopes: ['socialplanner/tag.readonly'],
+      tokenUrl: 'https://services.leadconnectorhq.com/oauth/token',
+      installUrl: 'https://marketplace.gohighlevel.com/v2/oauth/chooselocation',
+    });
+    expect(await resolveLoginSettings(store, { name: 'ghl-oauth' })).toMatchObject({
+      tokenUrl: `${sandbox.highlevel.url}/oauth/token`,
+      installUrl: `${sandbox.highlevel.url}/oauth/chooselocation`,
+      scopes: SCOPES.split(' '),
+    });
+    await expect(resolveLoginSettings(store, { name: 'brand-new' })).rejects.toThrow(
+      /the OAuth client id is required for brand-new: pass --client-id/,
+    );
+    await expect(resolveLoginSettings(store, { name: 'ghl-pit' })).rejects.toThrow(/is a highlevel-pit, not an OAuth connection/);
+    await store.close();
   });
 });

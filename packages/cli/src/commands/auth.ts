@@ -5,7 +5,7 @@ import {
   CredentialStore,
   OAuthLoginRegistry,
   createOAuthCallbackHandler,
-  oauthEndpoints,
+  resolveLoginSettings,
   type CallbackOutcome,
 } from '@splice/server/credentials/index';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
@@ -73,24 +73,15 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
       const server = createServer();
       try {
         const name = opts.name!;
-        const existing = await store.find(name);
-        const previous = existing?.kind === 'highlevel-oauth' ? await store.readActive(name) : undefined;
-        const clientId = opts.clientId ?? previous?.info.meta.clientId;
-        const clientSecret = (await secretFrom(opts)) ?? previous?.secret.clientSecret;
-        const scopes = parseScopes(opts.scopes) ?? previous?.info.scopes;
-        if (!clientId) throw new CliUsageError('--client-id is required (from the app in the HighLevel marketplace).');
-        if (!clientSecret)
-          throw new CliUsageError('the client secret is required: --client-secret-env VAR, --client-secret-stdin or --client-secret.');
-        if (!scopes?.length)
-          throw new CliUsageError('--scopes is required, e.g. --scopes "socialplanner/post.readonly socialplanner/tag.readonly".');
-        const ends = opts.baseUrl
-          ? oauthEndpoints(opts.baseUrl, opts.installUrl)
-          : previous?.info.meta.tokenUrl && !opts.installUrl
-            ? {
-                tokenUrl: previous.info.meta.tokenUrl,
-                installUrl: oauthEndpoints(previous.info.meta.tokenUrl.replace(/\/oauth\/token$/, '')).installUrl,
-              }
-            : oauthEndpoints(undefined, opts.installUrl);
+        const settings = await resolveLoginSettings(store, {
+          name,
+          clientId: opts.clientId,
+          clientSecret: await secretFrom(opts),
+          scopes: parseScopes(opts.scopes),
+          baseUrl: opts.baseUrl,
+          installUrl: opts.installUrl,
+        });
+        const { clientId, clientSecret, scopes } = settings;
 
         const registry = new OAuthLoginRegistry();
         const done = new Promise<CallbackOutcome>((resolve) => {
@@ -111,8 +102,8 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
           clientSecret,
           scopes,
           redirectUri,
-          tokenUrl: ends.tokenUrl,
-          installUrl: ends.installUrl,
+          tokenUrl: settings.tokenUrl,
+          installUrl: settings.installUrl,
           userType: opts.userType,
         });
         io.out(`Open this URL in a browser and choose the location to install on:\n\n  ${installUrl}\n\n`);

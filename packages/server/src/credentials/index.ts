@@ -49,6 +49,7 @@ export {
   completeOAuthCallback,
   createOAuthCallbackHandler,
   saveOAuthTokens,
+  resolveLoginSettings,
   type PendingLogin,
   type CallbackOutcome,
 } from './oauth-login';

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CredentialCode, credentialError } from './credential-codes';
 import type { CredentialInfo } from './credential-info';
 import type { CredentialStore } from './credential-store';
-import { buildInstallUrl, exchangeCode, OAuthGrantError, type OAuthTokens } from './highlevel-oauth';
+import { buildInstallUrl, exchangeCode, OAuthGrantError, oauthEndpoints, type OAuthTokens } from './highlevel-oauth';
 
 /** An install started by `auth login` (or the server), waiting for its callback. Held in memory only. */
 export interface PendingLogin {
@@ -180,4 +180,47 @@ export function createOAuthCallbackHandler(opts: {
     res.end(`${outcome.message}\n`);
     opts.onComplete?.(outcome);
   };
+}
+
+export interface LoginSettingsInput {
+  name: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string[];
+  /** API base (e.g. the sandbox); default: the stored connection's token endpoint, else production. */
+  baseUrl?: string;
+  installUrl?: string;
+}
+
+/**
+ * What an install needs, from the given values or else the stored connection of that name, so a
+ * reconnect is just `splice auth login highlevel --name X` (or the API's reconnect button).
+ */
+export async function resolveLoginSettings(
+  store: CredentialStore,
+  input: LoginSettingsInput,
+): Promise<{ clientId: string; clientSecret: string; scopes: string[]; tokenUrl: string; installUrl: string }> {
+  const existing = await store.find(input.name);
+  if (existing && existing.kind !== 'highlevel-oauth') {
+    throw credentialError(
+      CredentialCode.EXISTS,
+      `credential ${input.name} is a ${existing.kind}, not an OAuth connection. Choose another --name.`,
+    );
+  }
+  const previous = existing ? await store.readActive(input.name) : undefined;
+  const clientId = input.clientId ?? previous?.info.meta.clientId;
+  const clientSecret = input.clientSecret ?? previous?.secret.clientSecret;
+  const scopes = input.scopes?.length ? input.scopes : previous?.info.scopes;
+  const missing = (what: string, how: string) =>
+    credentialError(CredentialCode.FIELD_INVALID, `${what} is required for ${input.name}: ${how}.`);
+  if (!clientId) throw missing('the OAuth client id', 'pass --client-id (from the app in the HighLevel marketplace)');
+  if (!clientSecret) throw missing('the OAuth client secret', 'pass --client-secret-env VAR or --client-secret-stdin');
+  if (!scopes?.length) throw missing('the scopes', 'pass --scopes, e.g. "socialplanner/post.readonly socialplanner/tag.readonly"');
+  let ends = oauthEndpoints(input.baseUrl, input.installUrl);
+  const storedTokenUrl = previous?.info.meta.tokenUrl;
+  if (!input.baseUrl && storedTokenUrl && storedTokenUrl !== ends.tokenUrl) {
+    // A connection made against another base (the sandbox) reconnects against the same one.
+    ends = oauthEndpoints(storedTokenUrl.replace(/\/oauth\/token$/, ''), input.installUrl);
+  }
+  return { clientId, clientSecret, scopes, ...ends };
 }
