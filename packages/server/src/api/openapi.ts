@@ -40,7 +40,7 @@ export const API_ROUTES: ApiRouteDoc[] = [
   R('post', '/flows/:id/rollback', 'flows', 'Roll back: a NEW revision with an old revision’s text', { 200: 'SaveFlowResponse' }, { request: 'RollbackRequest', errors: [404, 422] }),
   R('post', '/flows/:id/validate', 'flows', 'Validate the head (or the given text); errors carry line:col', { 200: 'ValidationResult' }, { request: 'ValidateRequest', errors: [404] }),
   R('post', '/validate', 'flows', 'Validate any flow text; errors carry line:col', { 200: 'ValidationResult' }, { request: 'ValidateRequest', errors: [422] }),
-  R('post', '/flows/:id/activate', 'flows', 'Activate: webhook and schedule triggers take events (deploys the head to staging if nothing is deployed)', { 200: 'FlowResponse' }, { errors: [404, 422] }),
+  R('post', '/flows/:id/activate', 'flows', 'Activate: webhook and schedule triggers take events (runs the production revision if one was promoted, else deploys the head to staging)', { 200: 'FlowResponse' }, { errors: [404, 422] }),
   R('post', '/flows/:id/deactivate', 'flows', 'Deactivate: webhooks answer 404 and schedules stop', { 200: 'FlowResponse' }, { errors: [404] }),
   R('get', '/flows/:id/tests', 'flow tests', 'The flow’s test file (YAML, verbatim)', { 200: 'FlowTestsDocument' }, { errors: [404] }),
   R('put', '/flows/:id/tests', 'flow tests', 'Store the flow’s test file', { 200: 'FlowTestsDocument' }, { request: 'PutFlowTestsRequest', errors: [404, 422] }),

@@ -112,11 +112,10 @@ export function flowRoutes(api: ApiServices): Router {
 
   r.post('/flows/:id/activate', async (req, res) => {
     const id = param(req, 'id');
-    if (!(await service.runTarget(id))) await deployToStaging(service, id, undefined, 'admin');
-    else {
-      const target = (await service.runTarget(id))!;
-      await service.requireValid((await flows.revision(id, target.revision)).yaml, `${id}@${target.revision}`);
-    }
+    // Production runs what was promoted; otherwise staging takes the head (so "save, activate" just works).
+    const production = await api.environments.deployed(id, 'production');
+    if (production === undefined) await deployToStaging(service, id, undefined, 'admin');
+    else await service.requireValid((await flows.revision(id, production)).yaml, `${id}@${production}`);
     await flows.setActive(id, true);
     await api.scheduler.reconcile();
     const body: FlowResponse = { flow: await service.detail(id) };
