@@ -172,4 +172,28 @@ describe('TokenRefresher', () => {
       message: expect.stringContaining('splice credentials add nope'),
     });
   });
+
+  it('takes over a lease left behind by a crashed process once it has expired', async () => {
+    await connect('ghl-stale', 1);
+    const info = await store.get('ghl-stale');
+    // A process died while holding the lock: its lease runs out 300 ms from now.
+    await store.db
+      .insertInto('credential_locks')
+      .values({ credential_id: info.id, owner: 'dead-host:1:x', lease_until: new Date(Date.now() + 300).toISOString() })
+      .execute();
+    await new Promise((r) => setTimeout(r, 1100));
+    const refresher = new TokenRefresher({ store });
+    const fresh = await refresher.ensureFresh('ghl-stale');
+    expect(fresh.version).toBe(info.activeVersion + 1);
+    expect(refresher.stats.refreshes).toBe(1);
+    expect(await store.db.selectFrom('credential_locks').selectAll().where('credential_id', '=', info.id).execute()).toEqual([]);
+  });
+
+  it('secretValues follows new versions (for the run redactor)', async () => {
+    const first = await store.secretValues();
+    await store.add({ name: 'late-bearer', kind: 'bearer', values: { token: 'late-bearer-token-1' } });
+    const second = await store.secretValues();
+    expect(first).not.toContain('late-bearer-token-1');
+    expect(second).toContain('late-bearer-token-1');
+  });
 });

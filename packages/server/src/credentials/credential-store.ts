@@ -302,6 +302,13 @@ export class CredentialStore {
 
   /** Every secret string (and wire forms of them, e.g. Basic base64) of every kept version, for the redactor. */
   async secretValues(): Promise<string[]> {
+    // Decrypting every version per run would be wasteful: recompute only when the versions changed.
+    const sig = await this.db
+      .selectFrom('credential_versions')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('created_at').as('latest'), eb.fn.sum('version').as('versions')])
+      .executeTakeFirst();
+    const signature = `${sig?.n}:${sig?.latest}:${sig?.versions}`;
+    if (this.secretCache?.signature === signature) return [...this.secretCache.values];
     const rows = await this.db
       .selectFrom('credential_versions')
       .innerJoin('credentials', 'credentials.id', 'credential_versions.credential_id')
@@ -315,8 +322,11 @@ export class CredentialStore {
       for (const v of Object.values(secret)) if (v.length >= 4) out.add(v);
       for (const v of kind?.derivedSecrets?.({ secret, meta: JSON.parse(r.meta) as Record<string, string> }) ?? []) out.add(v);
     }
+    this.secretCache = { signature, values: [...out] };
     return [...out];
   }
+
+  private secretCache?: { signature: string; values: string[] };
 
   private sealVersion(
     credentialId: string,
