@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
-import { call, payacaClient, type Received } from './helpers';
+import { call, highlevelClient, payacaClient, type Received } from './helpers';
 
 /** Signed webhooks from both stand-ins, verified here with node:crypto only. */
 
@@ -86,6 +86,32 @@ describe('HighLevel webhooks', () => {
     }
   });
 
+  it('raises SocialPostPublished and SocialPlannerTagUpdate to subscriptions, signed', async () => {
+    received.length = 0;
+    const hl = sb.credentials.highlevel;
+    const sub = await call(`${sb.highlevel.url}/_sandbox/webhooks/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiverUrl, types: ['SocialPostPublished', 'SocialPlannerTagUpdate'] }),
+    });
+    expect(sub.body.subscriptions).toHaveLength(1);
+    const account = sb.admin.highlevel.data().accounts.get(hl.locationId)![0]!;
+    const created = await highlevelClient(sb).post(`/social-media-posting/${hl.locationId}/posts`, { type: 'post', accountIds: [account.id], userId: 'u1', summary: 'Now live', status: 'published' });
+    expect(created.status).toBe(201);
+    await until(() => received.length >= 1, 'SocialPostPublished');
+    const published = JSON.parse(received[0]!.body);
+    expect(published).toMatchObject({ type: 'SocialPostPublished', locationId: hl.locationId, postId: created.body.results.post._id, platforms: [account.platform] });
+    const ed = createPublicKey(hl.webhookPublicKey);
+    expect(verify(null, Buffer.from(received[0]!.body), ed, Buffer.from(String(received[0]!.headers['x-ghl-signature']), 'base64'))).toBe(true);
+
+    const tag = await call(`${sb.highlevel.url}/_sandbox/tags`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tag: 'Brand New Tag' }) });
+    await until(() => received.length >= 2, 'SocialPlannerTagUpdate');
+    expect(JSON.parse(received[1]!.body)).toMatchObject({ type: 'SocialPlannerTagUpdate', tagIds: [tag.body._id] });
+    const details = await highlevelClient(sb).post(`/social-media-posting/${hl.locationId}/tags/details`, { tagIds: [tag.body._id] });
+    expect(details.body.results.tags[0].tag).toBe('Brand New Tag');
+    await call(`${sb.highlevel.url}/_sandbox/webhooks/subscriptions`, { method: 'DELETE' });
+  });
+
   it('refuses to send anywhere but loopback', async () => {
     const res = await call(`${sb.highlevel.url}/_sandbox/webhooks/send`, {
       method: 'POST',
@@ -131,10 +157,12 @@ describe('Payaca webhooks', () => {
     await until(() => received.length >= 2, 'a retry after the 503');
     const [first, second] = received as [Received, Received];
     expect(JSON.parse(first.body).id).toBe(JSON.parse(second.body).id);
+    expect(JSON.parse(second.body).data).toMatchObject({ added: ['Social Post Published'], removed: [] });
     expect(JSON.parse(second.body).data.previousTags).toEqual(project.tags.filter((t) => t !== 'Social Post Published'));
     expect(verifyPayaca(second)).toBe(true);
-    const attempts = sb.admin.payaca.deliveries().filter((a) => a.eventId === JSON.parse(first.body).id);
-    expect(attempts.map((a) => a.status)).toEqual([503, 200]);
+    const attempts = () => sb.admin.payaca.deliveries().filter((a) => a.eventId === JSON.parse(first.body).id);
+    await until(() => attempts().length >= 2, 'both attempts recorded');
+    expect(attempts().map((a) => a.status)).toEqual([503, 200]);
     // Setting the same tags again changes nothing and fires nothing.
     const count = received.length;
     await payacaClient(sb).send('PATCH', `/projects/${project.id}`, { tags: res.body.tags });

@@ -23,6 +23,7 @@ export interface HighLevelState {
   faults: FaultInjector;
   validator: SchemaValidator;
   now: () => number;
+  publish: (type: string, locationId: string, payload: Record<string, unknown>) => void;
 }
 
 type Answer = (status: number, body: unknown, headers?: Record<string, string>) => void;
@@ -144,7 +145,7 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
 
   const handler = handlers[op.operationId];
   if (handler) {
-    const out = handler({ op, params, query, body, locationId, data: state.data, now: new Date(state.now()) });
+    const out = handler({ op, params, query, body, locationId, data: state.data, now: new Date(state.now()), publish: state.publish });
     answer(out.status, out.body);
     return;
   }

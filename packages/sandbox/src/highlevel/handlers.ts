@@ -17,6 +17,8 @@ export interface HandlerInput {
   locationId: string;
   data: HighLevelDemoData;
   now: Date;
+  /** Raises a HighLevel webhook event to the app's subscriptions. */
+  publish: (type: string, locationId: string, payload: Record<string, unknown>) => void;
 }
 
 export interface HandlerAnswer {
@@ -81,6 +83,12 @@ const getStatistics: Handler = ({ data, locationId, body, op, now }) => {
   return { status: op.successStatus, body: buildStatistics(data.seed, accounts, current, prev) };
 };
 
+/** `SocialPostPublished` as the connectors' trigger catalog models it (no public HighLevel event exists). */
+function publishPost(publish: HandlerInput['publish'], data: HighLevelDemoData, post: DemoPost): void {
+  const platforms = [...new Set(post.accountIds.map((id) => data.accounts.get(post.locationId)?.find((a) => a.id === id)?.platform).filter(Boolean))];
+  publish('SocialPostPublished', post.locationId, { postId: post._id, accountIds: post.accountIds, platforms, status: post.status, publishedAt: post.publishedAt });
+}
+
 const livePosts = (data: HighLevelDemoData, locationId: string) => (data.posts.get(locationId) ?? []).filter((p) => !p.deleted);
 
 const listPosts: Handler = ({ data, locationId, body, op }) => {
@@ -115,7 +123,7 @@ function scheduleDateOf(body: Record<string, unknown>): string | undefined | nul
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
-const createPost: Handler = ({ data, locationId, body, op, now }) => {
+const createPost: Handler = ({ data, locationId, body, op, now, publish }) => {
   const scheduleDate = scheduleDateOf(body);
   if (scheduleDate === null) return unprocessable('scheduleDate must be a valid ISO 8601 date string');
   const known = new Map((data.accounts.get(locationId) ?? []).map((a) => [a.id, a]));
@@ -149,10 +157,11 @@ const createPost: Handler = ({ data, locationId, body, op, now }) => {
   const list = data.posts.get(locationId) ?? [];
   list.push(post);
   data.posts.set(locationId, list);
+  if (status === 'published') publishPost(publish, data, post);
   return ok(op.successStatus, 'Created Post', { post });
 };
 
-const editPost: Handler = ({ data, locationId, params, body, op, now }) => {
+const editPost: Handler = ({ data, locationId, params, body, op, now, publish }) => {
   const post = livePosts(data, locationId).find((p) => p._id === params.id);
   if (!post) return notFound(`Post ${params.id} not found in location ${locationId}`);
   const scheduleDate = scheduleDateOf(body);
@@ -162,6 +171,10 @@ const editPost: Handler = ({ data, locationId, params, body, op, now }) => {
   }
   if (scheduleDate) post.displayDate = scheduleDate;
   post.updatedAt = now.toISOString();
+  if (post.status === 'published' && !post.publishedAt) {
+    post.publishedAt = post.updatedAt;
+    publishPost(publish, data, post);
+  }
   return ok(op.successStatus, 'Updated Post', { post });
 };
 

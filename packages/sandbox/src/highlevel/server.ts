@@ -13,7 +13,7 @@ import { oauthRouter } from './oauth';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig, RateLimiter } from './rate-limiter';
 import { loadHighLevelSpecs } from './spec-loader';
 import { TokenStore } from './token-store';
-import { createWebhookKeys, type HighLevelWebhookRequest, sendHighLevelWebhook, type WebhookKeys } from './webhooks';
+import { createWebhookKeys, HighLevelSubscriptions, type HighLevelWebhookRequest, sendHighLevelWebhook, type WebhookKeys } from './webhooks';
 
 export interface HighLevelCredentials {
   companyId: string;
@@ -52,6 +52,10 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   const faults = new FaultInjector('highlevel', opts.seed);
   faults.configure(opts.faults);
   const keys: WebhookKeys = createWebhookKeys(opts.seed);
+  const subscriptions = new HighLevelSubscriptions(keys, (ok) => {
+    if (ok) inspector.counters.webhooksSent++;
+    else inspector.counters.webhooksFailed++;
+  });
   const state: HighLevelState = {
     specs,
     data: buildDemoData(opts.seed),
@@ -60,6 +64,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     faults,
     validator,
     now: Date.now,
+    publish: (type, locationId, payload) => subscriptions.publish(type, locationId, payload),
   };
 
   // Credentials derive from the start seed and stay fixed for the life of the process (reseeding the data
@@ -120,6 +125,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
       state.limiter?.reset();
       state.data = dataFor(currentSeed);
       faults.configure(opts.faults);
+      subscriptions.reset();
       if (o.oauth) tokens.resetOAuth();
     },
     reseed: (seed: number) => {
@@ -164,6 +170,28 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
       return { token, locationId, scopes: o.scopes ?? allScopes };
     },
     expireAccessTokens: () => tokens.expireAccessTokens(),
+    subscribe: (url: string, types?: string[]) => subscriptions.subscribe({ url, types }),
+    deliveries: () => subscriptions.deliveries,
+    /**
+     * Creates or renames a Social Planner tag (the API has no tag write operation) and raises
+     * `SocialPlannerTagUpdate` with its id, so tag-reconciling flows can be tried end to end.
+     */
+    upsertTag: (o: { locationId?: string; tagId?: string; tag: string }) => {
+      const locationId = o.locationId ?? credentials.locationId;
+      const list = state.data.tags.get(locationId);
+      if (!list) throw new SandboxConfigError('SANDBOX_UNKNOWN_LOCATION', `no demo location ${locationId}`);
+      if (!o.tag) throw new SandboxConfigError('SANDBOX_BAD_TAG', '`tag` (the tag name) is required');
+      const at = new Date().toISOString();
+      let tag = o.tagId ? list.find((t) => t._id === o.tagId) : undefined;
+      if (o.tagId && !tag) throw new SandboxConfigError('SANDBOX_UNKNOWN_TAG', `no tag ${o.tagId} in location ${locationId}`);
+      if (tag) Object.assign(tag, { tag: o.tag, updatedAt: at });
+      else {
+        tag = { _id: randomUUID().replace(/-/g, '').slice(0, 24), tag: o.tag, locationId, createdBy: state.data.userId, deleted: false, createdAt: at, updatedAt: at };
+        list.push(tag);
+      }
+      subscriptions.publish('SocialPlannerTagUpdate', locationId, { tagIds: [tag._id] });
+      return tag;
+    },
     setTokenTtl: (seconds: number) => (tokens.ttlSeconds = seconds),
     data: () => state.data,
   };
@@ -198,6 +226,14 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   adminApi.get('/webhooks/keys', (_req, res) => res.json({ ed25519PublicKey: keys.ed25519PublicPem, rsaPublicKey: keys.rsaPublicPem }));
   adminApi.post('/webhooks/send', async (req, res) => res.json(await admin.sendWebhook(req.body ?? {})));
   adminApi.post('/tokens', (req, res) => res.json(admin.issueToken(req.body ?? {})));
+  adminApi.get('/webhooks/subscriptions', (_req, res) => res.json({ subscriptions: subscriptions.subscriptions }));
+  adminApi.post('/webhooks/subscriptions', (req, res) => res.json({ subscriptions: admin.subscribe(req.body?.url, req.body?.types) }));
+  adminApi.delete('/webhooks/subscriptions', (_req, res) => {
+    subscriptions.subscriptions = [];
+    res.json({ subscriptions: [] });
+  });
+  adminApi.get('/webhooks/deliveries', (_req, res) => res.json({ deliveries: admin.deliveries() }));
+  adminApi.post('/tags', (req, res) => res.json(admin.upsertTag(req.body ?? {})));
   adminApi.post('/pits', (req, res) => res.json(admin.createPrivateIntegrationToken(req.body ?? {})));
   adminApi.post('/tokens/expire', (_req, res) => res.json({ expired: admin.expireAccessTokens() }));
   adminApi.get('/data', (_req, res) =>

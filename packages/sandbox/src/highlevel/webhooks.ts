@@ -88,3 +88,48 @@ export async function deliver(url: string, body: string, headers: Record<string,
     return { status: 0, ok: false, webhookId, body, headers, responseBody: '', error: (err as Error).message };
   }
 }
+
+export interface HighLevelSubscription {
+  url: string;
+  /** Event types to deliver; all when absent. */
+  types?: string[];
+  signatures?: HighLevelWebhookRequest['signatures'];
+}
+
+/**
+ * The app's webhook settings: where the sandbox delivers the events it raises itself (a post published,
+ * Social Planner tags changed). One attempt per event; what happened is in `deliveries`.
+ */
+export class HighLevelSubscriptions {
+  subscriptions: HighLevelSubscription[] = [];
+  deliveries: Array<{ type: string; url: string; webhookId: string; status: number; error?: string; at: string }> = [];
+
+  constructor(
+    private readonly keys: WebhookKeys,
+    private readonly onDelivery: (ok: boolean) => void,
+  ) {}
+
+  subscribe(sub: HighLevelSubscription): HighLevelSubscription[] {
+    if (!sub?.url || !isLoopbackUrl(sub.url)) {
+      throw new SandboxConfigError('SANDBOX_WEBHOOK_URL', `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(sub?.url)})`);
+    }
+    this.subscriptions.push({ url: sub.url, ...(sub.types ? { types: sub.types } : {}), ...(sub.signatures ? { signatures: sub.signatures } : {}) });
+    return this.subscriptions;
+  }
+
+  publish(type: string, locationId: string, payload: Record<string, unknown>): void {
+    for (const sub of this.subscriptions) {
+      if (sub.types && !sub.types.includes(type)) continue;
+      void sendHighLevelWebhook(this.keys, { url: sub.url, type, locationId, payload, signatures: sub.signatures }).then((d) => {
+        this.deliveries.push({ type, url: sub.url, webhookId: d.webhookId, status: d.status, ...(d.error ? { error: d.error } : {}), at: new Date().toISOString() });
+        if (this.deliveries.length > 2000) this.deliveries.splice(0, this.deliveries.length - 2000);
+        this.onDelivery(d.ok);
+      });
+    }
+  }
+
+  reset(): void {
+    this.subscriptions = [];
+    this.deliveries = [];
+  }
+}

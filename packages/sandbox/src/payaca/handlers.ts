@@ -157,8 +157,15 @@ export const payacaHandlers: Record<string, Handler> = {
     if (Array.isArray(body.notes)) p.notes = [...p.notes, ...(body.notes as string[])];
     Object.assign(p.customFields, (body.customFields as object) ?? {});
     const sameTags = before.tags.length === p.tags.length && before.tags.every((t) => p.tags.includes(t));
-    if (!sameTags) publish('project.tagsChanged', { project: projectView(p), previousTags: before.tags });
-    if (before.pipelineStage.id !== p.pipelineStage.id) publish('project.pipelineStageChanged', { project: projectView(p), previousPipelineStage: before.pipelineStage });
+    // Payload fields follow the connectors' trigger catalog (packages/connectors/src/triggers.ts).
+    if (!sameTags) {
+      const added = p.tags.filter((t) => !before.tags.includes(t));
+      const removed = before.tags.filter((t) => !p.tags.includes(t));
+      publish('project.tagsChanged', { project: projectView(p), added, removed, previousTags: before.tags });
+    }
+    if (before.pipelineStage.id !== p.pipelineStage.id) {
+      publish('project.pipelineStageChanged', { project: projectView(p), pipelineStage: { ...p.pipelineStage }, previousPipelineStage: before.pipelineStage });
+    }
     return { status: 200, body: projectView(p) };
   },
 
