@@ -156,6 +156,25 @@ describe('createRateLimiter (fake clock)', () => {
   });
 });
 
+describe('createRateLimiter at scale', () => {
+  it("keeps a full day's log (200,000 calls on one key) and still stops the next call until the day window frees", async () => {
+    const clock = new FakeClock();
+    const rl = createRateLimiter({ limits: { 'hl:': [{ limit: 1_000, windowMs: 10 }, { limit: 200_000, windowMs: 86_400_000 }] }, clock });
+    for (let i = 0; i < 200_000; i++) {
+      if (i % 1_000 === 0) await clock.advance(10);
+      await rl.acquire('hl:day');
+      rl.observe('hl:day', 200, {});
+    }
+    expect(rl.stats('hl:day')?.used[1]).toBe(200_000);
+    let got = false;
+    void rl.acquire('hl:day').then(() => (got = true));
+    await clock.advance(86_400_000 - 2_010);
+    expect(got).toBe(false);
+    await clock.advance(2_010);
+    expect(got).toBe(true);
+  });
+});
+
 describe('parseRateLimitHeaders', () => {
   it('reads the HighLevel headers in any case and Retry-After as seconds or a date', () => {
     expect(parseRateLimitHeaders({ 'X-RateLimit-Max': '100', 'x-ratelimit-remaining': '7', 'X-RateLimit-Interval-Milliseconds': '10000', 'X-RateLimit-Limit-Daily': '200000', 'X-RateLimit-Daily-Remaining': '199990', 'retry-after': '2' })).toEqual({

@@ -1,4 +1,5 @@
 import type { RateLimiter } from '../actions/action';
+import { CallLog } from './call-log';
 import { abortReason, systemClock, type Clock } from './clock';
 import { parseRateLimitHeaders } from './rate-limit-headers';
 
@@ -41,15 +42,10 @@ export interface InspectableRateLimiter extends RateLimiter {
   stats(key: string): KeyStats | undefined;
 }
 
-interface Slot {
-  acquiredAt: number;
-  /** When the answer came back (null: in flight). Counting from the answer is safe whatever the latency. */
-  doneAt: number | null;
-}
-
 interface KeyState {
   windows: RateLimitWindow[];
-  slots: Slot[];
+  /** Calls count from their answer, not their start: safe whatever the latency between us and the API. */
+  calls: CallLog;
   pausedUntil: number;
   throttled: number;
   /** Serialises waiters of this key only: keys never wait on each other. */
@@ -75,30 +71,21 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
     if (!st) {
       const prefix = prefixes.find((p) => key.startsWith(p));
       const windows = prefix ? (limits[prefix] ?? []).map((w) => ({ ...w })) : [];
-      st = { windows, slots: [], pausedUntil: 0, throttled: 0, tail: Promise.resolve(), waiting: 0 };
+      st = { windows, calls: new CallLog(inFlightTimeoutMs), pausedUntil: 0, throttled: 0, tail: Promise.resolve(), waiting: 0 };
       keys.set(key, st);
     }
     return st;
   };
 
-  /** When a slot stops counting in a window of `windowMs`. */
-  const expiry = (s: Slot, windowMs: number) => (s.doneAt ?? s.acquiredAt + inFlightTimeoutMs) + windowMs;
-
   const prune = (st: KeyState, now: number) => {
-    const longest = Math.max(0, ...st.windows.map((w) => w.windowMs));
-    st.slots = st.slots.filter((s) => expiry(s, longest) > now);
+    st.calls.expire(now);
+    st.calls.prune(now, Math.max(0, ...st.windows.map((w) => w.windowMs)));
   };
 
   /** How long until one more call fits every window (0: now). */
   const waitTime = (st: KeyState, now: number): number => {
     let wait = Math.max(0, st.pausedUntil - now);
-    for (const w of st.windows) {
-      const live = st.slots.map((s) => expiry(s, w.windowMs)).filter((e) => e > now);
-      if (live.length < w.limit) continue;
-      live.sort((a, b) => a - b);
-      // The call fits when enough slots have left the window to drop below the limit.
-      wait = Math.max(wait, live[live.length - w.limit]! - now);
-    }
+    for (const w of st.windows) wait = Math.max(wait, st.calls.waitFor(now, w.windowMs, w.limit));
     return wait;
   };
 
@@ -109,7 +96,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
       prune(st, now);
       const wait = waitTime(st, now);
       if (wait <= 0) {
-        st.slots.push({ acquiredAt: now, doneAt: null });
+        st.calls.begin(now);
         return;
       }
       // Sleep until the window frees up, or until an answer changes the picture (observe wakes us).
@@ -127,7 +114,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
     const now = clock.now();
     for (const [key, st] of keys) {
       prune(st, now);
-      if (st.waiting === 0 && st.slots.length === 0 && st.pausedUntil <= now) keys.delete(key);
+      if (st.waiting === 0 && st.calls.empty && st.pausedUntil <= now) keys.delete(key);
     }
   };
 
@@ -147,8 +134,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
     observe(key, status, headers) {
       const st = stateOf(key);
       const now = clock.now();
-      const slot = st.slots.find((s) => s.doneAt === null);
-      if (slot) slot.doneAt = now;
+      st.calls.finish(now);
       const h = parseRateLimitHeaders(headers);
       if (h.burst) learn(st, now, h.burst.max, h.burst.intervalMs, h.burst.remaining, 'burst');
       if (h.daily) learn(st, now, h.daily.max, 86_400_000, h.daily.remaining, 'daily');
@@ -163,10 +149,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
 
     release(key) {
       const st = keys.get(key);
-      const slot = st?.slots.find((s) => s.doneAt === null);
-      if (!st || !slot) return;
-      slot.doneAt = clock.now();
-      st.wake?.();
+      if (st?.calls.finish(clock.now())) st.wake?.();
     },
 
     stats(key) {
@@ -175,8 +158,8 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
       const now = clock.now();
       return {
         windows: st.windows.map((w) => ({ ...w })),
-        used: st.windows.map((w) => st.slots.filter((s) => expiry(s, w.windowMs) > now).length),
-        inFlight: st.slots.filter((s) => s.doneAt === null).length,
+        used: st.windows.map((w) => st.calls.count(now, w.windowMs)),
+        inFlight: st.calls.inFlightCount,
         pausedUntil: st.pausedUntil,
         throttled: st.throttled,
       };
@@ -202,9 +185,7 @@ function learn(st: KeyState, now: number, max: number | undefined, windowMs: num
     }
   }
   if (!w || remaining === undefined) return;
-  const windowLength = w.windowMs;
-  const serverUsed = w.limit - remaining;
-  // Our calls in the server's window: answered within it, or still in flight.
-  const local = st.slots.filter((s) => s.doneAt === null || s.doneAt + windowLength > now).length;
-  for (let i = local; i < serverUsed; i++) st.slots.push({ acquiredAt: now, doneAt: now });
+  // Our calls in the server's window (answered within it, or still in flight) against what it counted.
+  const unseen = w.limit - remaining - st.calls.count(now, w.windowMs);
+  if (unseen > 0) st.calls.addAnswered(now, unseen);
 }
