@@ -169,7 +169,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): InspectableRat
 
 /**
  * Adopts the server's limits for this key and accounts for calls the server saw that we did not send
- * (other processes or apps sharing the location): those are added as slots finished now.
+ * (other processes or apps sharing the location): those are added as calls answered now.
  */
 function learn(st: KeyState, now: number, max: number | undefined, windowMs: number | undefined, remaining: number | undefined, kind: 'burst' | 'daily'): void {
   const HOUR = 3_600_000;
