@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CredentialStore, loadKeyring, parseMasterKey } from '../../packages/server/src/credentials/index';
+import { CredentialCode, CredentialStore, loadKeyring, parseMasterKey } from '../../packages/server/src/credentials/index';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -141,5 +141,13 @@ describe('CredentialStore', () => {
       code: 'CREDENTIAL_EXISTS',
     });
     await store.close();
+  });
+});
+
+describe('error codes', () => {
+  it('every credential error code is documented in docs/errors.md', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/errors.md'), 'utf8');
+    const missing = Object.values(CredentialCode).filter((code) => !doc.includes(`| \`${code}\` |`));
+    expect(missing).toEqual([]);
   });
 });
