@@ -196,4 +196,11 @@ describe('TokenRefresher', () => {
     expect(first).not.toContain('late-bearer-token-1');
     expect(second).toContain('late-bearer-token-1');
   });
+
+  it('keeps recently superseded versions available for webhook verification during a rotation', async () => {
+    await store.add({ name: 'hook', kind: 'payaca-webhook-secret', values: { secret: 'hook-secret-one' } });
+    await store.rotate('hook', { secret: 'hook-secret-two' });
+    expect((await store.readRecentVersions('hook')).map((v) => v.secret.secret)).toEqual(['hook-secret-two', 'hook-secret-one']);
+    expect((await store.readRecentVersions('hook', 0)).map((v) => v.secret.secret)).toEqual(['hook-secret-two']);
+  });
 });

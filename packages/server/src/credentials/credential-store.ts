@@ -188,6 +188,26 @@ export class CredentialStore {
   }
 
   /**
+   * The active version plus versions superseded within `graceMs`: webhook verification accepts the old
+   * secret/key for a while after a rotation, so deliveries signed before the switch are not refused.
+   */
+  async readRecentVersions(name: string, graceMs = 15 * 60_000): Promise<UnsealedCredential[]> {
+    const active = await this.readActive(name);
+    const since = new Date(Date.now() - graceMs).toISOString();
+    const older = await this.db
+      .selectFrom('credential_versions')
+      .select('version')
+      .where('credential_id', '=', active.info.id)
+      .where('retired_at', '>=', since)
+      .orderBy('version', 'desc')
+      .execute();
+    const out = [active];
+    for (const v of older)
+      if (Number(v.version) !== active.version) out.push(await this.readVersion(name, Number(v.version), this.db, active.info));
+    return out;
+  }
+
+  /**
    * Write a new version and make it active; the old one is retired (kept for runs in flight). Runs in
    * `tx` when given, so the refresher can commit inside its lock.
    */
