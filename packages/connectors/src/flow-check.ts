@@ -1,4 +1,4 @@
-import type { Flow, Step } from '@splice/runtime';
+import type { CallStep, Flow, Step } from '@splice/runtime';
 import { isTemplateExpression, templateLiteral } from '@splice/runtime/mapping/template';
 import type { ErrorObject } from 'ajv';
 import { closestOperationIds, findOperation } from './catalog';
@@ -20,27 +20,49 @@ export interface FlowProblem {
  */
 export function checkCatalogCalls(flow: Flow, _ctx?: unknown): FlowProblem[] {
   const problems: FlowProblem[] = [];
-  walk(flow.steps ?? [], ['steps'], problems);
+  walk(flow, flow.steps ?? [], ['steps'], problems);
   return problems;
 }
 
 type Path = Array<string | number>;
 
-function walk(steps: Step[], at: Path, problems: FlowProblem[]): void {
+function walk(flow: Flow, steps: Step[], at: Path, problems: FlowProblem[]): void {
   steps.forEach((step, i) => {
     const here = [...at, i];
-    if (step.type === 'call') checkCall(step.uses, step.with, Boolean(step.credential), here, problems);
-    if (step.type === 'if') {
-      walk(step.then ?? [], [...here, 'then'], problems);
-      walk(step.else ?? [], [...here, 'else'], problems);
+    if (step.type === 'call') {
+      const op = checkCall(step.uses, step.with, Boolean(step.credential), here, problems);
+      if (op) checkStepOptions(flow, step, op, here, problems);
     }
-    if (step.type === 'foreach') walk(step.steps ?? [], [...here, 'steps'], problems);
+    if (step.type === 'if') {
+      walk(flow, step.then ?? [], [...here, 'then'], problems);
+      walk(flow, step.else ?? [], [...here, 'else'], problems);
+    }
+    if (step.type === 'foreach') walk(flow, step.steps ?? [], [...here, 'steps'], problems);
   });
 }
 
-function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at: Path, problems: FlowProblem[]): void {
+/** `paginate` only on list operations; a credential declared for the operation's connector. */
+function checkStepOptions(flow: Flow, step: CallStep, op: CatalogOperation, at: Path, problems: FlowProblem[]): void {
+  if (step.paginate && !op.pagination?.itemsPath) {
+    problems.push({
+      path: [...at, 'paginate'],
+      code: 'PAGINATION_UNSUPPORTED',
+      message: `${op.id} cannot be paginated (${op.pagination ? 'its answer shows no items array' : 'it has no limit and skip/offset'}); remove \`paginate: true\``,
+    });
+  }
+  const declared = step.credential ? flow.credentials?.[step.credential] : undefined;
+  if (declared && declared.connector !== op.connector) {
+    problems.push({
+      path: [...at, 'credential'],
+      code: 'CREDENTIAL_CONNECTOR_MISMATCH',
+      message: `credential \`${step.credential}\` is declared for ${declared.connector}, but ${op.id} is a ${op.connector} operation; use a ${op.connector} credential`,
+    });
+  }
+}
+
+function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at: Path, problems: FlowProblem[]): CatalogOperation | undefined {
   const prefix = uses.split('.')[0] ?? '';
-  if (!connectors.some((c) => c.id === prefix)) return; // `http` and other non-catalog actions
+  if (!connectors.some((c) => c.id === prefix)) return undefined; // `http` and other non-catalog actions
   const op = findOperation(uses);
   if (!op) {
     const close = closestOperationIds(uses);
@@ -49,7 +71,7 @@ function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at:
       code: 'UNKNOWN_OPERATION',
       message: `no catalog operation "${uses}"${close.length ? `; did you mean ${close.map((c) => `\`${c}\``).join(', ')}?` : ''} (list them with \`splice catalog list ${prefix}\`)`,
     });
-    return;
+    return undefined;
   }
   const w = withValue && typeof withValue === 'object' && !Array.isArray(withValue) ? (withValue as Record<string, unknown>) : {};
   for (const key of Object.keys(w)) {
@@ -67,6 +89,7 @@ function checkCall(uses: string, withValue: unknown, hasCredential: boolean, at:
       problems.push({ path: [...at, 'with', section, ...fieldSegments(e)], code: 'REQUEST_INVALID', message: messageOf(op, section, field, e) });
     }
   }
+  return op;
 }
 
 /** A copy with `==` escapes undone (what the engine will send for literals). */

@@ -41,6 +41,18 @@ describe('checkCatalogCalls (loader FlowCheck)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('flags paginate on operations that cannot page, and a credential declared for another connector', () => {
+    const f = flow([
+      { id: 'a', type: 'call', uses: 'highlevel.get-tags-by-ids', credential: 'payaca', paginate: true, with: { params: { locationId: 'l' }, body: { tagIds: ['x'] } } },
+      { id: 'b', type: 'call', uses: 'highlevel.get-tags-location-id', credential: 'ghl', paginate: true, with: { params: { locationId: 'l' } } },
+    ]);
+    f.credentials = { payaca: { connector: 'payaca' }, ghl: { connector: 'highlevel' } };
+    expect(checkCatalogCalls(f).map((p) => [p.path.join('/'), p.code])).toEqual([
+      ['steps/0/paginate', 'PAGINATION_UNSUPPORTED'],
+      ['steps/0/credential', 'CREDENTIAL_CONNECTOR_MISMATCH'],
+    ]);
+  });
+
   it('plugs into the runtime loader, which adds line:col', () => {
     const text = [
       'apiVersion: splice/v1',
