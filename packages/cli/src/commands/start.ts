@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import type { CredentialResolver } from '@splice/runtime';
+import { formatSandboxBanner, type Sandbox } from '@splice/sandbox';
+import { rotateAdminToken } from '@splice/server/api/admin-token';
+import { configureStaging, ensureCredentials, hasTagSnapshots, importTemplates, runTemplateOnce, type DemoCredential } from '@splice/server/insights/demo-bootstrap';
+import { StatisticsStore } from '@splice/server/insights/statistics-store';
+import { TagSnapshotStore } from '@splice/server/insights/tag-snapshot-store';
+import { startServer, type RunningServer } from '@splice/server/serve';
+import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
+import { ExitCode } from '../exit-codes';
+import { SANDBOX_DEFAULT_PORTS, startSandboxFromCli } from './sandbox';
+
+/**
+ * `splice start` (the README's start command): the sandbox with its demo data, the server on the embedded
+ * default (SQLite under .splice), demo credentials registered and bound in staging, the templates imported
+ * and active, the dashboards filled by running the templates against the sandbox, the built editor, and
+ * one printout of where everything is. Safe to run again: nothing already in place is duplicated.
+ */
+type Opts = { port: string; host: string; dataDir?: string; sandboxPort: string; seed: string; seedData: boolean; logLevel?: string };
+
+const DAY_MS = 86_400_000;
+const EDITOR_DIST = fileURLToPath(new URL('../../../editor/dist/index.html', import.meta.url));
+
+function sandboxResolver(sb: Sandbox, locationId: string): CredentialResolver {
+  const hl = sb.credentials.highlevel;
+  const token = hl.locations.find((l) => l.id === locationId)?.privateIntegrationToken ?? hl.privateIntegrationToken;
+  return {
+    async resolve(name) {
+      if (name === 'highlevel') return { name: 'sandbox-highlevel', connector: 'highlevel', version: 1, auth: { kind: 'bearer', token }, meta: { locationId }, scopes: hl.oauth.scopes };
+      if (name === 'payaca') {
+        const p = sb.credentials.payaca;
+        return { name: 'sandbox-payaca', connector: 'payaca', version: 1, auth: { kind: 'basic', username: p.clientId, password: p.clientSecret } };
+      }
+      throw new Error(`splice start has no sandbox credential for "${name}"`);
+    },
+  };
+}
+
+function demoCredentials(sb: Sandbox): DemoCredential[] {
+  const hl = sb.credentials.highlevel;
+  const pc = sb.credentials.payaca;
+  return [
+    { name: 'sandbox-highlevel', kind: 'highlevel-pit', values: { token: hl.privateIntegrationToken, locationId: hl.locationId }, scopes: hl.oauth.scopes },
+    { name: 'sandbox-payaca', kind: 'payaca-api-key', values: { clientId: pc.clientId, clientSecret: pc.clientSecret } },
+    { name: 'sandbox-highlevel-webhook', kind: 'highlevel-webhook-key', values: { publicKey: hl.webhookPublicKey, algorithm: 'ed25519' } },
+    { name: 'sandbox-payaca-webhook', kind: 'payaca-webhook-secret', values: { secret: pc.webhookSecret } },
+  ];
+}
+
+/** Days to take tag snapshots "as of" on the first start: every other day across the demo posts' history. */
+function backfillDays(sb: Sandbox, locationId: string): string[] {
+  const data = sb.admin.highlevel.data();
+  const times = [...(data.tags.get(locationId) ?? []).map((t) => Date.parse(t.createdAt)), ...(data.posts.get(locationId) ?? []).map((p) => Date.parse(p.publishedAt ?? p.displayDate))].filter(Number.isFinite);
+  if (times.length === 0) return [];
+  const first = Math.floor(Math.min(...times) / DAY_MS) * DAY_MS + DAY_MS - 1;
+  const last = Math.min(Math.max(...times) + 2 * DAY_MS, Date.now() - DAY_MS);
+  const days: string[] = [];
+  for (let t = first; t <= last && days.length < 14; t += 2 * DAY_MS) days.push(new Date(t).toISOString());
+  return days;
+}
+
+async function seedDashboards(server: RunningServer, sb: Sandbox, say: (line: string) => void): Promise<void> {
+  const ctx = server.ctx;
+  const customers = sb.admin.payaca.data().customers;
+  const stamp = Date.now().toString(36);
+  let failures = 0;
+  let backfilled = 0;
+  const check = (what: string, status: string, error?: { message: string }) => {
+    if (status === 'failed') {
+      failures++;
+      say(`  ! ${what} failed: ${error?.message ?? 'see the run record'}`);
+    }
+  };
+  for (const [i, loc] of sb.credentials.highlevel.locations.entries()) {
+    const opts = (env: Record<string, unknown>, n: string) => ({
+      credentials: sandboxResolver(sb, loc.id),
+      baseUrls: sb.baseUrls,
+      env: { locationId: loc.id, payacaCustomerId: customers[i]?.id ?? '', ...env },
+      runId: `start-${stamp}-${i}-${n}`,
+    });
+    const stats = await runTemplateOnce(ctx, 'post-statistics', { type: 'SocialPostPublished', locationId: loc.id, timestamp: new Date().toISOString() }, opts({}, 'stats'));
+    check(`post-statistics for ${loc.name}`, stats.status, stats.error);
+    const backfill = (await hasTagSnapshots(ctx, loc.id)) ? [] : backfillDays(sb, loc.id);
+    backfilled += backfill.length;
+    for (const [n, asOf] of backfill.entries()) {
+      const run = await runTemplateOnce(ctx, 'live-tag-sync', { locationId: loc.id, asOf }, opts({}, `tags-${n}`));
+      check(`live-tag-sync for ${loc.name} as of ${asOf.slice(0, 10)}`, run.status, run.error);
+    }
+    const now = await runTemplateOnce(ctx, 'live-tag-sync', { locationId: loc.id }, opts({}, 'tags-now'));
+    check(`live-tag-sync for ${loc.name}`, now.status, now.error);
+  }
+  const facets = await new StatisticsStore(ctx.db).facets();
+  const snapshots = await new TagSnapshotStore(ctx.db).list();
+  say(
+    `Dashboards: ${facets.rows} statistics rows (${facets.locations.length} locations, ${facets.firstDate} → ${facets.lastDate}), ` +
+      `${snapshots.length} tag snapshots${backfilled ? ` (${backfilled} taken as of past days, from the demo posts' publish dates)` : ''}${failures ? `; ${failures} seed runs failed` : ''}.`,
+  );
+}
+
+export const registerStart: RegisterCommand = (program: Command, io: CliIO) => {
+  program
+    .command('start')
+    .description('Start everything for a first look: sandbox with demo data, server (SQLite under .splice), demo credentials in staging, templates, filled dashboards, editor')
+    .option('--port <port>', 'server port (editor, API, webhooks)', '8787')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data-dir <dir>', 'data dir (default $SPLICE_DATA_DIR or .splice)')
+    .option('--sandbox-port <port>', 'sandbox port (HighLevel under /highlevel, Payaca under /payaca)', String(SANDBOX_DEFAULT_PORTS.root))
+    .option('--seed <n>', 'sandbox demo-data seed', '1')
+    .option('--no-seed-data', 'do not run the templates to fill the dashboards')
+    .option('--log-level <level>', 'server log level (fatal, error, warn, info, debug, silent)', 'warn')
+    .action(async (opts: Opts) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port must be a port number, got "${opts.port}".`);
+      const quiet: CliIO = { out: () => {}, err: (t) => io.err(t), setExit: () => {} };
+      const sandbox = await startSandboxFromCli({ port: opts.sandboxPort, highlevelPort: '0', payacaPort: '0', seed: opts.seed, logLevel: 'silent' }, quiet);
+      let token = process.env.SPLICE_ADMIN_TOKEN ?? '';
+      const server = await startServer({
+        handleSignals: true,
+        config: { port, host: opts.host, dataDir: opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice', logLevel: opts.logLevel },
+        // A fresh admin token each start, so the URL printed below always works (the old one stops working).
+        setup: async (ctx) => {
+          if (!token) token = await rotateAdminToken(ctx.db);
+        },
+      }).catch(async (err: NodeJS.ErrnoException) => {
+        await sandbox.close();
+        if (err.code === 'EADDRINUSE') throw new CliUsageError(`port ${port} on ${opts.host} is in use: pass another --port (or stop the other Splice).`, ExitCode.ENVIRONMENT);
+        throw err;
+      });
+      process.once('exit', () => void sandbox.close());
+      const say = (line: string) => io.out(`${line}\n`);
+
+      const hl = sandbox.credentials.highlevel;
+      const customers = sandbox.admin.payaca.data().customers;
+      const creds = await ensureCredentials(server.ctx, demoCredentials(sandbox));
+      await configureStaging(server.ctx, {
+        baseUrls: sandbox.baseUrls,
+        bindings: { highlevel: 'sandbox-highlevel', payaca: 'sandbox-payaca', highlevelWebhook: 'sandbox-highlevel-webhook', payacaWebhook: 'sandbox-payaca-webhook' },
+        values: { locationId: hl.locationId, payacaCustomerId: customers[0]?.id ?? '' },
+      });
+      const templates = await importTemplates(server.ctx, { activate: true });
+      // The sandbox's Payaca sends its tag-change webhooks to the tag-details-sync flow.
+      sandbox.admin.payaca.subscribe(`${server.url}/hooks/tag-details-sync`, ['project.tagsChanged']);
+
+      say(`\nSplice is running (data in ${server.ctx.config.dataDir}).\n`);
+      say(`  Editor:    ${server.url}/#token=${token}`);
+      say(`  API:       ${server.url}/api   (Authorization: Bearer ${token})`);
+      say(`  Webhooks:  ${server.url}/hooks/<flow>`);
+      if (!existsSync(EDITOR_DIST)) say('  (the editor is not built: run `pnpm --filter @splice/editor build`, then reload)');
+      say(`\nStaging is bound to the sandbox: ${creds.map((c) => `${c.name} (${c.outcome})`).join(', ')}.`);
+      say(`Templates: ${templates.map((t) => `${t.id} (${t.outcome}${t.active ? ', active' : ''})`).join(', ')}.`);
+      if (opts.seedData) await seedDashboards(server, sandbox, say);
+      say(`\n${formatSandboxBanner(sandbox)}\n\nPress Ctrl-C to stop.`);
+      // Runs until a signal: startServer's handler shuts down and exits the process.
+      await new Promise<never>(() => {});
+    });
+};
