@@ -48,7 +48,7 @@ function stepBody(spec: NewStepSpec, id: string, graph: FlowGraph, credential?: 
 
 /** The credential name a new call step of `connector` should use, declaring one when the flow has none. */
 export function credentialFor(doc: FlowDocument, connector: string | undefined): string | undefined {
-  if (!connector || connector === 'http') return undefined;
+  if (!connector || connector === 'http' || connector === 'core') return undefined;
   const creds = doc.get(['credentials']);
   if (creds && typeof creds === 'object') {
     for (const [name, ref] of Object.entries(creds as Record<string, { connector?: string }>)) if (ref?.connector === connector) return name;

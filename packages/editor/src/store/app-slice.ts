@@ -100,8 +100,12 @@ export const createAppSlice: StateCreator<EditorState, [], [], AppSlice> = (set,
       const operationFacts = new Map<string, OperationFacts>();
       for (const c of catalog.connectors) {
         for (const op of c.operations) {
-          operations.set(op.id, { ...op, connector: c.id, connectorTitle: c.title });
-          operationFacts.set(op.id, { id: op.id, connector: c.id, inputSchema: op.inputSchema });
+          // Flows may name an operation by its id or by an alias (e.g. without the API version).
+          const aliases = (op as { aliases?: string[] }).aliases ?? [];
+          for (const id of [op.id, ...aliases]) {
+            operations.set(id, { ...op, connector: c.id, connectorTitle: c.title });
+            operationFacts.set(id, { id: op.id, connector: c.id, inputSchema: op.inputSchema });
+          }
         }
       }
       set({ catalog: catalog.connectors, operations, operationFacts });

@@ -37,7 +37,7 @@ const SOCIAL_SCOPES = ['socialplanner/account.readonly', 'socialplanner/post.rea
 
 export function ReconnectBanner() {
   const credentials = useEditor((s) => s.credentials);
-  const broken = credentials.filter((c) => c.status && c.status !== 'ok');
+  const broken = credentials.filter((c) => c.status === 'needs_reconnect');
   const navigate = useEditor((s) => s.navigate);
   if (!broken.length) return null;
   return (
@@ -70,7 +70,7 @@ function AddCredential({ kind, onDone }: { kind: KindForm; onDone: () => void })
     >
       <h3>{kind.title}</h3>
       <label>
-        Name <input value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z][A-Za-z0-9_-]*" />
+        Name <input value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z][A-Za-z0-9_\-]*" />
       </label>
       {kind.fields.map((f) => (
         <label key={f.name}>

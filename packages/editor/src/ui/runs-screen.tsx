@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useEditor } from '../store/store';
-import { badgeOf, RunTimeline, StepRecordView } from './step-record-view';
+import { badgeOf, ms, RunTimeline, StepRecordView } from './step-record-view';
 
 const STATUSES = ['', 'queued', 'running', 'succeeded', 'failed', 'filtered', 'dead'];
 
@@ -62,7 +62,7 @@ export function RunsScreen({ flow }: { flow?: string }) {
               </td>
               <td>{r.trigger ?? '—'}</td>
               <td>{r.startedAt ? new Date(r.startedAt).toLocaleString() : '—'}</td>
-              <td>{r.durationMs !== undefined ? `${r.durationMs} ms` : '—'}</td>
+              <td>{r.durationMs !== undefined ? ms(r.durationMs) : '—'}</td>
             </tr>
           ))}
         </tbody>
@@ -103,7 +103,7 @@ export function RunDetailScreen({ runId }: { runId: string }) {
       </header>
       <p>
         <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.flow} · started {new Date(run.startedAt).toLocaleString()}
-        {run.durationMs !== undefined && ` · ${run.durationMs} ms`}
+        {run.durationMs !== undefined && ` · ${ms(run.durationMs)}`}
       </p>
       {run.error && <p className="error">{run.error.code}: {run.error.message}</p>}
       <RunTimeline run={run} />

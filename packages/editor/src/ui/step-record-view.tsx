@@ -8,7 +8,7 @@ export function StepRecordView({ step, open }: { step: StepRecord; open?: boolea
     <details className={`step-record status-${step.status}`} open={open} data-testid={`step-record-${step.id}`}>
       <summary>
         <span className={`badge ${badgeOf(step.status)}`}>{step.status}</span> <strong>{step.id}</strong> <span className="muted">{step.uses ?? step.type}</span>
-        <span className="timing">{step.durationMs} ms</span>
+        <span className="timing">{ms(step.durationMs)}</span>
       </summary>
       {step.error && <p className="error">{step.error.code}: {step.error.message}</p>}
       {step.warnings?.map((w) => (
@@ -19,7 +19,7 @@ export function StepRecordView({ step, open }: { step: StepRecord; open?: boolea
       {step.attempts.map((a) => (
         <div key={a.attempt} className="attempt">
           <div className="muted">
-            attempt {a.attempt} · {a.durationMs} ms {a.error ? `· ${a.error.code}` : ''}
+            attempt {a.attempt} · {ms(a.durationMs)} {a.error ? `· ${a.error.code}` : ''}
           </div>
           {a.request && (
             <>
@@ -47,6 +47,11 @@ export function StepRecordView({ step, open }: { step: StepRecord; open?: boolea
   );
 }
 
+/** A duration for people: whole milliseconds, seconds from 10 s. */
+export function ms(value: number): string {
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
 export function badgeOf(status: string): string {
   return status === 'succeeded' ? 'ok' : status === 'failed' || status === 'dead' ? 'failed' : status === 'skipped' || status === 'filtered' ? 'skipped' : 'pending';
 }
@@ -64,9 +69,9 @@ export function RunTimeline({ run }: { run: RunRecord }) {
           <div key={s.id} className="timeline-row" role="listitem">
             <span className="timeline-label">{s.id}</span>
             <span className="timeline-track">
-              <span className={`timeline-bar ${badgeOf(s.status)}`} style={{ left: `${Math.min(99, Math.max(0, left))}%`, width: `${width}%` }} title={`${s.status}, ${s.durationMs} ms`} />
+              <span className={`timeline-bar ${badgeOf(s.status)}`} style={{ left: `${Math.min(99, Math.max(0, left))}%`, width: `${width}%` }} title={`${s.status}, ${ms(s.durationMs)}`} />
             </span>
-            <span className="timing">{s.durationMs} ms</span>
+            <span className="timing">{ms(s.durationMs)}</span>
           </div>
         );
       })}

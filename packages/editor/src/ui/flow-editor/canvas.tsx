@@ -1,5 +1,5 @@
 import { applyNodeChanges, Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type NodeChange } from '@xyflow/react';
-import { useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { EdgeKind } from '../../model/flow-graph';
 import { useEditor } from '../../store/store';
 import { decodePaletteItem, PALETTE_MIME } from './palette';
@@ -43,9 +43,14 @@ export function Canvas() {
     [graph],
   );
 
+  // Fit the view once per new set of nodes, after the layout has placed them (not on every drag).
+  const fitted = useRef('');
   useEffect(() => {
-    if (positions && Object.keys(positions).length) requestAnimationFrame(() => void flowApi.fitView({ padding: 0.2, maxZoom: 1.1 }));
-  }, [graph, flowApi, positions === undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+    const key = (graph?.nodes ?? []).map((n) => n.id).join(',');
+    if (!positions || !key || fitted.current === key || !graph!.nodes.every((n) => positions[n.id])) return;
+    fitted.current = key;
+    setTimeout(() => void flowApi.fitView({ padding: 0.15, maxZoom: 1 }), 50);
+  }, [graph, positions, flowApi]);
 
   const onNodesChange = (changes: NodeChange<StepFlowNode>[]) => {
     setNodes((ns) => applyNodeChanges(changes, ns));
@@ -77,6 +82,7 @@ export function Canvas() {
         onPaneClick={() => select(undefined)}
         deleteKeyCode={['Delete', 'Backspace']}
         fitView
+        fitViewOptions={{ maxZoom: 1 }}
         minZoom={0.3}
         proOptions={{ hideAttribution: true }}
         aria-label="Flow canvas"

@@ -35,7 +35,7 @@ function TargetRow({ node, section, depth, stepPath, written, preview, issues, p
   const setField = useEditor((s) => s.setField);
   const deleteField = useEditor((s) => s.deleteField);
   const [over, setOver] = useState(false);
-  const path: YamlPath = [...stepPath, 'with', section, ...node.path];
+  const path: YamlPath = [...stepPath, 'with', ...(section ? [section] : []), ...node.path];
   const value = getIn(written, node.path);
   const here = issues.filter((i) => i.path.join('.') === node.path.join('.'));
   const write = (text: string) => {
@@ -51,7 +51,7 @@ function TargetRow({ node, section, depth, stepPath, written, preview, issues, p
     e.stopPropagation(); // the drop replaces the mapping; CodeMirror must not also insert the text
     write(expr);
   };
-  const id = `${section}.${node.path.join('.')}`;
+  const id = section ? `${section}.${node.path.join('.')}` : node.path.join('.');
   return (
     <>
       <li
@@ -111,7 +111,7 @@ export function MappingEditor({ stepId }: { stepId: string }) {
   const preview = useEditor((s) => (s.preview?.stepId === stepId ? s.preview : undefined));
   const setField = useEditor((s) => s.setField);
   const [picked, setPicked] = useState<string | undefined>();
-  const [extraKey, setExtraKey] = useState('');
+  const [extraKey, setExtraKey] = useState<Record<string, string>>({});
 
   const step = data ? findStep(data.steps, stepId) : undefined;
   const node = graph?.nodes.find((n) => n.id === stepId);
@@ -129,20 +129,23 @@ export function MappingEditor({ stepId }: { stepId: string }) {
     const input = (op?.inputSchema ?? {}) as Obj;
     const props = isObj(input.properties) ? input.properties : {};
     const withValue = isObj(step.with) ? step.with : {};
-    const sections = SECTIONS.filter((s) => s in props || s in withValue || (!op && (s === 'body' || s === 'query')));
+    // Catalog operations group their input as params/query/body/headers; other inputs (e.g. `http`'s
+    // url and method) are top-level fields, shown as a section without a name.
+    const topLevel = Object.keys(props).filter((k) => !(SECTIONS as readonly string[]).includes(k));
+    const sections = [...(topLevel.length ? [''] : []), ...SECTIONS.filter((s) => s in props || s in withValue || (!op && (s === 'body' || s === 'query')))];
     targets = (
       <>
         {sections.map((section) => {
-          const schema = resolveSchema(props[section] ?? { type: 'object' }, input);
+          const schema = section ? resolveSchema(props[section] ?? { type: 'object' }, input) : { type: 'object', properties: Object.fromEntries(topLevel.map((k) => [k, props[k]])), required: input.required };
           const fromSchema = fieldTreeFromSchema(schema, input);
-          const written = withValue[section];
-          const extras = isObj(written) ? Object.keys(written).filter((k) => !fromSchema.some((f) => f.key === k)).map((k): FieldNode => ({ key: k, path: [k], type: 'unknown', children: [] })) : [];
-          const sectionPreview = getIn(preview?.value, [section]);
-          const issues = props[section] ? checkMapping(schema, written, sectionPreview, input) : [];
-          allIssues = allIssues.concat(issues.map((i) => ({ ...i, path: [section, ...i.path], message: `${section}.${i.message}` })));
+          const written = section ? withValue[section] : withValue;
+          const extras = isObj(written) ? Object.keys(written).filter((k) => !fromSchema.some((f) => f.key === k) && (section || !(SECTIONS as readonly string[]).includes(k))).map((k): FieldNode => ({ key: k, path: [k], type: 'unknown', children: [] })) : [];
+          const sectionPreview = section ? getIn(preview?.value, [section]) : preview?.value;
+          const issues = section && !props[section] ? [] : checkMapping(schema, section ? written : Object.fromEntries(topLevel.filter((k) => k in withValue).map((k) => [k, withValue[k]])), section ? sectionPreview : isObj(sectionPreview) ? Object.fromEntries(topLevel.filter((k) => k in sectionPreview).map((k) => [k, sectionPreview[k]])) : undefined, input);
+          allIssues = allIssues.concat(issues.map((i) => ({ ...i, path: section ? [section, ...i.path] : i.path, message: section ? `${section}.${i.message}` : i.message })));
           return (
-            <section key={section}>
-              <h4>{section}</h4>
+            <section key={section || 'input'}>
+              <h4>{section || 'input'}</h4>
               {typeof written === 'string' ? (
                 <p className="muted small">Mapped as a whole: {written}</p>
               ) : (
@@ -156,11 +159,12 @@ export function MappingEditor({ stepId }: { stepId: string }) {
                 className="add-field"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  if (extraKey.trim()) setField([...node.path, 'with', section, extraKey.trim()], picked ? `=${picked}` : '');
-                  setExtraKey('');
+                  const key = (extraKey[section] ?? '').trim();
+                  if (key) setField([...node.path, 'with', ...(section ? [section] : []), key], picked ? `=${picked}` : '');
+                  setExtraKey({ ...extraKey, [section]: '' });
                 }}
               >
-                <input placeholder={`add a ${section} field`} aria-label={`Add a ${section} field`} value={extraKey} onChange={(e) => setExtraKey(e.target.value)} />
+                <input placeholder={`add a ${section || 'input'} field`} aria-label={`Add a ${section || 'input'} field`} value={extraKey[section] ?? ''} onChange={(e) => setExtraKey({ ...extraKey, [section]: e.target.value })} />
               </form>
             </section>
           );

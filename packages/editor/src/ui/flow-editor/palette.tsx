@@ -32,7 +32,6 @@ const LOGIC: PaletteItem[] = [
   { key: 'filter', title: 'Filter', subtitle: 'stop the run unless a condition holds', step: { type: 'filter' } },
   { key: 'if', title: 'If / else', subtitle: 'branch on a condition', step: { type: 'if' } },
   { key: 'foreach', title: 'For each', subtitle: 'repeat steps for every item of a list', step: { type: 'foreach' } },
-  { key: 'http', title: 'HTTP request', subtitle: 'call any URL of a configured host', step: { type: 'call', uses: 'http' } },
 ];
 const BUILTIN_TRIGGERS: PaletteItem[] = [
   { key: 'trigger-manual', title: 'Manual / API call', subtitle: 'run from the editor, CLI or POST /api/flows/:id/runs', trigger: { id: 'manual', type: 'manual', title: 'Manual' } },
@@ -50,7 +49,7 @@ export function Palette() {
       { title: 'Logic', items: LOGIC },
       ...catalog.map((c) => ({
         title: c.title,
-        items: c.operations.map((op) => ({ key: op.id, title: op.title, subtitle: op.method && op.path ? `${op.method} ${op.path}` : op.id, scope: op.scope, step: { type: 'call' as const, uses: op.id, connector: c.id } })),
+        items: c.operations.map((op) => ({ key: op.id, title: op.title, subtitle: op.method && op.path ? `${op.method} ${op.path}` : op.id, scope: op.scope, step: { type: 'call' as const, uses: op.id, connector: c.id === 'core' ? undefined : c.id } })),
       })),
     ];
     const q = query.trim().toLowerCase();

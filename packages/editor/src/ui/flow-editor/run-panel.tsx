@@ -1,5 +1,5 @@
 import { useEditor } from '../../store/store';
-import { badgeOf, RunTimeline, StepRecordView } from '../step-record-view';
+import { badgeOf, ms, RunTimeline, StepRecordView } from '../step-record-view';
 
 /** The last test run against staging (the sandbox): per step ok / failed / skipped, timing, request and response. */
 export function RunPanel() {
@@ -15,7 +15,7 @@ export function RunPanel() {
       {run && (
         <>
           <p data-testid="run-status">
-            <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.durationMs !== undefined && `${run.durationMs} ms`}{' '}
+            <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.durationMs !== undefined && ms(run.durationMs)}{' '}
             <a href={`#/runs/${run.runId}`}>open run</a>
           </p>
           {run.error && <p className="error">{run.error.message}</p>}

@@ -2,7 +2,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNodeKind } from '../../model/flow-graph';
 import { useEditor } from '../../store/store';
-import { badgeOf } from '../step-record-view';
+import { badgeOf, ms } from '../step-record-view';
 
 /** Display data only: custom nodes get no callbacks through `data`; they read the store by selectors. */
 export type StepNodeData = { kind: GraphNodeKind; label: string; detail?: string; connector?: string; scope?: string };
@@ -28,7 +28,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         {status && (
           <span className={`badge ${badgeOf(status)}`} data-testid={`node-status-${id}`}>
             {status}
-            {record ? ` · ${record.durationMs} ms` : ''}
+            {record ? ` · ${ms(record.durationMs)}` : ''}
           </span>
         )}
       </div>

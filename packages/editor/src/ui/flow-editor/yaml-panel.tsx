@@ -50,10 +50,21 @@ export function YamlPanel() {
   const server = useEditor((s) => s.flow?.serverIssues);
   const setText = useEditor((s) => s.setText);
   const view = useRef<EditorView | undefined>(undefined);
-  const extensions = useRef([basicSetup, yaml(), lintGutter(), linter((v) => diagnostics(useEditor.getState(), v), { delay: 200 })]).current;
+  const extensions = useRef([basicSetup, yaml(), EditorView.lineWrapping, lintGutter(), linter((v) => diagnostics(useEditor.getState(), v), { delay: 200 })]).current;
   useEffect(() => {
     if (view.current) forceLinting(view.current);
   }, [problems, server]);
+  // Selecting a node on the canvas reveals its YAML.
+  const selected = useEditor((s) => s.selected);
+  useEffect(() => {
+    const v = view.current;
+    const f = useEditor.getState().flow;
+    const node = f?.graph.nodes.find((n) => n.id === selected);
+    if (!v || !f || !node) return;
+    const loc = FlowDocument.parse(f.text).locate(node.path);
+    if (!loc || loc.line > v.state.doc.lines) return;
+    v.dispatch({ effects: EditorView.scrollIntoView(v.state.doc.line(loc.line).from, { y: 'start', yMargin: 40 }) });
+  }, [selected]);
   return (
     <div className="yaml-panel" data-testid="yaml-panel">
       <CodeEditor className="yaml-editor" value={text} onChange={setText} extensions={extensions} ariaLabel="Flow YAML" onView={(v) => (view.current = v)} testId="yaml-editor" />

@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPayacaData } from '../../packages/sandbox/src/payaca/store';
+import { collectPageErrors, launchBrowser, screenshot } from './support/browser';
+import { startStack, type Stack } from './support/stack';
+
+/**
+ * The acceptance path of the editor, as a new user walks it, in headless Chromium against the real
+ * server and the sandbox: sign in with the printed URL, add sandbox credentials, import a template,
+ * bind the credentials, drag a field mapping and watch the preview change, save, test-run, see each
+ * step's result, and find the change in the YAML view with every original comment intact. Then a
+ * runaway expression in the preview times out while the page stays responsive.
+ */
+const TEMPLATE = 'location-tags-into-payaca';
+const templateText = readFileSync(new URL(`../../templates/${TEMPLATE}.yaml`, import.meta.url), 'utf8');
+const templateComments = templateText.split('\n').filter((l) => l.trim().startsWith('#')).map((l) => l.trim());
+
+let stack: Stack;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+let pageErrors: string[];
+/** A customer and project of the sandbox's seeded Payaca data, and the sandbox's HighLevel location. */
+let sample: { locationId: string; customerId: string; projectId: string; projectTags: string[] };
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  pageErrors = collectPageErrors(page);
+  const payaca = buildPayacaData(stack.sandbox.seed);
+  const project = payaca.projects[0]!;
+  sample = { locationId: stack.sandbox.credentials.highlevel.locationId, customerId: project.customerId, projectId: project.id, projectTags: project.tags.slice(0, 1) };
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function yamlText(p: Page): Promise<string> {
+  return p.evaluate(() => (window as unknown as { spliceEditor: { getState(): { flow?: { text: string } } } }).spliceEditor.getState().flow?.text ?? '');
+}
+
+describe('editor in the browser', () => {
+  it('signs in from the printed URL and adds the sandbox credentials', async () => {
+    await page.goto(`${stack.url}/#token=${stack.token}`);
+    await page.getByRole('link', { name: 'Flows' }).waitFor();
+    expect(page.url()).not.toContain('token='); // the token leaves the address bar
+    await screenshot(page, '01-flows');
+
+    const hl = stack.sandbox.credentials.highlevel;
+    await page.getByRole('link', { name: 'Credentials' }).click();
+    await page.getByRole('button', { name: 'Add HighLevel private integration token' }).click();
+    const pit = page.getByRole('form', { name: 'Add HighLevel private integration token' });
+    await pit.getByLabel('Name').fill('sandbox-highlevel');
+    await pit.getByLabel('Private integration token').fill(hl.privateIntegrationToken);
+    await pit.getByLabel('Location (sub-account) id').fill(hl.locationId);
+    await pit.getByRole('button', { name: 'Save credential' }).click();
+    await page.getByTestId('credential-sandbox-highlevel').waitFor();
+
+    const py = stack.sandbox.credentials.payaca;
+    await page.getByRole('button', { name: 'Add Payaca API key' }).click();
+    const key = page.getByRole('form', { name: 'Add Payaca API key' });
+    await key.getByLabel('Name').fill('sandbox-payaca');
+    await key.getByLabel('Client id').fill(py.clientId);
+    await key.getByLabel('Client secret').fill(py.clientSecret);
+    await key.getByRole('button', { name: 'Save credential' }).click();
+    await page.getByTestId('credential-sandbox-payaca').waitFor();
+    await screenshot(page, '02-credentials');
+    // Secrets are write-only: the page never shows them.
+    expect(await page.content()).not.toContain(hl.privateIntegrationToken);
+  });
+
+  it('imports a template into a new flow', async () => {
+    await page.getByRole('link', { name: 'Templates' }).click();
+    const card = page.getByTestId(`template-${TEMPLATE}`);
+    await card.waitFor();
+    await expect(card.textContent()).resolves.toContain('socialplanner/tag.readonly');
+    await screenshot(page, '03-templates');
+    await card.getByRole('button', { name: 'Use this template' }).click();
+    await page.getByTestId('node-getTags').waitFor();
+    await page.getByTestId('node-setProjectTags').waitFor();
+    expect(await yamlText(page)).toBe(templateText);
+    await screenshot(page, '04-flow-editor');
+  });
+
+  it('binds the sandbox credentials for staging in the inspector', async () => {
+    await page.getByTestId('node-getTags').click();
+    await page.getByTestId('credential-binding').selectOption('sandbox-highlevel');
+    await expect.poll(() => page.getByTestId('credential-binding').inputValue()).toBe('sandbox-highlevel');
+    await page.getByTestId('node-addCustomerTags').click();
+    await page.getByTestId('credential-binding').selectOption('sandbox-payaca');
+    await expect.poll(() => page.getByTestId('credential-binding').inputValue()).toBe('sandbox-payaca');
+    const envs = await stack.api<{ environments: Array<{ name: string; bindings: Record<string, string> }> }>('GET', '/environments');
+    expect(envs.environments.find((e) => e.name === 'staging')!.bindings).toMatchObject({ highlevel: 'sandbox-highlevel', payaca: 'sandbox-payaca' });
+  });
+
+  it('sets the sample event to a sandbox location and customer in the trigger inspector', async () => {
+    await page.getByTestId('node-trigger').click();
+    const editor = page.getByRole('textbox', { name: 'Sample event' });
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(JSON.stringify(sample));
+    await page.getByRole('button', { name: 'Apply sample' }).click();
+    await expect.poll(async () => (await yamlText(page)).includes(`customerId: "${sample.customerId}"`) || (await yamlText(page)).includes(`customerId: ${sample.customerId}`)).toBe(true);
+    expect(await yamlText(page)).toContain('# What the API call must carry.');
+  });
+
+  it('drags a source field onto a target field and the preview changes', async () => {
+    await page.getByTestId('node-setProjectTags').click();
+    await page.getByTestId('open-mapping').click();
+    const target = page.getByTestId('target-body.reference');
+    await target.waitFor();
+    await expect.poll(() => page.getByTestId('preview-status').textContent()).toBe('done');
+    const before = await page.getByTestId('preview-output').textContent();
+    expect(before).not.toContain('"reference"');
+
+    await page.getByTestId('source-$event.customerId').dragTo(target);
+    await expect.poll(() => page.getByTestId('preview-body.reference').textContent()).toBe(JSON.stringify(sample.customerId));
+    await expect.poll(() => page.getByTestId('preview-output').textContent()).toContain(`"reference": ${JSON.stringify(sample.customerId)}`);
+    expect(await yamlText(page)).toContain('reference: =$event.customerId');
+    await screenshot(page, '05-mapping-drag');
+
+    // The keyboard alternative: Enter on a source field, then Enter on a target field.
+    await page.getByTestId('source-$event.projectId').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('target-body.reference').getByRole('button', { name: /Target body\.reference/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('preview-body.reference').textContent()).toBe(JSON.stringify(sample.projectId));
+    await page.getByTestId('source-$event.customerId').dragTo(page.getByTestId('target-body.reference'));
+    await expect.poll(() => page.getByTestId('preview-body.reference').textContent()).toBe(JSON.stringify(sample.customerId));
+  });
+
+  it('saves, test-runs against the sandbox and shows each step’s result', async () => {
+    await page.getByTestId('save').click();
+    await expect.poll(async () => (await stack.api<{ flow: { yaml: string } }>('GET', `/flows/${TEMPLATE}`)).flow.yaml).toContain('reference: =$event.customerId');
+    const since = Math.max(0, ...stack.sandbox.payaca.admin.requests().map((r) => r.seq));
+    await page.getByTestId('test-run').click();
+    await page.getByTestId('run-status').waitFor({ timeout: 30_000 });
+    const panel = (await page.getByTestId('run-panel').textContent()) ?? '';
+    expect(panel, panel).not.toContain('failed');
+    await expect.poll(() => page.getByTestId('run-status').textContent()).toContain('succeeded');
+    await page.getByRole('tab', { name: 'Canvas' }).click();
+    for (const id of ['getTags', 'tagNames', 'addCustomerTags', 'setProjectTags']) {
+      await expect.poll(() => page.getByTestId(`node-status-${id}`).textContent()).toContain('succeeded');
+    }
+    await expect.poll(() => page.getByTestId('node-status-writeCustomField').textContent()).toContain('skipped');
+    // The request the step sent carries the new mapping; the sandbox really received calls.
+    const setProject = page.getByTestId('step-record-setProjectTags');
+    await setProject.locator('summary').click();
+    await expect.poll(() => setProject.textContent()).toContain(`"reference": ${JSON.stringify(sample.customerId)}`);
+    const sent = stack.sandbox.payaca.admin.requests({ operationId: 'update-project', since });
+    expect(sent.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([`PATCH /v1/projects/${sample.projectId} 200`]);
+    await screenshot(page, '06-test-run');
+  });
+
+  it('shows the change in the YAML view with every original comment intact', async () => {
+    await page.getByRole('tab', { name: 'Canvas' }).click();
+    await page.getByTestId('node-setProjectTags').click();
+    await page.getByTestId('tab-yaml').click();
+    const view = page.getByTestId('yaml-editor');
+    await expect.poll(() => view.textContent()).toContain('reference: =$event.customerId');
+    const text = await yamlText(page);
+    for (const c of templateComments) expect(text).toContain(c);
+    const saved = (await stack.api<{ flow: { yaml: string } }>('GET', `/flows/${TEMPLATE}`)).flow.yaml;
+    for (const c of templateComments) expect(saved).toContain(c);
+    // Every line of the template is still there, in order, except the sample event that was replaced.
+    const lines = saved.split('\n');
+    const templateLines = templateText.split('\n');
+    const sampleStart = templateLines.indexOf('  sample:');
+    const sampleEnd = templateLines.indexOf('steps:', sampleStart);
+    expect(sampleStart).toBeGreaterThan(0);
+    let at = 0;
+    for (const line of [...templateLines.slice(0, sampleStart), ...templateLines.slice(sampleEnd)]) {
+      at = lines.indexOf(line, at);
+      expect(at, `line kept: ${line}`).toBeGreaterThanOrEqual(0);
+    }
+    await screenshot(page, '07-yaml-view');
+  });
+
+  it('times out a runaway expression in the preview and the page stays responsive', async () => {
+    await page.getByTestId('tab-mapping').click();
+    const editor = page.getByTestId('expr-body.reference').locator('.cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('($f := function($x){ $f($x + 1) }; $f(0))');
+    await page.getByTestId('preview-timeout').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('preview-timeout').textContent()).toMatch(/did not finish|timed? ?out|time limit|exceeded/i);
+    // Responsive: the UI reacts to clicks and typing right away.
+    await page.getByTestId('tab-inspector').click();
+    await page.getByTestId('inspector').waitFor({ timeout: 2000 });
+    const responsive = await page.evaluate(() => new Promise<boolean>((resolve) => requestAnimationFrame(() => resolve(true))));
+    expect(responsive).toBe(true);
+    await screenshot(page, '08-runaway-timeout');
+  });
+
+  it('had no uncaught page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
