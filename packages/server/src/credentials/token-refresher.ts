@@ -71,7 +71,8 @@ export class TokenRefresher {
     const running = this.inflight.get(key);
     if (running) {
       this.stats.reused++;
-      return running;
+      // A refresh already under way may end at the very version this caller saw rejected: then refresh again.
+      return running.then((r) => (reason === 'unauthorized' && r.version <= staleVersion ? this.refresh(name, staleVersion, reason) : r));
     }
     const p = this.refreshUnderLock(name, staleVersion, reason).finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
