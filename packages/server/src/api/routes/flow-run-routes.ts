@@ -5,6 +5,7 @@ import type { ApiIssue, DeployRequest, ListDeploymentsResponse, PromoteRequest, 
 import { ServerError } from '../../errors';
 import { deployToStaging, promoteToProduction, stripRuns } from '../../environments/promotion';
 import { testRun } from '../../flows/test-run';
+import { flowTestActions } from '../../insights/flow-test-actions';
 import type { ApiServices } from '../api-services';
 import type { ServerContext } from '../../context';
 import { badRequest } from '../http-errors';
@@ -80,7 +81,10 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
     if (!tests) throw new ServerError('NOT_FOUND', `Flow "${id}" has no tests. Add them with PUT /api/flows/${id}/tests.`, 404);
     const rev = await flows.revision(id, b.revision ?? stored.headRevision);
     const flow = await service.requireValid(rev.yaml, `${id}@${rev.revision}`);
-    res.json(stripRuns(await runFlowTests({ testText: tests.yaml, testFile: `${id}.test.yaml`, flow }, { actions: api.actions() })));
+    // splice.* steps run on a fresh in-memory store, never on the server's dashboards data.
+    const testActions = await flowTestActions(api.actions());
+    const report = await runFlowTests({ testText: tests.yaml, testFile: `${id}.test.yaml`, flow }, { actions: testActions.actions }).finally(() => testActions.close());
+    res.json(stripRuns(report));
   });
 
   r.get('/flows/:id/deployments', async (req, res) => {
