@@ -3,7 +3,7 @@ import { adminGuard } from './core/admin-guard';
 import type { FaultConfig } from './core/faults';
 import { listen } from './core/http-server';
 import { validateFaultRules } from './core/faults';
-import { SandboxConfigError } from './errors';
+import { SandboxConfigError, SandboxError } from './errors';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './highlevel/rate-limiter';
 import { type HighLevelCredentials, type HighLevelServer, startHighLevelServer } from './highlevel/server';
 import { type PayacaCredentials, type PayacaServer, startPayacaServer } from './payaca/server';
@@ -147,12 +147,24 @@ async function startRootServer(port: number, highlevel: HighLevelServer, payaca:
     res.json({ service: 'splice-sandbox', highlevel: '/highlevel', payaca: '/payaca/v1', admin: ['/highlevel/_sandbox/info', '/payaca/_sandbox/info', '/_sandbox/counters'] }),
   );
   app.get('/_sandbox/counters', adminGuard, (_req, res) => res.json({ highlevel: highlevel.admin.counters(), payaca: payaca.admin.counters() }));
+  app.get('/_sandbox/info', adminGuard, (_req, res) =>
+    res.json({ highlevel: { url: highlevel.url, credentials: highlevel.credentials }, payaca: { url: payaca.url, credentials: payaca.credentials } }),
+  );
+  app.post('/_sandbox/seed', adminGuard, express.json(), (req, res) => {
+    const seed = req.body?.seed as number;
+    highlevel.admin.reseed(seed);
+    payaca.admin.reseed(seed);
+    res.json({ ok: true, seed });
+  });
   app.post('/_sandbox/reset', adminGuard, (_req, res) => {
     highlevel.admin.reset();
     payaca.admin.reset();
     res.json({ ok: true });
   });
   app.use((req, res) => res.status(404).json({ statusCode: 404, message: `Cannot ${req.method} ${req.path}: use /highlevel/... or /payaca/v1/...`, error: 'Not Found' }));
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(err instanceof SandboxError ? 400 : 500).json({ statusCode: err instanceof SandboxError ? 400 : 500, message: err.message });
+  });
   return listen(app, port, 'combined');
 }
 

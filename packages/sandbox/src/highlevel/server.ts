@@ -215,7 +215,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     res.json({ ok: true, seed: currentSeed });
   });
   adminApi.post('/seed', (req, res) => {
-    admin.reseed(Number(req.body?.seed));
+    admin.reseed(req.body?.seed as number);
     res.json({ ok: true, seed: currentSeed });
   });
   adminApi.get('/faults', (_req, res) => res.json(admin.getFaults()));

@@ -126,7 +126,7 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
     res.json({ ok: true, seed: currentSeed });
   });
   adminApi.post('/seed', (req, res) => {
-    admin.reseed(Number(req.body?.seed));
+    admin.reseed(req.body?.seed as number);
     res.json({ ok: true, seed: currentSeed });
   });
   adminApi.get('/faults', (_req, res) => res.json(admin.getFaults()));
