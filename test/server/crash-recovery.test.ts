@@ -69,6 +69,7 @@ it('loses no acknowledged event across kill -9 and repeats only calls in flight 
   // Kill -9 once events are both arriving and being processed.
   await waitFor('load before the kill', async () => acked.size >= 700 && sandbox.admin.counters().highlevel.requests >= 100, 60_000, 20);
   const first = server;
+  const ackedAtKill = acked.size;
   first.child.kill('SIGKILL');
   killed = (await first.exited).signal === 'SIGKILL';
   expect(killed).toBe(true);
@@ -115,7 +116,7 @@ it('loses no acknowledged event across kill -9 and repeats only calls in flight 
   // Runs cut short by the kill show the interrupted attempt, then the one that finished them.
   const interrupted = await ctx.db.selectFrom('run_attempts').select('run_id').where('status', '=', 'interrupted').execute();
   expect(interrupted.length).toBeLessThanOrEqual(WORKERS);
-  console.log(`kill -9 at ${acked.size} acked: ${interrupted.length} runs interrupted, ${repeated.length} calls repeated`);
+  console.log(`kill -9 at ${ackedAtKill} acked: ${interrupted.length} runs interrupted, ${repeated.length} calls repeated`);
 
   // Graceful stop: SIGTERM exits 0 with nothing left running.
   server.child.kill('SIGTERM');

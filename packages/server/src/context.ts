@@ -29,10 +29,20 @@ export interface ServerState {
   workersRunning: boolean;
 }
 
+/** A run attempt that was recorded: `status` is the run's status after it (`queued` when a retry was scheduled). */
+export interface RunFinishedEvent {
+  runId: string;
+  flowId: string;
+  status: string;
+  attempt: number;
+}
+
 export interface ServerContext {
   config: ServerConfig;
   db: SpliceDb;
   dialect: Dialect;
+  /** The SQLite file (embedded database only). */
+  databaseFile?: string;
   logger: Logger;
   metrics: ServerMetrics;
   /** The durable queue (jobs table). */
@@ -54,6 +64,10 @@ export interface ServerContext {
   /** Other modules' stores: flows/revisions/environments (API), credentials, ... */
   stores: ModuleStores;
   state: ServerState;
+  /** In-process notifications of recorded run attempts (live views, benchmarks). Returns an unsubscribe. */
+  observeRuns(listener: (e: RunFinishedEvent) => void): () => void;
+  /** Called by workers after an attempt's outcome is committed. */
+  emitRunFinished(e: RunFinishedEvent): void;
   /** Closes the database. Workers and the HTTP server are stopped by startServer's `close()`. */
   close(): Promise<void>;
 }
@@ -79,11 +93,13 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics, queueDepth: () => queue.depth() });
   const events = new EventStore(db, queue, { maxAttempts: config.queue.maxAttempts, perFlowConcurrency: config.workers.perFlowConcurrency });
   let engineFactory: EngineFactory | undefined = opts.engineFactory;
+  const runListeners = new Set<(e: RunFinishedEvent) => void>();
 
   const ctx: ServerContext = {
     config,
     db,
     dialect: opened.dialect,
+    databaseFile: opened.file,
     logger,
     metrics,
     queue,
@@ -101,6 +117,19 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
     },
     stores: {},
     state: { accepting: true, workersRunning: false },
+    observeRuns(listener) {
+      runListeners.add(listener);
+      return () => runListeners.delete(listener);
+    },
+    emitRunFinished(e) {
+      for (const l of runListeners) {
+        try {
+          l(e);
+        } catch {
+          /* a listener's failure is not the run's */
+        }
+      }
+    },
     close: () => (opts.database ? Promise.resolve() : opened.close()),
   };
   // The run store reads ctx.flows lazily: modules may replace the resolver after the context is built.

@@ -1,4 +1,4 @@
-export { createServerContext, type ServerContext, type ModuleStores, type CreateServerContextOptions, type ServerState } from './context';
+export { createServerContext, type ServerContext, type ModuleStores, type CreateServerContextOptions, type ServerState, type RunFinishedEvent } from './context';
 export { createApp, type CreateAppOptions } from './app';
 export { startServer, type StartServerOptions, type RunningServer } from './serve';
 export { resolveServerConfig, defaultServerConfig, type ServerConfig, type ServerConfigInput } from './config';

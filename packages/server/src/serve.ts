@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { createApp } from './app';
 import { createServerContext, type CreateServerContextOptions, type ServerContext } from './context';
+import { WalCheckpointer } from './queue/wal-checkpointer';
 import { WorkerPool } from './worker/worker-pool';
 import { wireDefaultModules } from './worker/default-wiring';
 
@@ -33,6 +34,7 @@ export interface RunningServer {
 
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const ctx = await createServerContext(opts);
+  const checkpointer = ctx.dialect === 'sqlite' && ctx.databaseFile ? await WalCheckpointer.start(ctx.db, ctx.databaseFile) : undefined;
   const wiring = await wireDefaultModules(ctx, opts);
   await opts.setup?.(ctx);
   const apiRouter = opts.createApiRouter ? await opts.createApiRouter(ctx) : await loadApiRouter(ctx);
@@ -73,6 +75,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         setTimeout(() => http.closeAllConnections(), 1000).unref();
       });
       await wiring.close();
+      await checkpointer?.stop();
       await ctx.close();
     })());
 

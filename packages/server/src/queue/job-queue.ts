@@ -31,7 +31,7 @@ export type QueueDepth = { queued: number; running: number; dead: number };
 export interface JobQueue {
   enqueue(db: SpliceDb, job: NewJob): Promise<void>;
   /** Atomically take the next due job (queued and due, or running with an expired lease) within per-flow limits. */
-  claim(owner: string, leaseMs: number): Promise<ClaimedJob | undefined>;
+  claim(owner: string, leaseMs: number, db?: SpliceDb): Promise<ClaimedJob | undefined>;
   /** Extend a lease. False when the job is no longer this owner's (lease expired and taken). */
   heartbeat(runId: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Remove a finished job. False when the owner lost it (caller must roll back). */

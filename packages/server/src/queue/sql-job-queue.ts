@@ -33,7 +33,7 @@ export class SqlJobQueue implements JobQueue {
       .execute();
   }
 
-  async claim(owner: string, leaseMs: number): Promise<ClaimedJob | undefined> {
+  async claim(owner: string, leaseMs: number, db: SpliceDb = this.db): Promise<ClaimedJob | undefined> {
     const now = new Date();
     const nowIso = now.toISOString();
     const expires = new Date(now.getTime() + leaseMs).toISOString();
@@ -58,7 +58,7 @@ export class SqlJobQueue implements JobQueue {
             ORDER BY j.available_at
             LIMIT 1))
         LIMIT 1)
-      RETURNING run_id, flow_id, attempts, max_attempts`.execute(this.db);
+      RETURNING run_id, flow_id, attempts, max_attempts`.execute(db);
     const row = rows[0];
     if (!row) return undefined;
     return { runId: row.run_id, flowId: row.flow_id, attempt: Number(row.attempts), maxAttempts: Number(row.max_attempts), owner, leaseExpiresAt: expires };

@@ -47,6 +47,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  cachePreparedStatements(sqlite);
   const db = new Kysely<SpliceSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
@@ -59,4 +60,23 @@ async function migrate(db: SpliceDb): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
+}
+
+/**
+ * Kysely's SQLite driver prepares every query again, and preparing costs about as much as running a small
+ * statement. The same statements repeat (the queue runs a handful per job), so keep prepared ones by SQL
+ * text. Safe because Kysely runs one query at a time on this connection (its connection mutex).
+ */
+function cachePreparedStatements(sqlite: Database.Database, max = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as typeof sqlite.prepare;
 }

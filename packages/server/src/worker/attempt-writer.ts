@@ -1,5 +1,6 @@
 import type { RunRecord, StepRecord } from '@splice/runtime';
 import type { ClaimedJob, JobQueue } from '../queue/job-queue';
+import type { BufferedCheckpointStore } from '../runs/buffered-checkpoint-store';
 import type { SpliceDb } from '../storage/database';
 
 /**
@@ -37,12 +38,21 @@ export class AttemptWriter {
     private readonly queue: JobQueue,
   ) {}
 
+  /** Claims the next due job and opens its attempt, in one transaction. */
+  async claimAndStart(owner: string, leaseMs: number): Promise<{ job: ClaimedJob; started: StartedAttempt } | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const job = await this.queue.claim(owner, leaseMs, trx);
+      if (!job) return undefined;
+      return { job, started: await this.start(job, trx) };
+    });
+  }
+
   /**
    * Marks the run running and opens the attempt row. Returns the attempt number (history order), the
    * run's facts, and whether an earlier attempt ever started (if not, there can be no checkpoints).
    */
-  async start(job: ClaimedJob): Promise<StartedAttempt> {
-    return this.db.transaction().execute(async (trx) => {
+  async start(job: ClaimedJob, trx: SpliceDb): Promise<StartedAttempt> {
+    {
       const now = new Date().toISOString();
       const run = await trx.selectFrom('runs').select(['event_id', 'revision', 'environment', 'attempts', 'started_at']).where('id', '=', job.runId).executeTakeFirstOrThrow();
       let attempt = 1;
@@ -59,11 +69,11 @@ export class AttemptWriter {
       const startedAt = run.started_at ?? now;
       await trx.updateTable('runs').set({ status: 'running', attempts: attempt, started_at: startedAt }).where('id', '=', job.runId).execute();
       return { attempt, eventId: run.event_id, revision: run.revision, environment: run.environment ?? undefined, runStartedAt: startedAt, firstEver: run.attempts === 0 };
-    });
+    }
   }
 
   /** Records the outcome. False when the lease was lost (nothing written). */
-  async finish(job: ClaimedJob, started: StartedAttempt, startedAtMs: number, outcome: AttemptOutcome): Promise<boolean> {
+  async finish(job: ClaimedJob, started: StartedAttempt, startedAtMs: number, outcome: AttemptOutcome, checkpoints: BufferedCheckpointStore): Promise<boolean> {
     const attempt = started.attempt;
     return this.db.transaction().execute(async (trx) => {
       const owned =
@@ -73,6 +83,9 @@ export class AttemptWriter {
             ? await this.queue.deadLetter(trx, job.runId, job.owner, outcome.reason)
             : await this.queue.complete(trx, job.runId, job.owner);
       if (!owned) return false;
+      // A finished run never reads its checkpoints again; a retried or dead one needs them.
+      if (outcome.kind === 'finished' || outcome.kind === 'failed') await checkpoints.discard(trx);
+      else await checkpoints.flush(trx);
       const now = new Date();
       const durationMs = now.getTime() - startedAtMs;
       const record = outcome.record;

@@ -1,7 +1,8 @@
-import type { CheckpointStore, RunRecord, StepRecord } from '@splice/runtime';
+import type { RunRecord, StepRecord } from '@splice/runtime';
 import type { ServerContext } from '../context';
 import type { ClaimedJob } from '../queue/job-queue';
-import { AttemptWriter, type AttemptError, type AttemptOutcome } from './attempt-writer';
+import { BufferedCheckpointStore } from '../runs/buffered-checkpoint-store';
+import { AttemptWriter, type AttemptError, type AttemptOutcome, type StartedAttempt } from './attempt-writer';
 import { backoffDelayMs } from './backoff';
 
 /**
@@ -16,10 +17,10 @@ export interface RunJobHandle {
   abort(reason: 'shutdown'): void;
 }
 
-export function runJob(ctx: ServerContext, job: ClaimedJob): RunJobHandle {
+export function runJob(ctx: ServerContext, job: ClaimedJob, started: StartedAttempt): RunJobHandle {
   const controller = new AbortController();
   let abandoned = false;
-  const done = execute(ctx, job, controller.signal, () => abandoned).catch((err) => {
+  const done = execute(ctx, job, started, controller.signal, () => abandoned).catch((err) => {
     ctx.logger.error({ runId: job.runId, err: { message: (err as Error)?.message } }, 'worker failed to record a run');
   });
   return {
@@ -31,12 +32,12 @@ export function runJob(ctx: ServerContext, job: ClaimedJob): RunJobHandle {
   };
 }
 
-async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal, abandoned: () => boolean): Promise<void> {
+async function execute(ctx: ServerContext, job: ClaimedJob, started: StartedAttempt, signal: AbortSignal, abandoned: () => boolean): Promise<void> {
   const log = ctx.logger.child({ flowId: job.flowId, runId: job.runId });
   const writer = new AttemptWriter(ctx.db, ctx.queue);
   const startedAt = Date.now();
-  const started = await writer.start(job);
   const attempt = started.attempt;
+  const checkpoints = new BufferedCheckpointStore(ctx.db, job.runId, !started.firstEver);
   if (attempt > 1) ctx.metrics.retries.inc({ flow: job.flowId });
   ctx.metrics.runsByStatus.inc({ status: 'running' });
 
@@ -61,7 +62,7 @@ async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal,
     } else {
       const record = await ctx.engineFor(flow).run(flow.flow, JSON.parse(event.body), {
         runId: job.runId,
-        checkpoints: started.firstEver ? writeOnly(ctx.checkpointsFor(job.runId)) : ctx.checkpointsFor(job.runId),
+        checkpoints,
         signal: AbortSignal.any([signal, leaseLost.signal]),
         attempt,
       });
@@ -79,19 +80,18 @@ async function execute(ctx: ServerContext, job: ClaimedJob, signal: AbortSignal,
     log.info({ attempt }, abandoned() ? 'run returned to the queue at shutdown' : 'lease lost; another worker owns the run');
     return;
   }
-  const written = await writer.finish(job, started, startedAt, outcome);
+  const written = await writer.finish(job, started, startedAt, outcome, checkpoints);
   if (!written) {
     log.warn({ attempt }, 'lease lost before the outcome was recorded; the run will be taken again');
     return;
   }
   observe(ctx, outcome, startedAt);
-  const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind;
-  log.info({ attempt, status, error: outcome.kind === 'finished' ? outcome.record.error : outcome.error }, 'run attempt finished');
-}
-
-/** A run's first attempt has nothing saved yet: skip the lookups, keep the writes. */
-function writeOnly(store: CheckpointStore): CheckpointStore {
-  return { get: async () => undefined, put: (path, record) => store.put(path, record) };
+  const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind === 'retry' ? 'queued' : outcome.kind;
+  ctx.emitRunFinished({ runId: job.runId, flowId: job.flowId, status, attempt });
+  // Successes at debug (one line per run adds up at volume); anything else at info/warn.
+  if (status === 'succeeded' || status === 'filtered') log.debug({ attempt, status }, 'run finished');
+  else if (outcome.kind === 'retry') log.info({ attempt, status, error: outcome.error, retryInMs: outcome.delayMs }, 'run attempt failed; retry scheduled');
+  else log.warn({ attempt, status, error: outcome.kind === 'finished' ? outcome.record.error : outcome.error }, 'run did not succeed');
 }
 
 function classify(ctx: ServerContext, record: RunRecord, job: ClaimedJob, attempt: number): AttemptOutcome {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ServerContext } from '../context';
+import { AttemptWriter } from './attempt-writer';
 import { runJob, type RunJobHandle } from './run-job';
 
 /**
@@ -16,15 +17,19 @@ export class WorkerPool {
   private loops: Promise<void>[] = [];
   private wakers = new Set<() => void>();
   private unsubscribe?: () => void;
+  private readonly writer: AttemptWriter;
 
   constructor(
     private readonly ctx: ServerContext,
     private readonly count = ctx.config.workers.count,
-  ) {}
+  ) {
+    this.writer = new AttemptWriter(ctx.db, ctx.queue);
+  }
 
   start(): void {
     if (this.loops.length || this.count <= 0) return;
-    this.unsubscribe = this.ctx.queue.onNotify(() => this.wakeAll());
+    // One enqueue wakes one idle worker: waking all of them makes every one race for the same job.
+    this.unsubscribe = this.ctx.queue.onNotify(() => this.wakeOne());
     for (let i = 0; i < this.count; i++) this.loops.push(this.loop(`${this.instanceId}:w${i}:`));
     this.ctx.state.workersRunning = true;
   }
@@ -64,13 +69,13 @@ export class WorkerPool {
   private async loop(owner: string): Promise<void> {
     const { leaseMs, pollMs } = this.ctx.config.queue;
     while (!this.stopping) {
-      let job;
+      let claimed;
       try {
-        job = await this.ctx.queue.claim(owner, leaseMs);
+        claimed = await this.writer.claimAndStart(owner, leaseMs);
       } catch (err) {
         this.ctx.logger.error({ err: { message: (err as Error).message } }, 'claim failed');
       }
-      if (!job) {
+      if (!claimed) {
         await this.idle(pollMs);
         continue;
       }
@@ -79,7 +84,8 @@ export class WorkerPool {
         await this.ctx.queue.releaseAll(owner).catch(() => {});
         break;
       }
-      const handle = runJob(this.ctx, job);
+      const { job, started } = claimed;
+      const handle = runJob(this.ctx, job, started);
       this.inFlight.set(job.runId, handle);
       await handle.done;
       this.inFlight.delete(job.runId);
@@ -96,6 +102,11 @@ export class WorkerPool {
       const timer = setTimeout(wake, ms);
       this.wakers.add(wake);
     });
+  }
+
+  private wakeOne(): void {
+    const first = this.wakers.values().next();
+    if (!first.done) first.value();
   }
 
   private wakeAll(): void {
