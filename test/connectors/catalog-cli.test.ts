@@ -33,6 +33,15 @@ describe('splice catalog', () => {
     expect((await splice('catalog', 'show', 'highlevel.v3.get-statistics')).out).toContain('Version:    v3');
   });
 
+  it('lists triggers and shows one with its payload schema and sample', async () => {
+    const list = await splice('catalog', 'triggers');
+    expect(list.out).toMatch(/payaca\.project\.tagsChanged\s+Project's tags changed  \[assumed\]/);
+    const show = await splice('catalog', 'show', 'highlevel.SocialPostPublished');
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('read from the body field type');
+    expect(show.out).toContain('"postId"');
+  });
+
   it('answers an unknown id with a clear error and the closest ids', async () => {
     const r = await splice('catalog', 'show', 'highlevel.get-tag-location-id');
     expect(r.code).toBe(2);

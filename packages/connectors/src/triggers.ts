@@ -37,9 +37,9 @@ function hlPayload(type: string, properties: JsonSchema, required: string[]): Js
   };
 }
 
-/** Payaca's payload shape is not published: our model is `{ event, occurredAt, data }`. */
+/** Payaca's payload shape is not published: our model is `{ id, event, occurredAt, data }` (id: delivery id, for dedupe). */
 function payacaPayload(data: JsonSchema): JsonSchema {
-  return { type: 'object', properties: { event: { type: 'string' }, occurredAt: { type: 'string', format: 'date-time' }, data } };
+  return { type: 'object', required: ['event', 'data'], properties: { id: { type: 'string' }, event: { type: 'string' }, occurredAt: { type: 'string', format: 'date-time' }, data } };
 }
 
 const project: JsonSchema = {
@@ -98,8 +98,8 @@ export const triggerEvents: TriggerEvent[] = [
     id: 'payaca.project.tagsChanged', connector: 'payaca', event: 'project.tagsChanged', eventFrom: PAYACA_FROM,
     title: "Project's tags changed", description: "A project's tags were added or removed. Name assumed (FACTS.md lists no tag event); the sandbox fires it from its admin endpoint.",
     assumed: true, payloadAssumed: true, source: 'assumed: modelled for the tag templates; not in specs/payaca/FACTS.md',
-    payloadSchema: payacaPayload({ type: 'object', required: ['project'], properties: { project, added: { type: 'array', items: { type: 'string' } }, removed: { type: 'array', items: { type: 'string' } } } }),
-    sample: { event: 'project.tagsChanged', occurredAt: '2026-11-27T06:00:00.000Z', data: { project: { id: 'prj_1', customerId: 'cus_1', tags: ['boiler', 'kitchen'] }, added: ['kitchen'], removed: [] } },
+    payloadSchema: payacaPayload({ type: 'object', required: ['project'], properties: { project, added: { type: 'array', items: { type: 'string' } }, removed: { type: 'array', items: { type: 'string' } }, previousTags: { type: 'array', items: { type: 'string' } } } }),
+    sample: { id: 'dlv_1', event: 'project.tagsChanged', occurredAt: '2026-11-27T06:00:00.000Z', data: { project: { id: 'prj_1', customerId: 'cus_1', tags: ['boiler', 'kitchen'] }, added: ['kitchen'], removed: [], previousTags: ['boiler'] } },
   },
   {
     id: 'payaca.invoice.fullyPaid', connector: 'payaca', event: 'invoice.fullyPaid', eventFrom: PAYACA_FROM,

@@ -22,3 +22,18 @@ describe('openApiToJsonSchema', () => {
     }
   });
 });
+
+describe('trigger catalog', () => {
+  it('every sample matches its payload schema, and every entry says where it comes from', async () => {
+    const { triggerEvents } = await import('../src/triggers');
+    const ajv = new Ajv({ strict: false, validateFormats: false });
+    for (const t of triggerEvents) {
+      expect(ajv.validate(t.payloadSchema, t.sample), `${t.id}: ${ajv.errorsText()}`).toBe(true);
+      expect(t.source.length, t.id).toBeGreaterThan(10);
+      expect(t.id.startsWith(`${t.connector}.`)).toBe(true);
+    }
+    const names = triggerEvents.map((t) => t.event);
+    expect(names).toEqual(expect.arrayContaining(['project.pipelineStageChanged', 'invoice.fullyPaid', 'scheduledEvent.created', 'project.tagsChanged', 'SocialPostPublished']));
+    expect(triggerEvents.filter((t) => t.assumed).map((t) => t.event)).toEqual(expect.arrayContaining(['project.tagsChanged', 'SocialPostPublished']));
+  });
+});

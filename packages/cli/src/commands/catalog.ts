@@ -7,6 +7,7 @@ import {
   getCatalogFiles,
   triggerEvents,
   type CatalogOperation,
+  type TriggerEvent,
 } from '@splice/connectors';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
@@ -49,10 +50,15 @@ export const registerCatalog: RegisterCommand = (program: Command, io: CliIO) =>
   catalog
     .command('show')
     .description('Show an operation: parameters, request body schema, scope, Version header, responses.')
-    .argument('<id>', 'operation id, e.g. highlevel.v2.get-tags-location-id')
+    .argument('<id>', 'operation id (highlevel.v2.get-tags-location-id) or trigger id (payaca.project.tagsChanged)')
     .option('--json', 'print the catalog entry as JSON')
     .action((id: string, opts: { json?: boolean }) => {
       const op = findOperation(id);
+      const trigger = op ? undefined : triggerEvents.find((t) => t.id === id);
+      if (trigger) {
+        io.out(opts.json ? `${JSON.stringify(trigger, null, 2)}\n` : describeTrigger(trigger));
+        return;
+      }
       if (!op) {
         const close = closestOperationIds(id);
         throw new CliUsageError(
@@ -72,8 +78,9 @@ export const registerCatalog: RegisterCommand = (program: Command, io: CliIO) =>
       const events = triggerEvents.filter((t) => !connector || t.connector === connector);
       if (opts.json) return io.out(`${JSON.stringify(events, null, 2)}\n`);
       for (const t of events) {
-        io.out(`  ${t.connector.padEnd(9)}  ${t.event.padEnd(28)}  ${t.title}${t.assumed ? '  [assumed]' : ''}\n      source: ${t.source}\n`);
+        io.out(`  ${t.id.padEnd(38)}  ${t.title}${t.assumed ? '  [assumed]' : ''}\n      source: ${t.source}\n`);
       }
+      if (!opts.json) io.out('Show one (payload schema, sample) with `splice catalog show <trigger id>`.\n');
     });
 };
 
@@ -107,6 +114,22 @@ function describeOperation(op: CatalogOperation): string {
   lines.push('  responses:');
   for (const r of op.responses) lines.push(`    ${r.status}  ${r.description}${r.schema ? '' : ' (no schema)'}`);
   return `${lines.join('\n')}\n`;
+}
+
+function describeTrigger(t: TriggerEvent): string {
+  const where = 'header' in t.eventFrom ? `header ${t.eventFrom.header}` : `body field ${t.eventFrom.bodyField}`;
+  return [
+    `${t.id}${t.assumed ? '  [assumed event name]' : ''}`,
+    `  ${t.title}: ${t.description}`,
+    '',
+    `  event:    ${t.event} (read from the ${where})`,
+    `  source:   ${t.source}`,
+    `  payload${t.payloadAssumed ? ' (our model, not published)' : ''}:`,
+    indent(JSON.stringify(t.payloadSchema, null, 2), 4),
+    '  sample:',
+    indent(JSON.stringify(t.sample, null, 2), 4),
+    '',
+  ].join('\n');
 }
 
 function indent(text: string, n: number): string {
