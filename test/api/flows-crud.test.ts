@@ -55,6 +55,7 @@ describe('flows over HTTP with the admin token', () => {
     expect(diff.body.diff).toContain(`-    expression: '{ "text": "Hello " & $event.name }'`);
     expect(diff.body.diff).toContain(`+    expression: '{ "text": "Good day " & $event.name }'`);
     expect(diff.body.diff).toMatch(/^@@ /m);
+    expect(diff.body.diff.split('\n')[0]).toMatch(/^--- greet\.yaml@1\t/);
 
     const rb = await api.call('POST', '/api/flows/greet/rollback', { revision: 1, message: 'back' });
     expect(rb.status).toBe(200);

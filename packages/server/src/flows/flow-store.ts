@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { ConflictError, NotFoundError, ServerError } from '../errors';
 import type { SpliceDb } from '../storage/database';
 import { readFlowHeader } from './flow-header';
@@ -149,7 +149,7 @@ export class FlowStore {
   async diff(id: string, from: number, to: number): Promise<string> {
     const [a, b] = await Promise.all([this.revision(id, from), this.revision(id, to)]);
     if (a.yaml === b.yaml) return '';
-    return createTwoFilesPatch(`${id}.yaml@${from}`, `${id}.yaml@${to}`, a.yaml, b.yaml, a.createdAt, b.createdAt, { context: 3 });
+    return createTwoFilesPatch(`${id}.yaml@${from}`, `${id}.yaml@${to}`, a.yaml, b.yaml, a.createdAt, b.createdAt, { context: 3, headerOptions: FILE_HEADERS_ONLY });
   }
 
   async tests(id: string): Promise<{ yaml: string; updatedAt: string } | undefined> {
