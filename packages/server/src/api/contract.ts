@@ -537,7 +537,7 @@ export interface InsightsTagSnapshot {
     removed: Array<{ id: string; name: string; usage?: number }>;
   };
 }
-/** GET /api/insights/tags/snapshots?location=&limit= (newest first, default 50). */
+/** GET /api/insights/tags/snapshots?location=&limit=&changed=true (newest first, default 50; `changed=true`: only snapshots that found a change). */
 export interface InsightsTagSnapshotsResponse {
   snapshots: InsightsTagSnapshot[];
 }

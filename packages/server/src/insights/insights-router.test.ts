@@ -27,6 +27,7 @@ beforeAll(async () => {
   const snaps = new TagSnapshotStore(opened.db);
   await snaps.snapshot('loc1', [{ id: 'a', name: 'A', usage: 1 }], { takenAt: '2026-11-01T10:00:00Z' });
   await snaps.snapshot('loc1', [{ id: 'a', name: 'A', usage: 4 }, { id: 'b', name: 'B', usage: 1 }], { takenAt: '2026-11-02T10:00:00Z' });
+  await snaps.snapshot('loc1', [{ id: 'a', name: 'A', usage: 4 }, { id: 'b', name: 'B', usage: 1 }], { takenAt: '2026-11-03T10:00:00Z' });
   const app = express();
   app.use('/api/insights', createInsightsRouter({ db: opened.db }));
   server = app.listen(0, '127.0.0.1');
@@ -81,8 +82,10 @@ describe('/api/insights', () => {
     ]);
     expect(trends.allLocations).toEqual(['loc1']);
     const snaps = await (await fetch(`${base}/tags/snapshots?location=loc1`)).json();
-    expect(snaps.snapshots.map((s: any) => s.seq)).toEqual([2, 1]);
-    expect(snaps.snapshots[0].diff.added).toEqual([{ id: 'b', name: 'B', usage: 1 }]);
+    expect(snaps.snapshots.map((s: any) => s.seq)).toEqual([3, 2, 1]);
+    const changed = await (await fetch(`${base}/tags/snapshots?location=loc1&changed=true&limit=1`)).json();
+    expect(changed.snapshots.map((s: any) => s.seq)).toEqual([2]);
+    expect(changed.snapshots[0].diff.added).toEqual([{ id: 'b', name: 'B', usage: 1 }]);
     const put = await fetch(`${base}/tag-map`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },

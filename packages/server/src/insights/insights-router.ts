@@ -114,7 +114,8 @@ export function createInsightsRouter(deps: { db: SpliceDb }): Router {
     '/tags/snapshots',
     handle(async (req, res) => {
       const limit = positiveInt(req, 'limit', 50, 1000);
-      const found = await snapshots.list({ locations: list(req, 'location') });
+      const changedOnly = req.query.changed === 'true';
+      const found = (await snapshots.list({ locations: list(req, 'location') })).filter((s) => !changedOnly || s.diff.added.length + s.diff.renamed.length + s.diff.removed.length > 0);
       const newest = found.reverse().slice(0, limit).map(({ tags: _tags, ...s }) => s);
       res.json({ snapshots: newest } satisfies InsightsTagSnapshotsResponse);
     }),

@@ -47,7 +47,7 @@ export function tagCountChartOption(trends: C.InsightsTagTrendsResponse, label: 
     legend: { type: 'scroll', top: 0 },
     grid: { left: 48, right: 16, top: 32, bottom: 28 },
     xAxis: { type: 'category', data: trends.dates },
-    yAxis: { type: 'value', name: 'tag usage' },
+    yAxis: { type: 'value' },
     series: trends.locations.map((l) => {
       const byDate = new Map(l.points.map((p) => [p.date, p.usage]));
       return { name: label(l.locationId), type: 'line', connectNulls: true, data: trends.dates.map((d) => byDate.get(d) ?? null) };
@@ -62,7 +62,7 @@ export function risingTagsChartOption(trends: C.InsightsTagTrendsResponse, label
     legend: { type: 'scroll', top: 0 },
     grid: { left: 48, right: 16, top: 32, bottom: 28 },
     xAxis: { type: 'category', data: trends.dates },
-    yAxis: { type: 'value', name: 'posts with the tag' },
+    yAxis: { type: 'value' },
     series: trends.tags.map((t) => {
       const byDate = new Map(t.points.map((p) => [p.date, p.value]));
       return {

@@ -25,7 +25,7 @@ export function fetchTagTrends(f: InsightsFilter, top: number): Promise<C.Insigh
 }
 
 export function fetchTagSnapshots(location: string | undefined): Promise<C.InsightsTagSnapshotsResponse> {
-  return useEditor.getState().api.request('GET', `/insights/tags/snapshots${query({ location, limit: 20 })}`);
+  return useEditor.getState().api.request('GET', `/insights/tags/snapshots${query({ location, limit: 8, changed: 'true' })}`);
 }
 
 /** Downloads the filtered rows as CSV (the admin token goes in the header, never in a URL). */

@@ -27,7 +27,7 @@ export function TagTrendsDashboard() {
 
   const usageOption = useMemo(() => (trends ? tagCountChartOption(trends) : undefined), [trends]);
   const risingOption = useMemo(() => (trends ? risingTagsChartOption(trends, undefined, trends.locations.length > 1) : undefined), [trends]);
-  const changes = snapshots.filter((s) => s.diff.added.length + s.diff.renamed.length + s.diff.removed.length > 0).slice(0, 8);
+  const changes = snapshots.slice(0, 8);
 
   return (
     <section aria-labelledby="tags-title" data-testid="tag-trends-dashboard">
@@ -67,6 +67,7 @@ export function TagTrendsDashboard() {
           <div className="card insights-card">
             <h3>Fastest rising tags</h3>
             <EChart id="tags-rising" option={risingOption} label="Usage of the fastest rising tags over time" />
+            <p className="muted small">Posts carrying each of the tags that rose most in the range.</p>
           </div>
           <div className="card insights-card">
             <h3>Rising tags</h3>
@@ -82,7 +83,7 @@ export function TagTrendsDashboard() {
                     <th>Location</th>
                     <th>From</th>
                     <th>To</th>
-                    <th>Per day</th>
+                    <th>Rise</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -92,7 +93,9 @@ export function TagTrendsDashboard() {
                       <td className="muted">{r.locationId}</td>
                       <td>{r.first}</td>
                       <td>{r.last}</td>
-                      <td>+{Math.round(r.perDay * 100) / 100}</td>
+                      <td>
+                        +{r.delta} <span className="muted small">({Math.round(r.perDay * 100) / 100}/day)</span>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
