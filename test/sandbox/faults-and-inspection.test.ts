@@ -82,6 +82,29 @@ describe('fault injection', () => {
     }
   });
 
+  it('the OAuth token endpoint can fail too (refresh under failure)', async () => {
+    const sb = await createSandbox({ seed: 10, faults: { highlevel: [{ route: 'POST /oauth/token', errorRate: 1, errorStatus: 503 }] } });
+    try {
+      const { clientId, clientSecret } = sb.credentials.highlevel.oauth;
+      const res = await call(`${sb.highlevel.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, grant_type: 'client_credentials' }).toString(),
+      });
+      expect(res.status).toBe(503);
+      expect(sb.admin.highlevel.counters().tokensIssued).toBe(0);
+      sb.admin.setFaults({});
+      const ok = await call(`${sb.highlevel.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, grant_type: 'client_credentials' }).toString(),
+      });
+      expect(ok.status).toBe(200);
+    } finally {
+      await sb.close();
+    }
+  });
+
   it('bad fault rules are refused with the field named', async () => {
     await expect(createSandbox({ faults: { highlevel: [{ errorRate: 2 }] } })).rejects.toThrow(/faults\.highlevel\[0\]\.errorRate/);
   });

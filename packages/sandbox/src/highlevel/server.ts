@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { adminGuard } from '../core/admin-guard';
+import { applyFault } from '../core/fault-middleware';
 import { type FaultConfig, FaultInjector } from '../core/faults';
 import { Inspector } from '../core/inspection';
-import { type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
+import { facts, type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
 import { alnumId, hashBytes, mulberry32 } from '../core/prng';
 import { SchemaValidator } from '../core/schema-validator';
 import { SandboxConfigError, SandboxError } from '../errors';
@@ -249,6 +250,19 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   );
   app.use('/_sandbox', adminApi);
 
+  // The token endpoints fail like any other route when fault rules say so (refresh under failure).
+  const oauthRoutes: Record<string, string> = { '/oauth/token': 'get-access-token', '/oauth/locationToken': 'get-location-access-token' };
+  app.post(Object.keys(oauthRoutes), async (req, res, next) => {
+    const route = `POST ${req.path}`;
+    const f = facts(res);
+    f.route = route;
+    f.operationId = oauthRoutes[req.path];
+    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+      if (headers) res.set(headers);
+      res.status(status).json(body);
+    };
+    if (!(await applyFault(faults.decide(route, f.operationId, req.path), req, res, answer))) next();
+  });
   app.use(oauthRouter({ specs, tokens, data: () => state.data, counters: () => inspector.counters, validator, autoApprove: opts.autoApprove }));
   app.all('/social-media-posting/{*rest}', (req, res, next) => handleApiRequest(state, req, res).catch(next));
   app.use((req, res) => res.status(404).json({ statusCode: 404, message: `Cannot ${req.method} ${req.path}`, error: 'Not Found' }));
