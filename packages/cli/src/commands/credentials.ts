@@ -65,6 +65,16 @@ export const registerCredentials: RegisterCommand = (program: Command, io: CliIO
       'highlevel-pit | highlevel-oauth | payaca-api-key | bearer | api-key-header | payaca-webhook-secret | highlevel-webhook-key',
     )
     .option('--json', 'print metadata as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  printf %s "$GHL_PIT" | splice credentials add ghl-main --kind highlevel-pit --token-stdin --location-id <loc> --scopes "socialplanner/post.readonly socialplanner/tag.readonly"
+  splice credentials add payaca-main --kind payaca-api-key --client-id <id> --from-env PAYACA_CLIENT_SECRET
+  splice credentials add payaca-hooks --kind payaca-webhook-secret --from-env PAYACA_WEBHOOK_SECRET
+  splice credentials add ghl-hooks --kind highlevel-webhook-key --public-key-stdin < highlevel-webhook.pem
+  (OAuth connections: splice auth login highlevel --name ghl-oauth ...)`,
+    )
     .action(async (name: string, opts: Opts) => {
       const kind = getKind(String(opts.kind));
       const values = await collectValues(kind, opts);
