@@ -1,8 +1,10 @@
+import generated from './contract-schemas.generated.json' with { type: 'json' };
+
 /**
  * The REST API's OpenAPI 3.1 document, served at GET /api/openapi.json. Every route is declared once in
  * API_ROUTES (method, path, summary, body and answer); the document is derived from it, and a test
- * checks that every route the router really serves appears here. Schemas name the wire contract's types
- * (api/contract.ts), described loosely in `components.schemas`.
+ * checks that every route the router really serves appears here. Schemas are the wire contract's types
+ * (api/contract.ts), converted to JSON Schema by generate-contract-schemas.ts.
  */
 export interface ApiRouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -73,17 +75,16 @@ export const API_ROUTES: ApiRouteDoc[] = [
   R('get', '/environments/:name', 'environments', 'One environment', { 200: 'EnvironmentInfo' }, { errors: [404] }),
   R('patch', '/environments/:name', 'environments', 'Replace an environment’s base URLs, bindings or values', { 200: 'EnvironmentInfo' }, { request: 'UpdateEnvironmentRequest', errors: [404, 422] }),
   R('get', '/schedules', 'schedules', 'Active schedule triggers with their next tick', { 200: 'ListSchedulesResponse' }),
-  R('get', '/insights/statistics', 'insights', 'Post statistics series (filters: location, platform, from, to, groupBy)', { 200: 'InsightsStatisticsResponse' }, { query: ['locationId', 'platform', 'from', 'to', 'groupBy'], errors: [422] }),
-  R('get', '/insights/statistics.csv', 'insights', 'Post statistics as CSV', { 200: 'text/csv' }, { query: ['locationId', 'platform', 'from', 'to'], errors: [422] }),
-  R('get', '/insights/tags/trends', 'insights', 'Tag usage over time and the fastest rising tags', { 200: 'InsightsTagTrendsResponse' }, { query: ['locationId', 'from', 'to'], errors: [422] }),
-  R('get', '/insights/tags/snapshots', 'insights', 'Periodic tag snapshots', { 200: 'InsightsTagSnapshotsResponse' }, { query: ['locationId'], errors: [422] }),
-  R('get', '/insights/tag-map', 'insights', 'The tag-name mapping table (HighLevel ↔ Payaca)', { 200: 'InsightsTagMapResponse' }),
-  R('put', '/insights/tag-map', 'insights', 'Replace the tag-name mapping table', { 200: 'InsightsPutTagMapResponse' }, { request: 'object', errors: [422] }),
+  R('get', '/insights/statistics', 'insights', 'Post statistics series (filters: location, platform, from, to, groupBy)', { 200: 'InsightsStatisticsResponse' }, { query: ['location', 'platform', 'from', 'to', 'groupBy'], errors: [422] }),
+  R('get', '/insights/statistics.csv', 'insights', 'Post statistics as CSV', { 200: 'text/csv' }, { query: ['location', 'platform', 'from', 'to'], errors: [422] }),
+  R('get', '/insights/tags/trends', 'insights', 'Tag usage over time and the fastest rising tags', { 200: 'InsightsTagTrendsResponse' }, { query: ['location', 'from', 'to', 'top'], errors: [422] }),
+  R('get', '/insights/tags/snapshots', 'insights', 'Periodic tag snapshots with their diffs, newest first', { 200: 'InsightsTagSnapshotsResponse' }, { query: ['location', 'limit', 'changed'], errors: [422] }),
+  R('get', '/insights/tag-map', 'insights', 'The tag-name mapping table (HighLevel ↔ Payaca) of one location', { 200: 'InsightsTagMapResponse' }, { query: ['location'], errors: [422] }),
+  R('put', '/insights/tag-map', 'insights', 'Upsert entries of a location\'s tag-name mapping table and delete the listed ids', { 200: 'InsightsPutTagMapResponse' }, { request: 'InsightsPutTagMapRequest', errors: [422] }),
 ];
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad request', 401: 'Missing or invalid admin token', 404: 'Not found', 409: 'Conflict', 413: 'Body too large', 415: 'Unsupported media type', 422: 'Invalid input', 503: 'Unavailable' };
 
-const loose = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'object', description, additionalProperties: true, ...extra });
 
 function schemaRef(name: string): Record<string, unknown> {
   if (name === 'object') return { type: 'object' };
@@ -118,7 +119,9 @@ export function openApiDocument(serverUrl = '/api'): Record<string, unknown> {
       responses,
     };
   }
-  const schemas: Record<string, unknown> = Object.fromEntries([...names].sort().map((n) => [n, SCHEMAS[n] ?? loose(`See \`${n}\` in packages/server/src/api/contract.ts.`)]));
+  // Every contract type is included: schemas refer to each other (e.g. RunStatus inside RunRecord).
+  const schemas: Record<string, unknown> = { ...generated.schemas };
+  for (const n of names) if (!(n in schemas)) throw new Error(`openapi: no schema for ${n}; declare it in api/contract.ts and regenerate`);
   return {
     openapi: '3.1.0',
     info: {
@@ -133,34 +136,3 @@ export function openApiDocument(serverUrl = '/api'): Record<string, unknown> {
     components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } }, schemas },
   };
 }
-
-const issue = {
-  type: 'object',
-  required: ['code', 'message'],
-  properties: {
-    code: { type: 'string' },
-    message: { type: 'string' },
-    path: { type: 'string' },
-    location: { type: 'object', properties: { file: { type: 'string' }, line: { type: 'integer' }, col: { type: 'integer' } } },
-    help: { type: 'string' },
-  },
-};
-
-const SCHEMAS: Record<string, unknown> = {
-  ApiErrorBody: { type: 'object', required: ['error'], properties: { error: { ...issue, properties: { ...issue.properties, issues: { type: 'array', items: issue }, details: { type: 'object' } } } } },
-  ValidationResult: { type: 'object', required: ['valid', 'errors', 'warnings'], properties: { valid: { type: 'boolean' }, errors: { type: 'array', items: issue }, warnings: { type: 'array', items: issue } } },
-  CreateFlowRequest: { type: 'object', required: ['yaml'], properties: { yaml: { type: 'string' }, id: { type: 'string' }, message: { type: 'string' }, author: { type: 'string' } } },
-  UpdateFlowRequest: { type: 'object', required: ['yaml'], properties: { yaml: { type: 'string' }, message: { type: 'string' }, author: { type: 'string' }, baseRevision: { type: 'integer' } } },
-  RollbackRequest: { type: 'object', required: ['revision'], properties: { revision: { type: 'integer' }, message: { type: 'string' }, author: { type: 'string' } } },
-  ValidateRequest: { type: 'object', properties: { yaml: { type: 'string' }, environment: { enum: ['staging', 'production'] } } },
-  TestRunRequest: { type: 'object', properties: { event: {}, dryRun: { type: 'boolean' }, yaml: { type: 'string' }, revision: { type: 'integer' } } },
-  TriggerRunRequest: { type: 'object', properties: { payload: {}, idempotencyKey: { type: 'string' } } },
-  TriggerRunResponse: { type: 'object', required: ['runId', 'status'], properties: { runId: { type: 'string' }, status: { type: 'string' }, environment: { type: 'string' }, revision: { type: 'integer' }, duplicate: { type: 'boolean' } } },
-  DiffResponse: { type: 'object', required: ['flowId', 'from', 'to', 'diff'], properties: { flowId: { type: 'string' }, from: { type: 'integer' }, to: { type: 'integer' }, diff: { type: 'string' } } },
-  PromoteRequest: { type: 'object', properties: { revision: { type: 'integer' } } },
-  DeployRequest: { type: 'object', properties: { revision: { type: 'integer' }, environment: { const: 'staging' } } },
-  PutFlowTestsRequest: { type: 'object', required: ['yaml'], properties: { yaml: { type: 'string' } } },
-  CreateCredentialRequest: { type: 'object', required: ['name', 'type', 'secret'], properties: { name: { type: 'string' }, type: { type: 'string' }, connector: { type: 'string' }, secret: { oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' } }], writeOnly: true }, scopes: { type: 'array', items: { type: 'string' } }, meta: { type: 'object', additionalProperties: { type: 'string' } } } },
-  UpdateEnvironmentRequest: { type: 'object', properties: { baseUrls: { type: 'object', additionalProperties: { type: 'string' } }, bindings: { type: 'object', additionalProperties: { type: 'string' } }, values: { type: 'object' } } },
-  RunRecord: loose('The engine’s run record (packages/runtime/src/engine/run-record.ts): runId, flow, status, event, steps[] with input, output, attempts (request/response, redacted), error.', { required: ['runId', 'flow', 'status', 'steps'] }),
-};
