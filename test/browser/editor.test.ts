@@ -194,6 +194,36 @@ describe('editor in the browser', () => {
     const responsive = await page.evaluate(() => new Promise<boolean>((resolve) => requestAnimationFrame(() => resolve(true))));
     expect(responsive).toBe(true);
     await screenshot(page, '08-runaway-timeout');
+
+    // Belt and braces: catastrophic regex backtracking never returns to jsonata's evaluator, so the
+    // runtime's own clock cannot stop it; the page terminates the stuck worker and starts a new one.
+    await page.getByTestId('tab-mapping').click();
+    const restartsBefore = await page.evaluate(() => (window as unknown as { spliceEditor: { getState(): { workerRestarts: number } } }).spliceEditor.getState().workerRestarts);
+    await page.getByTestId('expr-body.reference').locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('$contains("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+b/)');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { spliceEditor: { getState(): { workerRestarts: number } } }).spliceEditor.getState().workerRestarts), { timeout: 15_000 }).toBe(restartsBefore + 1);
+    expect(await page.getByTestId('preview-timeout').textContent()).toContain('did not finish');
+    // The replacement worker answers the next preview.
+    await page.getByTestId('expr-body.reference').locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('$uppercase("ok")');
+    await expect.poll(() => page.getByTestId('preview-body.reference').textContent(), { timeout: 10_000 }).toBe('"OK"');
+  });
+
+  it('runs the flow for real and shows it in the run history as a timeline', async () => {
+    await page.getByTestId('run-now').click();
+    await page.getByRole('list', { name: 'Run timeline' }).waitFor();
+    await expect.poll(() => page.getByTestId('step-record-setProjectTags').textContent(), { timeout: 30_000 }).toContain('succeeded');
+    await page.getByRole('link', { name: 'Runs' }).click();
+    const row = page.getByRole('row').filter({ hasText: TEMPLATE }).first();
+    await row.waitFor();
+    await screenshot(page, '09-runs');
+    await row.getByRole('link').click();
+    await page.getByRole('list', { name: 'Run timeline' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Run timeline' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => page.getByTestId('step-record-setProjectTags').textContent()).toContain('succeeded');
+    await screenshot(page, '10-run-detail');
   });
 
   it('had no uncaught page errors', () => {

@@ -91,6 +91,7 @@ export class ApiClient {
   testRun = (id: string, req: C.TestRunRequest) => this.request<C.TestRunResponse>('POST', `/flows/${enc(id)}/test-runs`, req);
   activate = (id: string) => this.request<C.FlowResponse>('POST', `/flows/${enc(id)}/activate`);
   deactivate = (id: string) => this.request<C.FlowResponse>('POST', `/flows/${enc(id)}/deactivate`);
+  triggerRun = (id: string, req: C.TriggerRunRequest) => this.request<C.TriggerRunResponse>('POST', `/flows/${enc(id)}/runs`, req);
   deploy = (id: string) => this.request<unknown>('POST', `/flows/${enc(id)}/deploy`, {} satisfies C.DeployRequest);
 
   runs = (f: { flow?: string; status?: string; limit?: number; cursor?: string }) => this.request<C.ListRunsResponse>('GET', `/runs${q(f)}`);

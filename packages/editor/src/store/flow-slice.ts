@@ -55,6 +55,11 @@ export interface FlowSlice {
   save(): Promise<boolean>;
   testRun(): Promise<void>;
   validateRemote(): Promise<void>;
+  /** Activate or deactivate the saved flow (an active flow takes webhooks, schedules and API runs). */
+  setActive(active: boolean): Promise<void>;
+  /** Enqueue a real run of the saved, active flow with the sample event (manual trigger). */
+  runNow(): Promise<void>;
+  active: boolean | undefined;
 }
 
 export const NEW_FLOW_YAML = `# A new Splice flow: edit it on the canvas or right here; comments are kept.
@@ -97,6 +102,7 @@ export const createFlowSlice: StateCreator<EditorState, [], [], FlowSlice> = (se
   };
   return {
     flow: undefined,
+    active: undefined,
     selected: undefined,
     showYaml: true,
 
@@ -104,9 +110,30 @@ export const createFlowSlice: StateCreator<EditorState, [], [], FlowSlice> = (se
       const res = await get().attempt(`open flow ${id}`, () => get().api.flow(id));
       if (!res) return;
       load({ id: res.flow.id, headRevision: res.flow.headRevision, text: res.flow.yaml, savedText: res.flow.yaml });
+      set({ active: res.flow.active });
     },
     newFlow() {
       load({ id: undefined, text: NEW_FLOW_YAML, savedText: '' });
+      set({ active: undefined });
+    },
+    async setActive(active) {
+      const f = get().flow;
+      if (!f?.id) return;
+      const res = await get().attempt(active ? 'activate the flow' : 'deactivate the flow', () => (active ? get().api.activate(f.id!) : get().api.deactivate(f.id!)));
+      if (res) {
+        set({ active: res.flow.active });
+        get().notify('info', res.flow.active ? 'Active: the flow now takes its trigger’s events.' : 'Inactive: the flow takes no events.');
+      }
+    },
+    async runNow() {
+      const f = get().flow;
+      if (!f) return;
+      if ((!f.id || f.text !== f.savedText) && !(await get().save())) return;
+      const id = get().flow!.id!;
+      if (!get().active) await get().setActive(true);
+      const trigger = (get().flow!.data.trigger ?? {}) as { sample?: unknown };
+      const res = await get().attempt('start a run', () => get().api.triggerRun(id, { payload: trigger.sample ?? {} }));
+      if (res) get().navigate({ name: 'run', runId: res.runId });
     },
     setText(text) {
       const f = get().flow;

@@ -15,7 +15,7 @@ export interface OpsSlice {
   runDetail: C.RunDetailResponse | undefined;
   deadLetters: C.DeadLetter[];
   loadRuns(filters?: RunFilters, more?: boolean): Promise<void>;
-  loadRun(runId: string): Promise<void>;
+  loadRun(runId: string, refresh?: boolean): Promise<void>;
   replay(runId: string): Promise<void>;
   loadDeadLetters(): Promise<void>;
   replayDeadLetter(id: string): Promise<void>;
@@ -33,8 +33,8 @@ export const createOpsSlice: StateCreator<EditorState, [], [], OpsSlice> = (set,
     const res = await get().attempt('load runs', () => get().api.runs({ ...f, limit: 50, cursor: more ? get().runsCursor : undefined }));
     if (res) set({ runs: more ? [...get().runs, ...res.runs] : res.runs, runsCursor: res.nextCursor, runFilters: f });
   },
-  async loadRun(runId) {
-    set({ runDetail: undefined });
+  async loadRun(runId, refresh) {
+    if (!refresh) set({ runDetail: undefined });
     const res = await get().attempt(`load run ${runId}`, () => get().api.run(runId));
     if (res) set({ runDetail: res });
   },

@@ -85,6 +85,13 @@ export function RunDetailScreen({ runId }: { runId: string }) {
   useEffect(() => {
     void loadRun(runId);
   }, [runId, loadRun]);
+  // A queued or running run is followed until it ends.
+  const status = run?.runId === runId ? run.status : undefined;
+  useEffect(() => {
+    if (status !== 'queued' && status !== 'running') return;
+    const t = setTimeout(() => void useEditor.getState().loadRun(runId, true), 1000);
+    return () => clearTimeout(t);
+  }, [status, runId, run]);
   if (!run || run.runId !== runId) return <section className="screen">Loading run…</section>;
   return (
     <section className="screen">

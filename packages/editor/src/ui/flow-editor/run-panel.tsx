@@ -15,8 +15,7 @@ export function RunPanel() {
       {run && (
         <>
           <p data-testid="run-status">
-            <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.durationMs !== undefined && ms(run.durationMs)}{' '}
-            <a href={`#/runs/${run.runId}`}>open run</a>
+            <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.durationMs !== undefined && ms(run.durationMs)}
           </p>
           {run.error && <p className="error">{run.error.message}</p>}
           <RunTimeline run={run} />
