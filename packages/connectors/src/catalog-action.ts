@@ -3,7 +3,7 @@ import type { CatalogOperation } from './catalog/catalog-types';
 import { findConnector, isHostAllowed } from './connectors';
 import { ConnectorError } from './errors';
 import { inputSchemaOf, outputSchemaOf, requestProblems, responseProblems, type RequestParts } from './operation-schemas';
-import { paginateAll, type PageSender } from './pagination';
+import { paginateAll, withPageDefaults, type PageSender } from './pagination';
 
 /** The evaluated `with` of a catalog call step. `_paginate` is the step's `paginate` when the engine passes it in-band. */
 export interface CatalogCallInput {
@@ -33,11 +33,13 @@ export function createCatalogAction(op: CatalogOperation): ActionDefinition<Cata
     paginated: Boolean(op.pagination?.itemsPath),
     validatesInput: true,
     async run(input, ctx) {
-      const parts = toRequestParts(op, input ?? {}, ctx);
+      const paginate = ctx.paginate ?? input?._paginate ?? false;
+      const given = toRequestParts(op, input ?? {}, ctx);
+      const parts = paginate ? withPageDefaults(op, given) : given;
       const problems = requestProblems(op, parts);
       if (problems.length) throw invalidRequest(op, problems);
       const send: PageSender = (p) => sendOnce(op, p, ctx);
-      if (ctx.paginate ?? input?._paginate ?? false) return paginateAll(op, parts, send, ctx);
+      if (paginate) return paginateAll(op, parts, send, ctx);
       return (await send(parts)).body;
     },
   });

@@ -68,6 +68,21 @@ export async function paginateAll(op: CatalogOperation, parts: RequestParts, sen
   return { items, pages, total };
 }
 
+/**
+ * With `paginate: true` the step need not give limit/offset (some list operations require them, e.g.
+ * get-posts' body): missing ones start at the default page size and 0, in the type the spec declares.
+ */
+export function withPageDefaults(op: CatalogOperation, parts: RequestParts): RequestParts {
+  const pg = op.pagination;
+  if (!pg) return parts;
+  const value = (n: number) => (stringTyped(op, pg.in, pg.limit) ? String(n) : n);
+  if (pg.in === 'query') {
+    return { ...parts, query: { [pg.limit]: value(DEFAULT_PAGE_SIZE), [pg.offset]: value(0), ...parts.query } };
+  }
+  if (parts.body !== undefined && (parts.body === null || typeof parts.body !== 'object' || Array.isArray(parts.body))) return parts;
+  return { ...parts, body: { [pg.limit]: value(DEFAULT_PAGE_SIZE), [pg.offset]: value(0), ...((parts.body as Record<string, unknown> | undefined) ?? {}) } };
+}
+
 function toInt(v: unknown): number | undefined {
   const n = typeof v === 'string' ? Number(v) : v;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;

@@ -18,6 +18,11 @@ beforeAll(async () => {
       const limit = Number(url.searchParams.get('limit') ?? 10);
       return { body: { success: true, statusCode: 200, message: 'Fetched', results: { tags: TAGS.slice(skip, skip + limit), count: TAGS.length } } };
     }
+    if (url.pathname.endsWith('/posts/list')) {
+      const b = req.body as { skip: string; limit: string };
+      const posts = Array.from({ length: 130 }, (_, i) => ({ _id: `p${i}` }));
+      return { status: 201, body: { success: true, statusCode: 201, message: 'ok', results: { posts: posts.slice(Number(b.skip), Number(b.skip) + Number(b.limit)), count: posts.length } } };
+    }
     if (url.pathname.endsWith('/statistics')) return { status: 201, body: { results: { totals: { posts: 3 } } } };
     if (url.pathname.endsWith('/customers')) return { body: { results: [{ id: 'cus_1', name: 'Jo' }], totalCount: 1 } };
     return { status: 404, body: { message: 'no route' } };
@@ -115,6 +120,14 @@ describe('catalog actions (one generic factory) against a loopback API', () => {
     expect(out.pages).toBe(3);
     expect(api.seen.slice(before).map((r) => new URL(r.url, 'http://x').searchParams.get('skip'))).toEqual(['0', '100', '200']);
     expect(api.seen.slice(before).map((r) => r.headers['idempotency-key'])).toEqual(['run-1:step', 'run-1:step:page-2', 'run-1:step:page-3']);
+    // Without limit/skip the defaults apply (100 per page from 0).
+    const again = (await action('highlevel.get-tags-location-id').run({ params: { locationId: 'loc_1' } }, ctx)) as { items: unknown[]; pages: number };
+    expect([again.items.length, again.pages]).toEqual([250, 3]);
+    // Body-paged list (get-posts): skip/limit are required strings in the body; pages fill them.
+    const before2 = api.seen.length;
+    const posts = (await action('highlevel.get-posts').run({ params: { locationId: 'loc_1' }, body: { fromDate: '2026-01-01', toDate: '2026-12-31', includeUsers: 'false', limit: '50' } }, ctx)) as { items: unknown[]; pages: number };
+    expect([posts.items.length, posts.pages]).toEqual([130, 3]);
+    expect(api.seen.slice(before2).map((r) => (r.body as { skip: string }).skip)).toEqual(['0', '50', '100']);
     const notPageable = await action('highlevel.get-tags-by-ids').run({ params: { locationId: 'l' }, body: { tagIds: ['a'] } }, ctx).catch((e: unknown) => e);
     expect((notPageable as ConnectorError).code).toBe('PAGINATION_UNSUPPORTED');
     await close();
