@@ -132,10 +132,11 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
     problems.push(...state.validator.validate(p.schema, value, { coerce: true, root: '' }).map((m) => m.replace(/^\(body\)/, p.name)));
   }
   if (op.requestBody?.contentType === 'application/json') {
-    if (req.body === undefined || (typeof req.body === 'object' && Object.keys(req.body).length === 0 && !req.headers['content-length'])) {
-      if (op.requestBody.required) problems.push('request body should not be empty (a JSON body is required)');
+    if (req.body === undefined && op.requestBody.required) {
+      problems.push('request body should not be empty (send a JSON body with content-type application/json)');
     } else {
-      problems.push(...state.validator.validate(op.requestBody.schema, req.body));
+      // An optional body that is left out is still checked as `{}`: its required fields are required.
+      problems.push(...state.validator.validate(op.requestBody.schema, req.body ?? {}));
     }
   }
   if (problems.length) {

@@ -57,7 +57,8 @@ export function oauthRouter(deps: OAuthDeps): Router {
     const approve = (locationId: string) => {
       const code = deps.tokens.createCode({
         clientId: client.clientId,
-        redirectUri: redirect.toString(),
+        // Compared as sent at the token exchange (a normalised URL could differ by a trailing slash).
+        redirectUri: q.redirect_uri,
         locationId,
         companyId: data.companyId,
         scopes: scopes.length ? scopes : client.scopes,

@@ -286,7 +286,14 @@ export function matchOperations(specs: HighLevelSpecs, method: string, path: str
     const m = op.pathRegex.exec(path);
     if (!m) continue;
     const params: Record<string, string> = {};
-    op.pathParamNames.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] as string)));
+    op.pathParamNames.forEach((name, i) => {
+      const raw = m[i + 1] as string;
+      try {
+        params[name] = decodeURIComponent(raw);
+      } catch {
+        params[name] = raw; // a malformed %-escape is kept as sent (validation or the handler will refuse it)
+      }
+    });
     hits.push({ op, params });
   }
   return hits.sort((a, b) => b.op.literalSegments - a.op.literalSegments);

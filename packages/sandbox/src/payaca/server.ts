@@ -170,7 +170,14 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
       }
       const m = op.pathRegex.exec(path) as RegExpExecArray;
       const params: Record<string, string> = {};
-      op.pathParamNames.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] as string)));
+      op.pathParamNames.forEach((n, i) => {
+        const raw = m[i + 1] as string;
+        try {
+          params[n] = decodeURIComponent(raw);
+        } catch {
+          params[n] = raw;
+        }
+      });
       const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
       const errors: Array<{ field: string; message: string }> = [];
       for (const p of op.parameters) {
