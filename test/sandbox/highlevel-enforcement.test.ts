@@ -102,6 +102,9 @@ describe('request validation', () => {
     expect(tooMany.status).toBe(422);
     const badPlatform = await client.post(path, { profileIds: ['a'], platforms: ['myspace'] });
     expect(badPlatform.body.message.join('\n')).toMatch(/platforms\[0\] must be one of/);
+    const noBody = await client.send('POST', path);
+    expect(noBody.status).toBe(422);
+    expect(noBody.body.message.join('\n')).toMatch(/profileIds should not be empty/);
     const noLocation = await client.post('/social-media-posting/statistics', { profileIds: ['a'] });
     expect(noLocation.status).toBe(422);
     const noTagIds = await client.post(`/social-media-posting/${hl.locations[2]!.id}/tags/details`, {});

@@ -59,6 +59,14 @@ describe('consent page', () => {
     expect(tokens.body.locationId).toBe(second);
   });
 
+  it('the redirect_uri is compared as sent (no trailing-slash surprises)', async () => {
+    const bare = 'http://127.0.0.1:9';
+    const res = await fetch(consentUrl({ auto_approve: '1', redirect_uri: bare }), { redirect: 'manual' });
+    const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
+    const tokens = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: bare });
+    expect(tokens.status).toBe(200);
+  });
+
   it('refuses an unknown client, a wrong response_type and scopes the app may not ask for', async () => {
     expect((await call(consentUrl({ client_id: 'nope' }))).status).toBe(400);
     expect((await call(consentUrl({ response_type: 'token' }))).status).toBe(400);
