@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createApiRouter } from '../../packages/server/src/api/router';
+import { GENERATED_FILE, generateContractSchemas, renderGenerated } from '../../packages/server/src/api/generate-contract-schemas';
 import { startTestApi, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -39,9 +41,16 @@ describe('OpenAPI document', () => {
     expect(missing).toEqual([]);
     const stale = [...documented].filter((r) => !served.includes(r));
     expect(stale).toEqual([]);
+    expect(res.body.components.schemas.FlowDetail.required).toContain('yaml');
+    expect(res.body.paths['/flows/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/FlowResponse' });
     // Every $ref resolves.
     const refs = JSON.stringify(res.body).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
     for (const ref of refs) expect(res.body.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
+  });
+
+  it('has component schemas generated from the current wire contract', () => {
+    const current = renderGenerated(generateContractSchemas());
+    expect(readFileSync(GENERATED_FILE, 'utf8') === current, 'api/contract.ts changed: run `npx tsx packages/server/src/api/generate-contract-schemas.ts`').toBe(true);
   });
 });
 

@@ -320,6 +320,9 @@ export interface PromoteResponse {
   deployment: Deployment;
   tests: FlowTestReport;
 }
+export interface DeployResponse {
+  deployment: Deployment;
+}
 export interface ListDeploymentsResponse {
   deployments: Deployment[];
 }

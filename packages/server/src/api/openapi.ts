@@ -51,7 +51,7 @@ export const API_ROUTES: ApiRouteDoc[] = [
   R('post', '/flows/:id/test-runs', 'runs', 'Test-run now against staging with a sample event (optionally dry); answers the run record', { 200: 'RunRecord' }, { request: 'TestRunRequest', errors: [404, 422] }),
   R('post', '/flows/:id/runs', 'runs', 'Manual/API trigger: queue a run with a payload (checked against trigger.input)', { 202: 'TriggerRunResponse' }, { request: 'TriggerRunRequest', errors: [404, 409, 422] }),
   R('get', '/flows/:id/deployments', 'environments', 'Revision deployed per environment', { 200: 'ListDeploymentsResponse' }, { errors: [404] }),
-  R('post', '/flows/:id/deploy', 'environments', 'Deploy a revision (default head) to staging after validating it', { 200: 'object' }, { request: 'DeployRequest', errors: [404, 422] }),
+  R('post', '/flows/:id/deploy', 'environments', 'Deploy a revision (default head) to staging after validating it', { 200: 'DeployResponse' }, { request: 'DeployRequest', errors: [404, 422] }),
   R('post', '/flows/:id/promote', 'environments', 'Promote a revision to production: refused unless it validates against production and its flow tests pass', { 200: 'PromoteResponse' }, { request: 'PromoteRequest', errors: [404, 422] }),
   R('get', '/runs', 'runs', 'Run history', { 200: 'ListRunsResponse' }, { query: ['flow', 'status', 'trigger', 'since', 'until', 'limit', 'cursor'], errors: [422] }),
   R('get', '/runs/:runId', 'runs', 'A run with its steps and attempts (redacted)', { 200: 'RunDetailResponse' }, { errors: [404] }),

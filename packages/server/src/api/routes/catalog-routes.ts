@@ -4,6 +4,7 @@ import { httpAction } from '@splice/runtime';
 import type { CatalogConnector, CatalogResponse, ImportTemplateRequest, ListSchedulesResponse, ListTemplatesResponse, SaveFlowResponse, TemplateDetail } from '../contract';
 import type { ApiServices } from '../api-services';
 import { body, optString, param } from './flow-routes';
+import { spliceCatalogOperations } from '../../insights/splice-actions';
 
 /**
  * The catalog (operations grouped by connector, with scopes, and the triggers flows can start from),
@@ -53,6 +54,8 @@ export function catalogResponse(): CatalogResponse {
     ],
     scopes: [],
   });
+  // Splice's own data actions (statistics store, tag snapshots, tag map): declared in insights/splice-actions.
+  out.push({ id: 'splice', title: 'Splice data', description: 'Splice\'s own tables behind the dashboards: record statistics, snapshot tags (with the diff since the last snapshot), and the HighLevel ↔ Payaca tag-name mapping.', operations: spliceCatalogOperations(), triggers: [], scopes: [] });
   cached = { connectors: out };
   return cached;
 }

@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { runFlowTests } from '@splice/runtime/flow-tests/index';
 import { Router } from 'express';
-import type { ApiIssue, DeployRequest, ListDeploymentsResponse, PromoteRequest, PromoteResponse, TestRunRequest, TriggerRunRequest, TriggerRunResponse } from '../contract';
+import type { ApiIssue, DeployRequest, DeployResponse, ListDeploymentsResponse, PromoteRequest, PromoteResponse, TestRunRequest, TriggerRunRequest, TriggerRunResponse } from '../contract';
 import { ServerError } from '../../errors';
 import { deployToStaging, promoteToProduction, stripRuns } from '../../environments/promotion';
 import { testRun } from '../../flows/test-run';
@@ -102,7 +102,8 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
     if (b.revision !== undefined && !Number.isInteger(b.revision)) throw badRequest('body.revision', 'body.revision must be a revision number.');
     const deployment = await deployToStaging(service, param(req, 'id'), b.revision, 'admin');
     await api.scheduler.reconcile();
-    res.json({ deployment });
+    const out: DeployResponse = { deployment };
+    res.json(out);
   });
 
   r.post('/flows/:id/promote', async (req, res) => {
