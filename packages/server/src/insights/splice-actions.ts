@@ -238,3 +238,17 @@ export function createSpliceActions(source: SpliceDbSource): ActionDefinition<an
     }),
   ];
 }
+
+/** The `splice.*` actions as catalog entries (for the editor's palette and validation); nothing is opened. */
+export function spliceCatalogOperations(): Array<{ id: string; title: string; description?: string; inputSchema?: Record<string, unknown>; outputSchema?: Record<string, unknown> }> {
+  const never = async (): Promise<SpliceDb> => {
+    throw new Error('catalog entries do not run');
+  };
+  return createSpliceActions(never).map((a) => ({
+    id: a.id,
+    title: a.title,
+    ...(a.description ? { description: a.description } : {}),
+    ...(a.inputSchema ? { inputSchema: a.inputSchema as Record<string, unknown> } : {}),
+    ...(a.outputSchema ? { outputSchema: a.outputSchema as Record<string, unknown> } : {}),
+  }));
+}
