@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunStatus } from '@splice/runtime';
 import type { ActiveFlow } from '../intake/flow-resolver';
 import type { JobQueue } from '../queue/job-queue';
+import { GroupCommit } from '../queue/group-commit';
 import type { SpliceDb } from '../storage/database';
 
 /**
@@ -48,11 +49,15 @@ export interface EventRow {
 }
 
 export class EventStore {
+  private readonly commits: GroupCommit;
+
   constructor(
     private readonly db: SpliceDb,
     private readonly queue: JobQueue,
     private readonly defaults: { maxAttempts: number; perFlowConcurrency: number },
-  ) {}
+  ) {
+    this.commits = new GroupCommit(db);
+  }
 
   async submit(input: SubmitEventInput): Promise<SubmitResult> {
     try {
@@ -66,7 +71,7 @@ export class EventStore {
 
   private async submitOnce(input: SubmitEventInput): Promise<SubmitResult> {
     const flowId = input.flow.flowId;
-    const result = await this.db.transaction().execute(async (trx) => {
+    const result = await this.commits.run(async (trx) => {
       if (input.dedupeKey !== undefined) {
         const seen = await this.findDuplicate(trx, flowId, input.dedupeKey);
         if (seen) return seen;

@@ -1,6 +1,7 @@
 import type { RunRecord, StepRecord } from '@splice/runtime';
 import type { ClaimedJob, JobQueue } from '../queue/job-queue';
 import type { BufferedCheckpointStore } from '../runs/buffered-checkpoint-store';
+import { GroupCommit } from '../queue/group-commit';
 import type { SpliceDb } from '../storage/database';
 
 /**
@@ -33,10 +34,15 @@ export interface StartedAttempt {
 }
 
 export class AttemptWriter {
+  private readonly commits: GroupCommit;
+
   constructor(
     private readonly db: SpliceDb,
     private readonly queue: JobQueue,
-  ) {}
+    commits?: GroupCommit,
+  ) {
+    this.commits = commits ?? new GroupCommit(db);
+  }
 
   /** Claims the next due job and opens its attempt, in one transaction. */
   async claimAndStart(owner: string, leaseMs: number): Promise<{ job: ClaimedJob; started: StartedAttempt } | undefined> {
@@ -75,7 +81,7 @@ export class AttemptWriter {
   /** Records the outcome. False when the lease was lost (nothing written). */
   async finish(job: ClaimedJob, started: StartedAttempt, startedAtMs: number, outcome: AttemptOutcome, checkpoints: BufferedCheckpointStore): Promise<boolean> {
     const attempt = started.attempt;
-    return this.db.transaction().execute(async (trx) => {
+    return this.commits.run(async (trx) => {
       const owned =
         outcome.kind === 'retry'
           ? await this.queue.retryLater(trx, job.runId, job.owner, outcome.delayMs, `${outcome.error.code}: ${outcome.error.message}`)

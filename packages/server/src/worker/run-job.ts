@@ -17,10 +17,10 @@ export interface RunJobHandle {
   abort(reason: 'shutdown'): void;
 }
 
-export function runJob(ctx: ServerContext, job: ClaimedJob, started: StartedAttempt): RunJobHandle {
+export function runJob(ctx: ServerContext, job: ClaimedJob, started: StartedAttempt, writer: AttemptWriter): RunJobHandle {
   const controller = new AbortController();
   let abandoned = false;
-  const done = execute(ctx, job, started, controller.signal, () => abandoned).catch((err) => {
+  const done = execute(ctx, writer, job, started, controller.signal, () => abandoned).catch((err) => {
     ctx.logger.error({ runId: job.runId, err: { message: (err as Error)?.message } }, 'worker failed to record a run');
   });
   return {
@@ -32,9 +32,8 @@ export function runJob(ctx: ServerContext, job: ClaimedJob, started: StartedAtte
   };
 }
 
-async function execute(ctx: ServerContext, job: ClaimedJob, started: StartedAttempt, signal: AbortSignal, abandoned: () => boolean): Promise<void> {
+async function execute(ctx: ServerContext, writer: AttemptWriter, job: ClaimedJob, started: StartedAttempt, signal: AbortSignal, abandoned: () => boolean): Promise<void> {
   const log = ctx.logger.child({ flowId: job.flowId, runId: job.runId });
-  const writer = new AttemptWriter(ctx.db, ctx.queue);
   const startedAt = Date.now();
   const attempt = started.attempt;
   const checkpoints = new BufferedCheckpointStore(ctx.db, job.runId, !started.firstEver);

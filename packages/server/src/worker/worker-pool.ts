@@ -85,7 +85,7 @@ export class WorkerPool {
         break;
       }
       const { job, started } = claimed;
-      const handle = runJob(this.ctx, job, started);
+      const handle = runJob(this.ctx, job, started, this.writer);
       this.inFlight.set(job.runId, handle);
       await handle.done;
       this.inFlight.delete(job.runId);
