@@ -102,7 +102,8 @@ describe('request validation', () => {
     expect(tooMany.status).toBe(422);
     const badPlatform = await client.post(path, { profileIds: ['a'], platforms: ['myspace'] });
     expect(badPlatform.body.message.join('\n')).toMatch(/platforms\[0\] must be one of/);
-    const noBody = await client.send('POST', path);
+    // (A second integration: this sandbox allows 5 requests per minute per app and location.)
+    const noBody = await highlevelClient(sb, sb.admin.highlevel.createPrivateIntegrationToken({ locationId: hl.locations[2]!.id }).token).send('POST', path);
     expect(noBody.status).toBe(422);
     expect(noBody.body.message.join('\n')).toMatch(/profileIds should not be empty/);
     const noLocation = await client.post('/social-media-posting/statistics', { profileIds: ['a'] });
