@@ -104,7 +104,7 @@ function validator<T>(schema: object, actionId: string): (input: unknown) => T {
     const first = check.errors?.[0] as ErrorObject;
     const path = `with${first.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`;
     const what = first.keyword === 'additionalProperties' ? `unknown field "${String(first.params.additionalProperty)}"` : first.message;
-    throw new ActionError('SPLICE_INPUT_INVALID', `${actionId}: ${path} ${what}. Fix the step's \`with\` (see \`splice catalog show ${actionId}\`).`, { path });
+    throw new ActionError('SPLICE_INPUT_INVALID', `${actionId}: ${path} ${what}. Fix the step's \`with\` to match the input schema of ${actionId} (GET /api/catalog, connector \`splice\`).`, { path });
   };
 }
 
