@@ -119,6 +119,15 @@ describe('flows over HTTP with the admin token', () => {
     expect(JSON.stringify(unknown.body)).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('takes a flow file as a raw YAML body too (scripts: curl --data-binary @flow.yaml)', async () => {
+    const text = GREET_FLOW.replace('name: greet', 'name: raw-yaml');
+    const res = await fetch(`${api.url}/api/flows?message=from%20curl`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/yaml' }, body: text });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { flow: { id: string; yaml: string }; revision: { message: string } };
+    expect(body.flow).toMatchObject({ id: 'raw-yaml', yaml: text });
+    expect(body.revision.message).toBe('from curl');
+  });
+
   it('answers CORS only for the editor origin', async () => {
     const pre = await fetch(`${api.url}/api/flows`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } });
     expect(pre.status).toBe(204);

@@ -29,6 +29,8 @@ export function createApiRouter(ctx: ServerContext): Router {
   const router = Router();
   router.use(cors(editorOrigins()));
   router.use(express.json({ limit: '5mb', strict: false }));
+  // Scripts may send a flow file as it is: `curl --data-binary @flow.yaml -H 'Content-Type: application/yaml'`.
+  router.use(express.text({ limit: '5mb', type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'] }));
   router.use(requireAdminToken(api.auth));
   router.use((_req, _res, next) => {
     api.ready.then(() => next(), next);

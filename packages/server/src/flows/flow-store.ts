@@ -52,6 +52,16 @@ export class FlowStore {
 
   /** Creates a flow with revision 1. The id defaults to the text's `metadata.name`. */
   async create(input: { yaml: string; id?: string; author?: string; message?: string }): Promise<SaveResult> {
+    try {
+      return await this.createOnce(input);
+    } catch (err) {
+      // Another process created the same id between our check and insert.
+      if (isUniqueViolation(err)) throw new ConflictError('FLOW_EXISTS', `Flow "${input.id ?? readFlowHeader(input.yaml).name}" already exists. Save a new revision with PUT, or choose another id.`);
+      throw err;
+    }
+  }
+
+  private async createOnce(input: { yaml: string; id?: string; author?: string; message?: string }): Promise<SaveResult> {
     assertText(input.yaml);
     const id = input.id ?? readFlowHeader(input.yaml).name;
     if (!id) {
@@ -73,6 +83,16 @@ export class FlowStore {
 
   /** Saves a new revision; no revision when the text equals the head. `baseRevision` guards lost updates. */
   async save(id: string, input: { yaml: string; author?: string; message?: string; baseRevision?: number; rolledBackFrom?: number }): Promise<SaveResult> {
+    try {
+      return await this.saveOnce(id, input);
+    } catch (err) {
+      // Another process saved the same next revision first: the caller must reload and merge.
+      if (isUniqueViolation(err)) throw new ConflictError('REVISION_CONFLICT', `Flow "${id}" was saved by someone else at the same time. Reload it, merge your edit and save again.`);
+      throw err;
+    }
+  }
+
+  private async saveOnce(id: string, input: { yaml: string; author?: string; message?: string; baseRevision?: number; rolledBackFrom?: number }): Promise<SaveResult> {
     assertText(input.yaml);
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst();
@@ -172,6 +192,11 @@ export class FlowStore {
   async deleteTests(id: string): Promise<void> {
     await this.db.deleteFrom('flow_tests').where('flow_id', '=', id).execute();
   }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|duplicate key/.test(String(e?.message));
 }
 
 function assertText(yaml: unknown, path = 'body.yaml'): asserts yaml is string {

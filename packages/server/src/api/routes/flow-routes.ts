@@ -163,6 +163,11 @@ export function summaryOf(r: StoredRevision) {
 
 export function body<T>(req: Request): T {
   const b = req.body as unknown;
+  // A YAML body (Content-Type: application/yaml) is the flow text; message/author come from the query.
+  if (typeof b === 'string' && req.is(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'])) {
+    const q = req.query;
+    return { yaml: b, ...(typeof q.message === 'string' ? { message: q.message } : {}), ...(typeof q.author === 'string' ? { author: q.author } : {}), ...(typeof q.id === 'string' ? { id: q.id } : {}) } as T;
+  }
   if (!b || typeof b !== 'object' || Array.isArray(b)) {
     throw new ServerError('BAD_REQUEST', 'Send a JSON object body with Content-Type: application/json.', 400, { path: 'body' });
   }
