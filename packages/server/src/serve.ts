@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
+import { createApiRouter } from './api/router';
 import { createApp } from './app';
 import { createServerContext, type CreateServerContextOptions, type ServerContext } from './context';
 import { WalCheckpointer } from './queue/wal-checkpointer';
@@ -17,7 +18,7 @@ export interface StartServerOptions extends CreateServerContextOptions {
   handleSignals?: boolean;
   /** Called with the context before the app is built: modules wire stores, flows, secrets, engine. */
   setup?: (ctx: ServerContext) => void | Promise<void>;
-  /** Builds the REST API router (undefined: no API); default: the API module's createApiRouter(ctx). */
+  /** Builds the REST API router (return undefined for none); default: the API module's createApiRouter(ctx). */
   createApiRouter?: (ctx: ServerContext) => Router | undefined | Promise<Router | undefined>;
 }
 
@@ -37,7 +38,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const checkpointer = ctx.dialect === 'sqlite' && ctx.databaseFile ? await WalCheckpointer.start(ctx.db, ctx.databaseFile) : undefined;
   const wiring = await wireDefaultModules(ctx, opts);
   await opts.setup?.(ctx);
-  const apiRouter = opts.createApiRouter ? await opts.createApiRouter(ctx) : await loadApiRouter(ctx);
+  const apiRouter = opts.createApiRouter ? await opts.createApiRouter(ctx) : createApiRouter(ctx);
   const app = createApp(ctx, { apiRouter });
   const workers = new WorkerPool(ctx);
 
@@ -95,17 +96,4 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   }
   ctx.logger.info({ url, workers: ctx.config.workers.count, dataDir: ctx.config.dataDir }, 'splice server listening');
   return { ctx, workers, http, url, port, close };
-}
-
-/** The API module's router, when it is present (it is built alongside this module). */
-async function loadApiRouter(ctx: ServerContext): Promise<Router | undefined> {
-  const specifier = './api/router';
-  try {
-    const mod = (await import(specifier)) as { createApiRouter?: (c: ServerContext) => Router | Promise<Router> };
-    return mod.createApiRouter ? await mod.createApiRouter(ctx) : undefined;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
 }
