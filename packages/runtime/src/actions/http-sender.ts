@@ -89,6 +89,8 @@ export function createHttpSender(opts: HttpSenderOptions = {}): HttpSender & { c
       });
       text = await res.body.text();
     } catch (err) {
+      // No answer (network error, timeout, abort): the call must stop counting as in flight for its key.
+      if (req.rateLimitKey) opts.rateLimiter?.release?.(req.rateLimitKey);
       throw networkError(req.method, url, err, isTimeout(err) ? timeoutMs : undefined, ctx.signal.aborted);
     }
     const response: InboundResponse = {
