@@ -17,3 +17,4 @@ export { SqlCheckpointStore } from './runs/checkpoint-store';
 export { WorkerPool } from './worker/worker-pool';
 export type { FlowEngine, FlowEngineRunOptions, EngineFactory } from './worker/flow-engine';
 export { openDatabase, type SpliceDb, type OpenedDatabase } from './storage/database';
+export * from './credentials/index';
