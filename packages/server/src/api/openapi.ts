@@ -83,6 +83,8 @@ export const API_ROUTES: ApiRouteDoc[] = [
   R('put', '/insights/tag-map', 'insights', 'Upsert entries of a location\'s tag-name mapping table and delete the listed ids', { 200: 'InsightsPutTagMapResponse' }, { request: 'InsightsPutTagMapRequest', errors: [422] }),
 ];
 
+const YAML_BODIES = new Set(['CreateFlowRequest', 'UpdateFlowRequest', 'PutFlowTestsRequest', 'ValidateRequest']);
+
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad request', 401: 'Missing or invalid admin token', 404: 'Not found', 409: 'Conflict', 413: 'Body too large', 415: 'Unsupported media type', 422: 'Invalid input', 503: 'Unavailable' };
 
 
@@ -115,7 +117,18 @@ export function openApiDocument(serverUrl = '/api'): Record<string, unknown> {
       summary: r.summary,
       tags: [r.tag],
       ...(params.length ? { parameters: params } : {}),
-      ...(r.request ? { requestBody: { required: r.method !== 'post' || !/validate|test-runs|runs$|deploy|promote|activate|import/.test(r.path), content: { 'application/json': { schema: schemaRef(r.request) } } } } : {}),
+      ...(r.request
+        ? {
+            requestBody: {
+              required: r.method !== 'post' || !/validate|test-runs|runs$|deploy|promote|activate|import/.test(r.path),
+              content: {
+                'application/json': { schema: schemaRef(r.request) },
+                // Flow texts may also be sent as they are (message/author/id then come from the query).
+                ...(YAML_BODIES.has(r.request) ? { 'application/yaml': { schema: { type: 'string' } } } : {}),
+              },
+            },
+          }
+        : {}),
       responses,
     };
   }
