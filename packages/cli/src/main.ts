@@ -42,7 +42,19 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
 }
 
+/**
+ * `splice ... | head`: once the reader goes away, further output has nowhere to go. Exit quietly with 0,
+ * as Unix tools do on SIGPIPE, instead of crashing with an unhandled EPIPE.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.OK);
+    throw err;
+  });
+}
+
 function processIO(): CliIO {
+  exitQuietlyOnClosedPipe(process.stdout);
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
