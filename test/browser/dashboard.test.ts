@@ -151,4 +151,16 @@ describe('dashboards after `splice start`', () => {
     expect(await page.getByTestId('rising-row').first().locator('td').first().textContent()).toBe(trends.rising[0].name);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-tag-trends.png'), fullPage: true });
   });
+
+  it('the templates splice start imported open in the editor with their splice.* steps known to the catalog', async () => {
+    const titles = { 'post-statistics': 'Post statistics into the dashboard', 'live-tag-sync': 'Live tag sync', 'tag-details-sync': 'Tag details sync' };
+    for (const [flow, title] of Object.entries(titles)) {
+      await page.goto(`${base}/#/flows/${flow}`);
+      await expect.poll(() => page.locator('main').textContent(), { timeout: 15_000 }).toContain(title);
+      await expect.poll(() => page.locator('main').textContent(), { timeout: 15_000 }).toMatch(/Splice data/);
+      await page.waitForTimeout(500);
+      expect(await page.locator('main').textContent(), flow).not.toMatch(/no catalog operation|FLOW_UNKNOWN_OPERATION/);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-template-flow.png') });
+  });
 });
