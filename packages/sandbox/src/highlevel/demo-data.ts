@@ -173,8 +173,22 @@ export interface DayStats {
   followers: number;
 }
 
+const dayStatsCache = new Map<string, DayStats>();
+
 /** One account's metrics on one UTC day (days since the Unix epoch): a pure function of its inputs. */
 export function dayStats(seed: number, account: DemoAccount, day: number): DayStats {
+  // Pure, so memoised: a statistics answer reads each (account, day) many times.
+  const key = `${seed}|${account.id}|${day}`;
+  let hit = dayStatsCache.get(key);
+  if (!hit) {
+    if (dayStatsCache.size > 50_000) dayStatsCache.clear();
+    hit = computeDayStats(seed, account, day);
+    dayStatsCache.set(key, hit);
+  }
+  return hit;
+}
+
+function computeDayStats(seed: number, account: DemoAccount, day: number): DayStats {
   const u = (metric: string) => hashUnit(seed, account.id, day, metric);
   const size = 1 + hashUnit(seed, account.id, 'size') * 4;
   const posts = u('posts') < 0.35 ? 1 + Math.floor(u('posts2') * 2) : 0;
