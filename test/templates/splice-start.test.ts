@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * `splice start` as a user runs it (a subprocess), twice on the same data dir: the first start registers,
+ * imports and seeds; the second finds everything in place and duplicates nothing.
+ */
+const ROOT = resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'splice-start-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Runs `splice start` until it is up, returns what it printed and the API's statistics, then stops it. */
+async function start(): Promise<{ out: string; stats: any; trends: any; exitCode: number | null }> {
+  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/splice.mjs'), 'start', '--data-dir', dataDir, '--port', '0', '--sandbox-port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, SPLICE_ADMIN_TOKEN: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
+  const until = Date.now() + 90_000;
+  while (!/Press Ctrl-C to stop\./.test(out)) {
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`splice start did not come up:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const [, base, token] = /Editor:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out) ?? [];
+  const get = async (path: string) => (await fetch(`${base}/api${path}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const stats = await get('/insights/statistics?groupBy=location');
+  const trends = await get('/insights/tags/trends');
+  const editor = await fetch(`${base}/`);
+  expect(editor.status).toBe(200);
+  child.kill('SIGTERM');
+  const exitCode = await new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { out, stats, trends, exitCode };
+}
+
+describe('splice start', () => {
+  it('first start: demo credentials, templates, seeded dashboards and the URLs; a second start duplicates nothing', async () => {
+    const first = await start();
+    expect(first.out).toMatch(/Editor:\s+http:\/\/127\.0\.0\.1:\d+\/#token=splice_/);
+    expect(first.out).toContain('sandbox-highlevel (added), sandbox-payaca (added), sandbox-highlevel-webhook (added), sandbox-payaca-webhook (added)');
+    expect(first.out).toContain('live-tag-sync (imported, active), location-tags-into-payaca (imported, active), post-statistics (imported, active), tag-details-sync (imported, active)');
+    expect(first.out).toMatch(/private integration token: pit-/);
+    expect(first.out).toMatch(/API key \(Basic auth\): client id payaca_/);
+    expect(first.stats.facets.locations).toHaveLength(3);
+    expect(first.stats.dates).toHaveLength(7);
+    expect(first.trends.snapshots).toBeGreaterThan(3);
+    expect(first.trends.locations).toHaveLength(3);
+    expect(first.exitCode).toBe(0);
+
+    const second = await start();
+    expect(second.out).toContain('sandbox-highlevel (unchanged), sandbox-payaca (unchanged), sandbox-highlevel-webhook (unchanged), sandbox-payaca-webhook (unchanged)');
+    expect(second.out).toContain('live-tag-sync (kept, active), location-tags-into-payaca (kept, active), post-statistics (kept, active), tag-details-sync (kept, active)');
+    // The same statistics again replace, never add; only one new tag snapshot per location (no backfill again).
+    if (second.stats.dates.at(-1) === first.stats.dates.at(-1)) {
+      // (Unless UTC midnight passed between the two starts: then HighLevel's 7-day window moved.)
+      expect(second.stats.facets.rows).toBe(first.stats.facets.rows);
+      expect(second.stats.totals.impressions).toBe(first.stats.totals.impressions);
+    }
+    expect(second.trends.snapshots).toBe(first.trends.snapshots + 3);
+    // A new admin token each start (the printed URL always works).
+    const token = (s: string) => /#token=(\S+)/.exec(s)?.[1];
+    expect(token(second.out)).not.toBe(token(first.out));
+  }, 240_000);
+});
