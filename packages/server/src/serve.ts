@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { createApiRouter } from './api/router';
 import { createApp } from './app';
+import { StaticFlowResolver } from './intake/flow-resolver';
+import { CachingFlowResolver } from './intake/revision-cache';
 import { createServerContext, type CreateServerContextOptions, type ServerContext } from './context';
 import { WalCheckpointer } from './queue/wal-checkpointer';
 import { WorkerPool } from './worker/worker-pool';
@@ -39,6 +41,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const wiring = await wireDefaultModules(ctx, opts);
   await opts.setup?.(ctx);
   const apiRouter = opts.createApiRouter ? await opts.createApiRouter(ctx) : createApiRouter(ctx);
+  // Static resolvers hold parsed flows already; others (the API's store) parse a revision per lookup.
+  if (!(ctx.flows instanceof StaticFlowResolver) && !(ctx.flows instanceof CachingFlowResolver)) ctx.flows = new CachingFlowResolver(ctx.flows);
   const app = createApp(ctx, { apiRouter });
   const workers = new WorkerPool(ctx);
 

@@ -1,0 +1,39 @@
+import type { ActiveFlow, FlowResolver } from './flow-resolver';
+
+/**
+ * Revisions never change once saved, so a parsed and validated revision can be kept: workers look up the
+ * queued revision for every run, and parsing + validating YAML per run would cost more than the run.
+ * `findActive` is not cached (activation must take effect at once); what it returns primes the cache.
+ */
+export class CachingFlowResolver implements FlowResolver {
+  private readonly cache = new Map<string, ActiveFlow>();
+
+  constructor(
+    readonly inner: FlowResolver,
+    private readonly max = 256,
+  ) {}
+
+  async findActive(name: string, opts?: { environment?: string }): Promise<ActiveFlow | undefined> {
+    const found = await this.inner.findActive(name, opts);
+    if (found) this.remember(found);
+    return found;
+  }
+
+  async getRevision(ref: { flowId: string; revision: number; environment?: string }): Promise<ActiveFlow | undefined> {
+    const key = keyOf(ref);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const found = await this.inner.getRevision(ref);
+    if (found) this.remember(found);
+    return found;
+  }
+
+  private remember(flow: ActiveFlow): void {
+    if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(keyOf(flow), flow);
+  }
+}
+
+function keyOf(ref: { flowId: string; revision: number; environment?: string }): string {
+  return `${ref.flowId}\u0000${ref.revision}\u0000${ref.environment ?? ''}`;
+}
