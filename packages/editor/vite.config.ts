@@ -2,8 +2,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // `pnpm --filter @splice/editor dev` proxies /api (and the OAuth callback) to a running `splice serve`
-// (SPLICE_SERVER_URL, default http://127.0.0.1:4317); `build` writes dist/, which the server mounts at `/`.
-const server = process.env.SPLICE_SERVER_URL ?? 'http://127.0.0.1:4317';
+// (SPLICE_SERVER_URL, default http://127.0.0.1:8787, the port of `splice serve` and `splice start`); `build` writes dist/, which the server mounts at `/`.
+const server = process.env.SPLICE_SERVER_URL ?? 'http://127.0.0.1:8787';
 
 export default defineConfig({
   root: import.meta.dirname,

@@ -1,4 +1,4 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ELK as ElkApi } from 'elkjs/lib/elk-api';
 import type { FlowGraph } from './flow-graph';
 
 /**
@@ -13,10 +13,12 @@ export interface Position {
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 64;
 
-const elk = new ELK();
+// elkjs is large: loaded on first use, so the first screen does not wait for it.
+let elk: Promise<ElkApi> | undefined;
+const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default()));
 
 export async function layoutGraph(graph: FlowGraph, size = { width: NODE_WIDTH, height: NODE_HEIGHT }): Promise<Map<string, Position>> {
-  const result = await elk.layout({
+  const result = await (await loadElk()).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

@@ -82,6 +82,9 @@ export const createAppSlice: StateCreator<EditorState, [], [], AppSlice> = (set,
   },
   navigate(route) {
     const hash = routeHash(route);
+    const f = get().flow;
+    const editing = get().route.name === 'flow' || get().route.name === 'new-flow';
+    if (editing && f && f.text !== f.savedText && hash !== window.location.hash && !window.confirm('This flow has unsaved changes. Leave without saving them?')) return;
     if (window.location.hash !== hash) window.location.hash = hash;
     set({ route });
   },

@@ -51,7 +51,7 @@ export function FlowsScreen() {
                   <a href={`#/flows/${encodeURIComponent(f.id)}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'flow', id: f.id }))}>
                     {f.title ?? f.id}
                   </a>
-                  <div className="muted">{f.description}</div>
+                  <div className="muted clamp" title={f.description}>{f.description}</div>
                 </td>
                 <td>{f.triggerType ?? '—'}</td>
                 <td>

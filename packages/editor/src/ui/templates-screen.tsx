@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { SaveFlowResponse } from '@splice/server/api/contract';
+import type { ApiRequestError } from '../api/api-client';
 import { useEditor } from '../store/store';
 
 /** The Payaca ↔ Users API templates: what each does, the scopes it needs, and import into a new flow. */
@@ -6,22 +8,24 @@ export function TemplatesScreen() {
   const templates = useEditor((s) => s.templates);
   const api = useEditor((s) => s.api);
   const navigate = useEditor((s) => s.navigate);
-  const attempt = useEditor((s) => s.attempt);
   const notify = useEditor((s) => s.notify);
   const [busy, setBusy] = useState<string | undefined>();
   const importTemplate = async (id: string) => {
     setBusy(id);
-    let res = await api.importTemplate(id).catch((err: { code?: string }) => (err.code === 'FLOW_EXISTS' ? undefined : Promise.reject(err))).catch((err: Error) => {
-      notify('error', `Could not import: ${err.message}`);
-      return null;
-    });
-    if (res === undefined) {
-      // The template was imported before: import again under a fresh id rather than refusing.
-      res = (await attempt('import the template', () => api.importTemplate(id, `${id}-${Date.now().toString(36).slice(-4)}`))) ?? null;
+    // A template already imported (e.g. by `splice start`) is imported again as a copy: `<id>-2`, `-3`, ...
+    let res: SaveFlowResponse | undefined;
+    for (let n = 1; n <= 20 && !res; n++) {
+      try {
+        res = await api.importTemplate(id, n === 1 ? undefined : `${id}-${n}`);
+      } catch (err) {
+        if ((err as ApiRequestError).code === 'FLOW_EXISTS') continue;
+        notify('error', `Could not import: ${(err as Error).message}`);
+        break;
+      }
     }
     setBusy(undefined);
     if (res) {
-      notify('info', `Imported "${res.flow.title ?? res.flow.id}". Bind the credentials in the inspector, then press Test run.`);
+      notify('info', `Imported "${res.flow.title ?? res.flow.id}" as flow ${res.flow.id}. Bind the credentials in the inspector, then press Test run.`);
       navigate({ name: 'flow', id: res.flow.id });
     }
   };

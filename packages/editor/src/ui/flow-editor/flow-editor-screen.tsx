@@ -101,6 +101,14 @@ export function FlowEditorScreen({ flowId }: { flowId?: string }) {
   useEffect(() => {
     if (lastRun) setSide('run');
   }, [lastRun]);
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent) => {
+      const f = useEditor.getState().flow;
+      if (f && f.text !== f.savedText) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, []);
 
   if (!ready) return <section className="screen">Loading flow…</section>;
   const mappable = selected && selectedKind && selectedKind !== 'trigger';
