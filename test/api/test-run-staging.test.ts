@@ -52,6 +52,14 @@ describe('test-run against staging (the sandbox)', () => {
     expect(JSON.stringify(res.body)).not.toContain(sandbox.credentials.highlevel.privateIntegrationToken);
   });
 
+  it('tests the staging credential against the sandbox (metadata answer, no secret)', async () => {
+    const res = await api.call('POST', '/api/credentials/ghl-sandbox/test', {});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, status: 200 });
+    expect(res.body.target).toContain(sandbox.baseUrls.highlevel);
+    expect(JSON.stringify(res.body)).not.toContain(sandbox.credentials.highlevel.privateIntegrationToken);
+  });
+
   it('dry runs send nothing and show the request that would be sent', async () => {
     const before = sandbox.admin.counters().highlevel.requests;
     const res = await api.call('POST', '/api/flows/tags/test-runs', { dryRun: true });

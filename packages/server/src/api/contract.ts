@@ -355,6 +355,18 @@ export interface CreateCredentialRequest {
   scopes?: string[];
   meta?: Record<string, string>;
 }
+/** POST /api/credentials/:name/test: one harmless call with the credential against an environment's base URL. */
+export interface TestCredentialRequest {
+  /** Default staging (the sandbox). */
+  environment?: EnvironmentName;
+}
+export interface TestCredentialResponse {
+  ok: boolean;
+  /** What was tried, e.g. `GET http://127.0.0.1:4010/highlevel/social-media-posting/loc_1/tags`. */
+  target: string;
+  status?: number;
+  message: string;
+}
 /** GET /api/credentials/kinds: what each kind needs (the editor's credential form derives from it). */
 export interface CredentialKindInfo {
   kind: string;

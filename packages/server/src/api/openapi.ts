@@ -66,6 +66,7 @@ export const API_ROUTES: ApiRouteDoc[] = [
   R('get', '/credentials/:name', 'credentials', 'One credential’s metadata', { 200: 'CredentialMetadata' }, { errors: [404, 503] }),
   R('patch', '/credentials/:name', 'credentials', 'Rotate secret / change scopes or metadata (new version)', { 200: 'CredentialMetadata' }, { request: 'UpdateCredentialRequest', errors: [404, 422, 503] }),
   R('delete', '/credentials/:name', 'credentials', 'Delete a credential', { 204: '' }, { errors: [404, 503] }),
+  R('post', '/credentials/:name/test', 'credentials', 'Test a credential with one harmless call against an environment (default staging)', { 200: 'TestCredentialResponse' }, { request: 'TestCredentialRequest', errors: [404, 422, 503] }),
   R('post', '/credentials/oauth/highlevel/start', 'credentials', 'Start a HighLevel OAuth install; finishes at /oauth/callback', { 200: 'StartOAuthResponse' }, { request: 'StartOAuthRequest', errors: [422] }),
   R('get', '/catalog', 'catalog', 'Operations grouped by connector, with scopes, and triggers', { 200: 'CatalogResponse' }),
   R('get', '/templates', 'templates', 'Templates with what they do and the scopes they need', { 200: 'ListTemplatesResponse' }),

@@ -1,9 +1,11 @@
 import { Router } from 'express';
-import type { CreateCredentialRequest, CredentialMetadata, ListCredentialKindsResponse, ListCredentialsResponse, StartOAuthRequest, StartOAuthResponse, UpdateCredentialRequest } from '../contract';
+import type { TestCredentialRequest, TestCredentialResponse, CreateCredentialRequest, CredentialMetadata, ListCredentialKindsResponse, ListCredentialsResponse, StartOAuthRequest, StartOAuthResponse, UpdateCredentialRequest } from '../contract';
 import type { ServerContext } from '../../context';
 import type { CredentialInfo } from '../../credentials/credential-info';
 import type { CredentialStore } from '../../credentials/credential-store';
 import { oauthEndpoints } from '../../credentials/highlevel-oauth';
+import { testCredential } from '../../credentials/credential-test';
+import { isEnvironmentName } from '../../environments/environment-store';
 import { credentialKinds, getKind } from '../../credentials/kinds/index';
 import { OAuthLoginRegistry } from '../../credentials/oauth-login';
 import { ServerError } from '../../errors';
@@ -66,6 +68,20 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
   r.delete('/credentials/:name', async (req, res) => {
     await store().remove(param(req, 'name'));
     res.status(204).end();
+  });
+
+  r.post('/credentials/:name/test', async (req, res) => {
+    const b = (req.body && typeof req.body === 'object' ? req.body : {}) as TestCredentialRequest;
+    const envName = b.environment ?? 'staging';
+    if (!isEnvironmentName(envName)) throw badRequest('body.environment', 'body.environment must be "staging" or "production".');
+    const s = store();
+    const info = await s.get(param(req, 'name'));
+    const refresher = api.refresher();
+    if (!refresher) throw new ServerError('UNAVAILABLE', 'Credentials cannot be tested: the server has no master key.', 503);
+    const env = await api.environments.get(envName);
+    const baseUrl = env.baseUrls[info.connector];
+    const result: TestCredentialResponse = await testCredential({ store: s, refresher, name: info.name, ...(baseUrl ? { baseUrl } : {}) });
+    res.json(result);
   });
 
   r.post('/credentials/oauth/highlevel/start', async (req, res) => {
