@@ -126,11 +126,14 @@ describe('inspection', () => {
     const counters = await call(`${sb.highlevel.url}/_sandbox/counters`);
     expect(counters.body.routes['GET /social-media-posting/{locationId}/tags']).toEqual({ 200: 3, 401: 1 });
     expect(counters.body.idempotencyKeys).toEqual({ 'evt-1': 2, 'evt-2': 1 });
+    await highlevelClient(sb, 'bad').get(tags(sb), { 'Idempotency-Key': 'evt-3' });
+    expect(sb.admin.highlevel.counters().idempotencyKeysSucceeded).toEqual({ 'evt-1': 2, 'evt-2': 1 });
+    expect(sb.admin.highlevel.counters().idempotencyKeys['evt-3']).toBe(1);
     const log = await call(`${sb.highlevel.url}/_sandbox/requests?operationId=get-tags-location-id`);
-    expect(log.body.requests).toHaveLength(4);
+    expect(log.body.requests).toHaveLength(5);
     expect(log.body.requests[0]).toMatchObject({ method: 'GET', status: 200, locationId: sb.credentials.highlevel.locationId, idempotencyKey: 'evt-1' });
     const combined = await call(`${sb.url}/_sandbox/counters`);
-    expect(combined.body.highlevel.requests).toBe(4);
+    expect(combined.body.highlevel.requests).toBe(5);
   });
 
   it('secrets in logged bodies are redacted', async () => {

@@ -33,7 +33,10 @@ export interface Counters {
   invalidGrant: number;
   rateLimited429: number;
   faultsInjected: Record<string, number>;
+  /** Requests per `Idempotency-Key` value, whatever their answer (retries after failures count). */
   idempotencyKeys: Record<string, number>;
+  /** The same, counting only 2xx answers: exactly 1 per key proves no event was lost or applied twice. */
+  idempotencyKeysSucceeded: Record<string, number>;
   webhooksSent: number;
   webhooksFailed: number;
 }
@@ -57,6 +60,7 @@ export function emptyCounters(): Counters {
     rateLimited429: 0,
     faultsInjected: {},
     idempotencyKeys: {},
+    idempotencyKeysSucceeded: {},
     webhooksSent: 0,
     webhooksFailed: 0,
   };
@@ -77,7 +81,11 @@ export class Inspector {
     c.statuses[entry.status] = (c.statuses[entry.status] ?? 0) + 1;
     if (entry.status === 429) c.rateLimited429++;
     if (entry.fault) c.faultsInjected[entry.fault] = (c.faultsInjected[entry.fault] ?? 0) + 1;
-    if (entry.idempotencyKey) c.idempotencyKeys[entry.idempotencyKey] = (c.idempotencyKeys[entry.idempotencyKey] ?? 0) + 1;
+    const key = entry.idempotencyKey;
+    if (key) {
+      c.idempotencyKeys[key] = (c.idempotencyKeys[key] ?? 0) + 1;
+      if (entry.status >= 200 && entry.status < 300) c.idempotencyKeysSucceeded[key] = (c.idempotencyKeysSucceeded[key] ?? 0) + 1;
+    }
     this.log.push({ ...entry, seq: ++this.seq, body: redact(entry.body) });
     if (this.log.length > this.maxLog) this.log.splice(0, this.log.length - this.maxLog);
   }
