@@ -76,8 +76,9 @@ export class TemplateLibrary {
     for (const u of uses) {
       const op = this.lookup(u);
       if (op?.scope) scopes.add(op.scope);
-      const connector = op?.connector ?? (u === 'http' ? undefined : u.split('.')[0]);
-      if (connector) connectors.add(connector);
+      // Only external services count (not `http` or Splice's own `splice.*` data steps).
+      const connector = op?.connector ?? u.split('.')[0];
+      if (connector && connector !== 'http' && connector !== 'splice') connectors.add(connector);
     }
     const testsFile = file.replace(/\.ya?ml$/, '.test.yaml');
     const testsYaml = existsSync(testsFile) ? readFileSync(testsFile, 'utf8') : undefined;
