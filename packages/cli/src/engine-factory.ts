@@ -6,13 +6,17 @@ import {
   type ActionDefinition,
   type CredentialResolver,
   type Engine,
+  type Flow,
+  type Step,
   type EngineLogger,
   type MappingLimits,
+  createRateLimiter,
   type RateLimiter,
 } from '@splice/runtime';
-import { createConnectorRegistry } from '@splice/connectors';
+import { baseUrlsFor, createConnectorRegistry, productionBaseUrls } from '@splice/connectors';
 import { createSpliceActions, type SpliceDbSource } from '@splice/server/insights/splice-actions';
 import { openDatabase } from '@splice/server/storage/database';
+import { CredentialStore, TokenRefresher, createStoreCredentialResolver } from '@splice/server/credentials/index';
 
 /**
  * Where the CLI's actions come from. Each source is one line: the runtime's `http`; connectors add their
@@ -39,29 +43,81 @@ export function cliActionRegistry(opts: CliActionOptions = {}): ActionRegistry {
 
 export interface CliEngineOptions {
   actions?: ActionRegistry;
-  /** Resolver for flow credential names (the credentials store adds one for `splice run`). */
+  /** Resolver for flow credential names (see openCliCredentials). */
   credentials?: CredentialResolver;
   env?: Record<string, unknown>;
+  /** Per-connector base URLs; they override the environment's (see cliBaseUrls). */
   baseUrls?: Record<string, string>;
+  /** Root URL of a running `splice sandbox`: connectors without an explicit base URL go there. */
+  sandboxUrl?: string;
   /** Extra hosts calls may reach (loopback and the base URLs' hosts are always allowed when unset). */
   allowedHosts?: string[];
+  /** Default: one limiter for the whole process, so every run of this CLI paces per location together. */
   rateLimiter?: RateLimiter;
   limits?: MappingLimits;
   logger?: EngineLogger;
 }
 
+/** Where `splice run` points when no sandbox URL is given for staging (the port `splice sandbox` listens on). */
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
+
+/**
+ * Base URL per connector: production, or the sandbox when a sandbox URL is given or SPLICE_ENVIRONMENT is
+ * `staging` (SPLICE_SANDBOX_URL, else the default sandbox port); `overrides` (`--base-url c=url`) win.
+ */
+export function cliBaseUrls(
+  opts: { sandboxUrl?: string; overrides?: Record<string, string> } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const sandboxUrl = opts.sandboxUrl ?? (env.SPLICE_ENVIRONMENT === 'staging' ? (env.SPLICE_SANDBOX_URL ?? DEFAULT_SANDBOX_URL) : undefined);
+  return { ...(sandboxUrl ? baseUrlsFor({ sandboxUrl }) : productionBaseUrls()), ...opts.overrides };
+}
+
+let processRateLimiter: RateLimiter | undefined;
+
 /** An engine for one CLI invocation; `close()` releases pooled connections so the process can exit. */
 export function createCliEngine(opts: CliEngineOptions = {}): Engine & { close(): Promise<void> } {
-  const http = createHttpSender({ allowedHosts: opts.allowedHosts, credentials: opts.credentials, rateLimiter: opts.rateLimiter });
+  const rateLimiter = opts.rateLimiter ?? (processRateLimiter ??= createRateLimiter());
+  const http = createHttpSender({ allowedHosts: opts.allowedHosts, credentials: opts.credentials, rateLimiter });
   const engine = createEngine({
     actions: opts.actions ?? cliActionRegistry(),
     credentials: opts.credentials,
     env: opts.env,
-    baseUrls: opts.baseUrls,
+    baseUrls: cliBaseUrls({ sandboxUrl: opts.sandboxUrl, overrides: opts.baseUrls }),
     http,
-    rateLimiter: opts.rateLimiter,
+    rateLimiter,
     limits: opts.limits,
     logger: opts.logger,
   });
   return { run: (flow, event, runOpts) => engine.run(flow, event, runOpts), close: () => http.close() };
+}
+
+/** Credential names a flow's steps use (declared or not). */
+function credentialNames(flow: Flow): Set<string> {
+  const names = new Set(Object.keys(flow.credentials ?? {}));
+  const visit = (steps: Step[] | undefined): void => {
+    for (const s of steps ?? []) {
+      if (s.type === 'call' && s.credential) names.add(s.credential);
+      if (s.type === 'if') (visit(s.then), visit(s.else));
+      if (s.type === 'foreach') visit(s.steps);
+    }
+  };
+  visit(flow.steps);
+  return names;
+}
+
+/**
+ * The credentials module's store-backed resolver for a CLI run: the data dir's encrypted store (as
+ * `splice credentials add` wrote it), flow names bound to stored names by `bindings` (unbound names
+ * resolve to themselves), OAuth tokens refreshed when close to expiry or on a 401. Undefined when the
+ * flow names no credential, so plain flows never touch the data dir.
+ */
+export async function openCliCredentials(
+  flow: Flow,
+  opts: { dataDir?: string; bindings?: Record<string, string> } = {},
+): Promise<{ resolver: CredentialResolver; close(): Promise<void> } | undefined> {
+  if (credentialNames(flow).size === 0) return undefined;
+  const store = await CredentialStore.open({ dataDir: opts.dataDir });
+  const resolver = createStoreCredentialResolver({ store, bindings: opts.bindings, refresher: new TokenRefresher({ store }) });
+  return { resolver, close: () => store.close() };
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { loadFlowFile, validateFlow } from '@splice/runtime';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
-import { cliActionRegistry, createCliEngine } from '../engine-factory';
+import { cliActionRegistry, createCliEngine, DEFAULT_SANDBOX_URL, openCliCredentials } from '../engine-factory';
 import { ExitCode } from '../exit-codes';
 import { formatRunRecord } from './run-record-text';
 
@@ -14,6 +14,9 @@ interface RunOpts {
   env: string[];
   allowHost: string[];
   baseUrl: string[];
+  sandbox?: string | true;
+  dataDir?: string;
+  credential: string[];
   mappingTimeout?: string;
 }
 
@@ -44,7 +47,28 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
       collect,
       [],
     )
+    .option(
+      '--sandbox [url]',
+      `send connector calls to a running \`splice sandbox\` (default ${DEFAULT_SANDBOX_URL}) instead of production; also SPLICE_ENVIRONMENT=staging (+ SPLICE_SANDBOX_URL)`,
+    )
+    .option('--data-dir <dir>', 'where stored credentials are (default: SPLICE_DATA_DIR or .splice)')
+    .option(
+      '--credential <flowName=storedName>',
+      "use stored credential storedName for the flow's credential flowName (repeatable; default: the same name)",
+      collect,
+      [],
+    )
     .option('--mapping-timeout <ms>', 'time limit per expression evaluation in ms (default 1000)')
+    .addHelpText(
+      'after',
+      `
+Credentials: steps name a credential (\`credential: ghl\`); \`splice run\` reads it, encrypted, from the data dir's
+credential store, where \`splice credentials add\` (or \`splice auth login\`) put it. Against the sandbox, with the
+private integration token and location that \`splice sandbox\` prints:
+  printf %s "$SANDBOX_PIT" | splice credentials add ghl --kind highlevel-pit --token-stdin --location-id <location>
+  splice run flow.yaml --event event.json --sandbox
+A stored credential under another name: --credential ghl=ghl-sandbox.`,
+    )
     .action(async (file: string, opts: RunOpts) => {
       const parsed = await loadFlowFile(file).catch((err: { code?: string; message: string }) => {
         throw new CliUsageError(err.message, ExitCode.USAGE);
@@ -61,10 +85,16 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
         opts.event !== undefined
           ? await readEvent(opts.event)
           : (flow.trigger.sample ?? (flow.trigger.type === 'schedule' ? flow.trigger.event : undefined) ?? {});
+      const credentials = await openCliCredentials(flow, {
+        dataDir: opts.dataDir,
+        bindings: keyValues(opts.credential, '--credential') as Record<string, string>,
+      });
       const engine = createCliEngine({
         actions,
+        credentials: credentials?.resolver,
         env: keyValues(opts.env, '--env'),
         baseUrls: keyValues(opts.baseUrl, '--base-url') as Record<string, string>,
+        sandboxUrl: opts.sandbox === true ? (process.env.SPLICE_SANDBOX_URL ?? DEFAULT_SANDBOX_URL) : opts.sandbox,
         allowedHosts: opts.allowHost.length ? opts.allowHost : undefined,
         limits: opts.mappingTimeout ? { timeoutMs: positiveInt(opts.mappingTimeout, '--mapping-timeout') } : undefined,
       });
@@ -78,6 +108,7 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
       } finally {
         process.removeListener('SIGINT', onSigint);
         await engine.close();
+        await credentials?.close();
       }
     });
 };
