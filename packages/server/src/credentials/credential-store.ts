@@ -5,9 +5,10 @@ import { openDatabase, type Dialect, type SpliceDb } from '../storage/database';
 import type { CredentialVersionsTable } from '../storage/schema';
 import { CredentialCode, credentialError } from './credential-codes';
 import { toInfo, type CredentialInfo } from './credential-info';
-import { credentialKinds, getKind, splitFields } from './kinds/index';
+import { getKind, splitFields } from './kinds/index';
 import { KEY_FILE, NEXT_KEY_FILE, generateMasterKey, loadKeyring, writeKeyFile, type Keyring, type MasterKey } from './master-key';
 import { CredentialVault } from './credential-vault';
+import { SecretValuesCache } from './secret-values';
 import { writeTransaction } from './write-transaction';
 
 /** The active (or a pinned) secret version of a credential, decrypted. Never log or return it. */
@@ -62,9 +63,11 @@ export class CredentialStore {
       keyring,
       reloadKeyring && dataDir ? () => (existsSync(join(dataDir, KEY_FILE)) ? reloadKeyring() : keyring) : undefined,
     );
+    this.redaction = new SecretValuesCache(db, this.vault);
   }
 
   private readonly vault: CredentialVault;
+  private readonly redaction: SecretValuesCache;
 
   static async open(opts: { dataDir?: string; url?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CredentialStore> {
     const dataDir = opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice';
@@ -321,32 +324,9 @@ export class CredentialStore {
   }
 
   /** Every secret string (and wire forms of them, e.g. Basic base64) of every kept version, for the redactor. */
-  async secretValues(): Promise<string[]> {
-    // Decrypting every version per run would be wasteful: recompute only when the versions changed.
-    const sig = await this.db
-      .selectFrom('credential_versions')
-      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('created_at').as('latest'), eb.fn.sum('version').as('versions')])
-      .executeTakeFirst();
-    const signature = `${sig?.n}:${sig?.latest}:${sig?.versions}`;
-    if (this.secretCache?.signature === signature) return [...this.secretCache.values];
-    const rows = await this.db
-      .selectFrom('credential_versions')
-      .innerJoin('credentials', 'credentials.id', 'credential_versions.credential_id')
-      .selectAll('credential_versions')
-      .select(['credentials.name', 'credentials.kind', 'credentials.meta', 'credentials.scopes'])
-      .execute();
-    const out = new Set<string>();
-    for (const r of rows) {
-      const secret = this.unseal(r, r.name);
-      const kind = credentialKinds.find((k) => k.kind === r.kind);
-      for (const v of Object.values(secret)) if (v.length >= 4) out.add(v);
-      for (const v of kind?.derivedSecrets?.({ secret, meta: JSON.parse(r.meta) as Record<string, string> }) ?? []) out.add(v);
-    }
-    this.secretCache = { signature, values: [...out] };
-    return [...out];
+  secretValues(): Promise<string[]> {
+    return this.redaction.values();
   }
-
-  private secretCache?: { signature: string; values: string[] };
 
   private sealVersion(
     credentialId: string,
