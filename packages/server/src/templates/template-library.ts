@@ -61,9 +61,9 @@ export class TemplateLibrary {
 
   private describe(file: string): TemplateWithText | undefined {
     const yaml = readFileSync(file, 'utf8');
-    let doc: any;
+    let doc: TemplateDoc | undefined;
     try {
-      doc = parse(yaml);
+      doc = parse(yaml) as TemplateDoc | undefined;
     } catch {
       return undefined; // a broken template is not offered; `splice validate templates/` reports it
     }
@@ -72,7 +72,7 @@ export class TemplateLibrary {
     const uses = collectUses(doc.steps);
     const scopes = new Set<string>();
     const connectors = new Set<string>();
-    for (const c of Object.values<any>(doc.credentials ?? {})) if (typeof c?.connector === 'string') connectors.add(c.connector);
+    for (const c of Object.values(doc.credentials ?? {})) if (typeof c?.connector === 'string') connectors.add(c.connector);
     for (const u of uses) {
       const op = this.lookup(u);
       if (op?.scope) scopes.add(op.scope);
@@ -96,6 +96,14 @@ export class TemplateLibrary {
       ...(testsYaml !== undefined ? { testsYaml } : {}),
     };
   }
+}
+
+/** The parts of a template read leniently (it may not validate). */
+interface TemplateDoc {
+  metadata?: { name?: unknown; title?: unknown; description?: unknown };
+  credentials?: Record<string, { connector?: unknown } | null>;
+  trigger?: { type?: unknown };
+  steps?: unknown;
 }
 
 /** Every `uses` of call steps, also inside `if` and `foreach`. */
