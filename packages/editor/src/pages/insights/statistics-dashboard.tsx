@@ -58,6 +58,17 @@ export function StatisticsDashboard() {
           </select>
         </label>
         <label>
+          Platform{' '}
+          <select data-testid="filter-platform" value={filter.platform ?? ''} onChange={(e) => setFilter({ ...filter, platform: e.target.value || undefined })}>
+            <option value="">All platforms</option>
+            {facets?.platforms.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           From{' '}
           <input type="date" data-testid="filter-from" value={filter.from ?? ''} min={facets?.firstDate} max={facets?.lastDate} onChange={(e) => setFilter({ ...filter, from: e.target.value || undefined })} />
         </label>
@@ -79,7 +90,7 @@ export function StatisticsDashboard() {
       {error && <p className="error">Could not load the statistics: {error}</p>}
       {answer && answer.series.length === 0 && (
         <p className="muted" data-testid="statistics-empty">
-          No statistics recorded{filter.location || filter.from || filter.to ? ' for these filters' : ''}. Import and run the <b>post-statistics</b> template to record them.
+          No statistics recorded{filter.location || filter.platform || filter.from || filter.to ? ' for these filters' : ''}. Import and run the <b>post-statistics</b> template to record them.
         </p>
       )}
       {answer && answer.series.length > 0 && (
