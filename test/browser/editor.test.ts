@@ -226,6 +226,47 @@ describe('editor in the browser', () => {
     await screenshot(page, '10-run-detail');
   });
 
+  it('builds a new flow from the palette by drag and by keyboard, and the YAML view follows both ways', async () => {
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByRole('button', { name: 'New flow' }).click();
+    await page.getByTestId('node-start').waitFor();
+    // Drag a palette item onto the empty canvas: it becomes the last step.
+    const canvas = page.getByTestId('canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.getByTestId('palette-filter').dragTo(canvas, { targetPosition: { x: box.width - 40, y: box.height - 40 } });
+    await page.getByTestId('node-filter').waitFor();
+    expect(await yamlText(page)).toContain('- id: filter');
+    // Keyboard: search the palette, Tab to the item, Enter adds it after the selected node.
+    await page.getByTestId('palette-search').fill('get tags by location');
+    await page.getByTestId('palette-highlevel.v2.get-tags-location-id').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('node-getTagsLocationId').waitFor();
+    const text = await yamlText(page);
+    expect(text).toMatch(/uses: highlevel\.v2\.get-tags-location-id/);
+    expect(text).toContain('# The event used by the mapping preview and test runs.');
+    await screenshot(page, '11-new-flow-palette');
+
+    // Typing in the YAML view updates the canvas and the toolbar.
+    await page.getByTestId('tab-yaml').click();
+    const yamlEditor = page.getByRole('textbox', { name: 'Flow YAML' });
+    await yamlEditor.click();
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('My flow');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('Typed in YAML');
+    await expect.poll(() => page.getByRole('toolbar', { name: 'Flow' }).getByRole('heading').textContent()).toContain('Typed in YAML');
+    // A schema error shows inline at its line.
+    await yamlEditor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nbogus: 1');
+    await page.locator('.cm-lintRange-error').first().waitFor({ timeout: 5000 });
+    await expect.poll(() => page.getByTestId('problem-count').textContent()).toMatch(/problem/);
+    await screenshot(page, '12-yaml-inline-error');
+    // Leave the draft without saving it (the editor asks first).
+    page.once('dialog', (d) => void d.accept());
+  });
+
   it('had no uncaught page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -91,6 +91,18 @@ describe('FlowDocument: lossless YAML round trip', () => {
     expect(bad.problems[0]!.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('a call step added from the palette declares its credential and takes mappings in block style', () => {
+    let doc = FlowDocument.parse(source);
+    const id = addStep(doc, flowToGraph(doc.toJS()), { type: 'call', uses: 'highlevel.v2.get-posts', connector: 'highlevel' });
+    doc = FlowDocument.parse(doc.toString());
+    const index = (doc.toJS() as any).steps.findIndex((s: { id: string }) => s.id === id);
+    doc.set(['steps', index, 'with', 'params', 'locationId'], '=$event.locationId');
+    const out = doc.toString();
+    expect(id).toBe('getPosts');
+    expect(out).toContain('  - id: getPosts\n    type: call\n    uses: highlevel.v2.get-posts\n    credential: highlevel\n    with:\n      params:\n        locationId: =$event.locationId\n');
+    for (const c of comments) expect(out).toContain(c);
+  });
+
   it('parses both path notations', () => {
     expect(parsePath('steps[2].with.body.tagIds')).toEqual(['steps', 2, 'with', 'body', 'tagIds']);
     expect(parsePath('/steps/2/with/a~1b')).toEqual(['steps', 2, 'with', 'a/b']);

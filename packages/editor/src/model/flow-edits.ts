@@ -34,7 +34,8 @@ function stepBody(spec: NewStepSpec, id: string, graph: FlowGraph, credential?: 
   const name = spec.name ? { name: spec.name } : {};
   switch (spec.type) {
     case 'call':
-      return { id, type: 'call', ...name, uses: spec.uses ?? 'http', ...(credential ? { credential } : {}), with: {} };
+      // No `with: {}`: the first mapping then creates block-style maps rather than filling a flow-style `{}`.
+      return { id, type: 'call', ...name, uses: spec.uses ?? 'http', ...(credential ? { credential } : {}) };
     case 'map':
       return { id, type: 'map', ...name, expression: '{}' };
     case 'filter':

@@ -75,6 +75,8 @@ export function FlowEditorScreen({ flowId }: { flowId?: string }) {
   useEffect(() => {
     if (flowId) void openFlow(flowId);
     else newFlow();
+    // Leaving the editor forgets the flow, so the next one never shows this one's run or preview.
+    return () => useEditor.setState({ flow: undefined, selected: undefined, preview: undefined });
   }, [flowId, openFlow, newFlow]);
   // Validation needs the catalog: re-derive once it has loaded.
   useEffect(() => {

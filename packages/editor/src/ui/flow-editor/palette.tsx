@@ -49,7 +49,7 @@ export function Palette() {
       { title: 'Logic', items: LOGIC },
       ...catalog.map((c) => ({
         title: c.title,
-        items: c.operations.map((op) => ({ key: op.id, title: op.title, subtitle: op.method && op.path ? `${op.method} ${op.path}` : op.id, scope: op.scope, step: { type: 'call' as const, uses: op.id, connector: c.id === 'core' ? undefined : c.id } })),
+        items: c.operations.map((op) => ({ key: op.id, title: c.operations.some((o) => o !== op && o.title === op.title) && op.apiVersion ? `${op.title} (${op.apiVersion})` : op.title, subtitle: op.method && op.path ? `${op.method} ${op.path}` : op.id, scope: op.scope, step: { type: 'call' as const, uses: op.id, connector: c.id === 'core' ? undefined : c.id } })),
       })),
     ];
     const q = query.trim().toLowerCase();
