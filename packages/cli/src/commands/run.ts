@@ -5,6 +5,7 @@ import { loadFlowFile, validateFlow } from '@splice/runtime';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { cliActionRegistry, createCliEngine, DEFAULT_SANDBOX_URL, openCliCredentials } from '../engine-factory';
 import { ExitCode } from '../exit-codes';
+import { collect, keyValues } from './key-value-options';
 import { formatRunRecord } from './run-record-text';
 
 interface RunOpts {
@@ -19,8 +20,6 @@ interface RunOpts {
   credential: string[];
   mappingTimeout?: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `splice run <flow> --event <file|->`: runs a flow once, headless, and prints its run record. */
 export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
@@ -87,13 +86,13 @@ A stored credential under another name: --credential ghl=ghl-sandbox.`,
           : (flow.trigger.sample ?? (flow.trigger.type === 'schedule' ? flow.trigger.event : undefined) ?? {});
       const credentials = await openCliCredentials(flow, {
         dataDir: opts.dataDir,
-        bindings: keyValues(opts.credential, '--credential') as Record<string, string>,
+        bindings: keyValues(opts.credential, '--credential', 'flowName=storedName'),
       });
       const engine = createCliEngine({
         actions,
         credentials: credentials?.resolver,
         env: keyValues(opts.env, '--env'),
-        baseUrls: keyValues(opts.baseUrl, '--base-url') as Record<string, string>,
+        baseUrls: keyValues(opts.baseUrl, '--base-url', 'connector=url'),
         sandboxUrl: opts.sandbox === true ? (process.env.SPLICE_SANDBOX_URL ?? DEFAULT_SANDBOX_URL) : opts.sandbox,
         allowedHosts: opts.allowHost.length ? opts.allowHost : undefined,
         limits: opts.mappingTimeout ? { timeoutMs: positiveInt(opts.mappingTimeout, '--mapping-timeout') } : undefined,
@@ -134,16 +133,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function keyValues(pairs: string[], flag: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new CliUsageError(`${flag} expects KEY=VALUE, got "${pair}".`, ExitCode.USAGE);
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
 }
 
 function positiveInt(v: string, flag: string): number {

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
-import { loadFlowFile, validateFlow } from '@splice/runtime';
+import { loadFlowFile, validateFlow, type ActionRegistry, type FlowCheck } from '@splice/runtime';
+import { checkCatalogCalls } from '@splice/connectors';
+import { CredentialStore, loadCredentialScopeCheck } from '@splice/server/credentials/index';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { cliActionRegistry } from '../engine-factory';
 import { ExitCode } from '../exit-codes';
 import { expandFlowPaths } from './flow-files';
+import { collect, keyValues } from './key-value-options';
 
 /** `splice validate <files or dirs...>`: every problem of every flow as `file:line:col: message [CODE]`. */
 export const registerValidate: RegisterCommand = (program: Command, io: CliIO) => {
@@ -14,14 +17,23 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIO) =
     )
     .argument('<paths...>', 'flow files or directories (searched recursively for *.yaml, skipping *.test.yaml)')
     .option('--json', 'print the problems as JSON')
-    .action(async (paths: string[], opts: { json?: boolean }) => {
+    .option('--data-dir <dir>', "also check the stored credentials steps use: present, connected, granting the operation's scope")
+    .option(
+      '--credential <flowName=storedName>',
+      "with --data-dir: the stored credential for the flow's credential flowName (repeatable; default: the same name)",
+      collect,
+      [],
+    )
+    .action(async (paths: string[], opts: { json?: boolean; dataDir?: string; credential: string[] }) => {
       const files = await expandFlowPaths(paths);
       if (files.length === 0) throw new CliUsageError(`no flow files (*.yaml) found in ${paths.join(', ')}.`, ExitCode.USAGE);
       const actions = cliActionRegistry();
+      const checks: FlowCheck[] = [checkCatalogCalls];
+      if (opts.dataDir) checks.push(await credentialScopeCheck(opts.dataDir, keyValues(opts.credential, '--credential', 'flowName=storedName'), actions));
       const report: Array<{ file: string; errors: Array<Record<string, unknown>> }> = [];
       let total = 0;
       for (const file of files) {
-        const errors = validateFlow(await loadFlowFile(file), { actions });
+        const errors = validateFlow(await loadFlowFile(file), { actions, checks });
         total += errors.length;
         report.push({ file, errors: errors.map((e) => e.toJSON()) });
         if (!opts.json) for (const e of errors) io.out(`${e.format()}\n`);
@@ -35,3 +47,13 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIO) =
       io.setExit(total === 0 ? ExitCode.OK : ExitCode.FAILED);
     });
 };
+
+/** The credentials module's scope check over a snapshot of the data dir's store (metadata only). */
+async function credentialScopeCheck(dataDir: string, bindings: Record<string, string>, actions: ActionRegistry): Promise<FlowCheck> {
+  const store = await CredentialStore.open({ dataDir });
+  try {
+    return await loadCredentialScopeCheck({ store, actions, bindings });
+  } finally {
+    await store.close();
+  }
+}
