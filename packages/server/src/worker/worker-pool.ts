@@ -13,6 +13,8 @@ export class WorkerPool {
   /** Lease owner prefix of this process: `host:pid:random`. */
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private stopping = false;
+  /** Jobs enqueued by this process and not yet claimed (a hint: other processes may take them). */
+  private pendingLocal = 0;
   private readonly inFlight = new Map<string, RunJobHandle>();
   private loops: Promise<void>[] = [];
   private wakers = new Set<() => void>();
@@ -29,7 +31,10 @@ export class WorkerPool {
   start(): void {
     if (this.loops.length || this.count <= 0) return;
     // One enqueue wakes one idle worker: waking all of them makes every one race for the same job.
-    this.unsubscribe = this.ctx.queue.onNotify(() => this.wakeOne());
+    this.unsubscribe = this.ctx.queue.onNotify(() => {
+      this.pendingLocal++;
+      this.wakeOne();
+    });
     for (let i = 0; i < this.count; i++) this.loops.push(this.loop(`${this.instanceId}:w${i}:`));
     this.ctx.state.workersRunning = true;
   }
@@ -66,9 +71,20 @@ export class WorkerPool {
     return { finished: before - left.length, released };
   }
 
+  /**
+   * One worker. It claims right after a job only when work is likely: local enqueues not yet claimed
+   * (`pendingLocal`), or a backlog (its last claim found a job nobody announced: a restart, retries due,
+   * another process). Otherwise it waits for a wake-up or the poll interval, so a quiet queue costs no
+   * empty claim per job.
+   */
   private async loop(owner: string): Promise<void> {
     const { leaseMs, pollMs } = this.ctx.config.queue;
+    let tryNow = true;
+    let backlog = false;
     while (!this.stopping) {
+      if (!tryNow) await this.idle(pollMs);
+      if (this.stopping) break;
+      const announced = this.pendingLocal > 0;
       let claimed;
       try {
         claimed = await this.writer.claimAndStart(owner, leaseMs);
@@ -76,9 +92,13 @@ export class WorkerPool {
         this.ctx.logger.error({ err: { message: (err as Error).message } }, 'claim failed');
       }
       if (!claimed) {
-        await this.idle(pollMs);
+        this.pendingLocal = 0;
+        tryNow = false;
+        backlog = false;
         continue;
       }
+      if (announced) this.pendingLocal--;
+      else backlog = true;
       if (this.stopping) {
         // Claimed while stopping: hand it straight back.
         await this.ctx.queue.releaseAll(owner).catch(() => {});
@@ -89,6 +109,7 @@ export class WorkerPool {
       this.inFlight.set(job.runId, handle);
       await handle.done;
       this.inFlight.delete(job.runId);
+      tryNow = backlog || this.pendingLocal > 0;
     }
   }
 
