@@ -69,6 +69,16 @@ describe('schedule triggers', () => {
     expect(ev.dedupe_key).toBe(`schedule:${lastHour.toISOString()}`);
   });
 
+  it('refuses a cron pattern or time zone croner cannot use, at its line:col', async () => {
+    const bad = await api.call('POST', '/api/validate', { yaml: flow('bad-cron', '61 * * * *') });
+    expect(bad.body.valid).toBe(false);
+    expect(bad.body.errors[0]).toMatchObject({ code: 'SCHEDULE_INVALID_CRON', path: 'trigger.cron', location: { line: 7 } });
+    const tz = await api.call('POST', '/api/validate', { yaml: flow('bad-tz', '0 * * * *').replace("  event:", '  timezone: Mars/Olympus\n  event:') });
+    expect(tz.body.errors[0]).toMatchObject({ code: 'SCHEDULE_INVALID_TIMEZONE', path: 'trigger.timezone', location: { line: 8 } });
+    const ok = await api.call('POST', '/api/validate', { yaml: flow('ok-tz', '0 9 * * 1-5').replace("  event:", '  timezone: Europe/London\n  event:') });
+    expect(ok.body.valid).toBe(true);
+  });
+
   it('lets only one scheduler tick at a time (lease row)', async () => {
     const service = apiServices(api.server.ctx).service;
     const a = new Scheduler(api.server.ctx, service, { leaseMs: 60_000, syncMs: 60_000 });

@@ -1,6 +1,7 @@
 import { parseFlow, validateFlow, type ActionRegistry, type Flow, type FlowCheck, type SpliceError } from '@splice/runtime';
 import { checkCatalogCalls } from '@splice/connectors';
 import type { ApiIssue } from '../api/contract';
+import { checkScheduleTrigger } from '../schedules/schedule-check';
 
 /**
  * Validation of flow text through the runtime's loader: YAML syntax and schema, semantic checks (ids,
@@ -22,7 +23,7 @@ export function adaptCheck(check: PathStringCheck): FlowCheck {
 
 export async function checkFlowText(text: string, opts: { file?: string; actions: ActionRegistry; checks?: PathStringCheck[] }): Promise<CheckedFlow> {
   const parsed = parseFlow(text, { file: opts.file });
-  const checks = [checkCatalogCalls, ...(opts.checks ?? [])].map(adaptCheck);
+  const checks = [checkCatalogCalls, checkScheduleTrigger, ...(opts.checks ?? [])].map(adaptCheck);
   const errors = validateFlow(parsed, { actions: opts.actions, checks }).map(toIssue);
   return { ...(parsed.flow && errors.length === 0 ? { flow: parsed.flow } : {}), errors, warnings: [] };
 }

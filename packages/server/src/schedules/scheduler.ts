@@ -111,7 +111,14 @@ export class Scheduler {
     }
     for (const [id, w] of wanted) {
       if (this.jobs.has(id)) continue;
-      const cron = new Cron(w.cron, { timezone: w.timezone, paused: true });
+      let cron: Cron;
+      try {
+        cron = new Cron(w.cron, { timezone: w.timezone, paused: true });
+      } catch (err) {
+        // Validation refuses such flows; an old revision deployed before that check is skipped, not fatal.
+        this.ctx.logger.error({ flowId: id, err: { message: (err as Error).message } }, 'schedule cannot be used');
+        continue;
+      }
       const last = await this.lastTick(id);
       const job = { key: keyOf(w), cron, state: { ...w, ...(last ? { lastTickAt: last } : {}) } as ScheduleState };
       this.jobs.set(id, job);
