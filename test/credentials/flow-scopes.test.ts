@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorRegistry } from '../../packages/connectors/src/index';
-import { createEngine, parseFlow, validateFlow } from '../../packages/runtime/src/index';
+import { createHttpSender } from '../../packages/runtime/src/actions/http-sender';
+import { createEngine, parseFlow, validateFlow, type ActionContext } from '../../packages/runtime/src/index';
 import {
   CredentialStore,
   TokenRefresher,
+  createScopeCheckingSender,
   createStoreCredentialResolver,
   deriveFlowScopes,
   loadCredentialScopeCheck,
@@ -119,5 +121,43 @@ describe('flow scopes', () => {
     const good = await createEngine({ actions, credentials: full, baseUrls: { highlevel: sandbox.highlevel.url } }).run(parsed.flow!, {});
     expect(good.status, JSON.stringify(good.error)).toBe('succeeded');
     expect(JSON.stringify(good)).not.toContain(sandbox.credentials.highlevel.privateIntegrationToken);
+  });
+
+  it('a scope-checking HttpSender refuses a call whose credential lacks the scope, before sending', async () => {
+    const resolver = createStoreCredentialResolver({ store, refresher: new TokenRefresher({ store }) });
+    const credential = await resolver.resolve('ghl-main');
+    const inner = createHttpSender({ credentials: resolver });
+    const sender = createScopeCheckingSender(inner, (ctx) =>
+      ctx.stepId === 'fetchTags' ? { scope: 'socialplanner/tag.readonly', uses: 'highlevel.get-tags-location-id' } : undefined,
+    );
+    const url = `${sandbox.highlevel.url}/social-media-posting/${sandbox.credentials.highlevel.locationId}/tags`;
+    const ctx = {
+      credential,
+      stepId: 'fetchTags',
+      idempotencyKey: 'k',
+      signal: new AbortController().signal,
+      dryRun: false,
+      http: sender,
+      attempt: 1,
+      baseUrls: {},
+      strictResponses: false,
+      recordRequest() {},
+      recordResponse() {},
+      warn() {},
+    } as unknown as ActionContext;
+    const before = { ...sandbox.admin.highlevel.counters().routes['GET /social-media-posting/{locationId}/tags'] };
+    await expect(sender.send({ method: 'GET', url, headers: { Version: '2021-07-28' } }, ctx)).rejects.toMatchObject({
+      code: 'CREDENTIAL_SCOPE_MISSING',
+      message: expect.stringContaining(
+        'step fetchTags (highlevel.get-tags-location-id) needs socialplanner/tag.readonly; credential ghl-main grants socialplanner/post.readonly',
+      ),
+    });
+    expect({ ...sandbox.admin.highlevel.counters().routes['GET /social-media-posting/{locationId}/tags'] }).toEqual(before);
+    const other = await sender.send({ method: 'GET', url, headers: { Version: '2021-07-28' } }, {
+      ...ctx,
+      stepId: 'somethingElse',
+    } as ActionContext);
+    expect(other.status).toBe(200);
+    await inner.close();
   });
 });

@@ -11,7 +11,7 @@ export function createScopeCheckingSender(
   scopeOf: (ctx: ActionContext) => { scope?: string; uses?: string } | undefined,
 ): HttpSender {
   return {
-    send(req: OutboundRequest, ctx: ActionContext): Promise<InboundResponse> {
+    async send(req: OutboundRequest, ctx: ActionContext): Promise<InboundResponse> {
       const need = scopeOf(ctx);
       if (ctx.credential && need?.scope) assertCredentialScope(ctx.credential, { scope: need.scope, uses: need.uses, stepId: ctx.stepId });
       return inner.send(req, ctx);
