@@ -41,7 +41,7 @@ export class FlowService {
   constructor(readonly deps: FlowServiceDeps) {}
 
   async validate(yaml: string, opts: { file?: string; environment?: EnvironmentName } = {}): Promise<ValidatedText> {
-    const key = opts.environment ? undefined : createHash('sha256').update(yaml).digest('hex');
+    const key = opts.environment ? undefined : createHash('sha256').update(`${opts.file ?? ''}\n${yaml}`).digest('hex');
     const hit = key ? this.cache.get(key) : undefined;
     if (hit) return hit;
     const checks = [];
