@@ -1,5 +1,4 @@
-import { useEffect } from 'react';
-import { InsightsScreen } from '../pages/insights/insights-screen';
+import { lazy, Suspense, useEffect } from 'react';
 import { useEditor } from '../store/store';
 import type { Route } from '../store/routes';
 import { CredentialsScreen, ReconnectBanner } from './credentials-screen';
@@ -9,6 +8,9 @@ import { FlowsScreen } from './flows-screen';
 import { LoginScreen } from './login-screen';
 import { RunDetailScreen, RunsScreen } from './runs-screen';
 import { TemplatesScreen } from './templates-screen';
+
+// The dashboards bring their charting library: loaded when first opened, not with the editor.
+const InsightsScreen = lazy(() => import('../pages/insights/insights-screen').then((m) => ({ default: m.InsightsScreen })));
 
 const NAV: Array<{ label: string; route: Route; match: Route['name'][] }> = [
   { label: 'Flows', route: { name: 'flows' }, match: ['flows', 'flow', 'new-flow'] },
@@ -39,7 +41,11 @@ function Screen() {
     case 'credentials':
       return <CredentialsScreen />;
     case 'dashboard':
-      return <InsightsScreen />;
+      return (
+        <Suspense fallback={<section className="screen">Loading dashboards…</section>}>
+          <InsightsScreen />
+        </Suspense>
+      );
     default:
       return <FlowsScreen />;
   }
