@@ -171,7 +171,6 @@ describe('splice auth login highlevel against the sandbox', () => {
     const oauth = await store.readActive('ghl-oauth');
     expect(oauth.version).toBeGreaterThanOrEqual(2);
     const v1 = await store.readVersion('ghl-oauth', 1);
-    await store.close();
     const needles = [
       pit,
       oauth.secret.accessToken!,
@@ -182,12 +181,16 @@ describe('splice auth login highlevel against the sandbox', () => {
     ];
     expect(secrets).toEqual(expect.arrayContaining(needles));
 
+    // Read the files while the database is open, so the write-ahead log is there too.
     const files = readdirSync(data.dir).filter((f) => f.startsWith('splice.db'));
-    expect(files).toContain('splice.db');
+    expect(files).toEqual(expect.arrayContaining(['splice.db', 'splice.db-wal']));
     const haystacks = [
       ...files.map((f) => ({ where: f, bytes: readFileSync(join(data.dir, f)) })),
       { where: 'logs', bytes: Buffer.from(logs.join('\n')) },
     ];
+    await store.close();
+    // Positive control: plain metadata (the location id) is found by the same search, so a miss means encrypted.
+    expect(haystacks.some((h) => h.where.startsWith('splice.db') && h.bytes.includes(Buffer.from(oauth.info.meta.locationId!)))).toBe(true);
     for (const needle of needles) {
       for (const h of haystacks) {
         expect(h.bytes.includes(Buffer.from(needle)), `${needle.slice(0, 8)}… found in ${h.where}`).toBe(false);
