@@ -155,6 +155,8 @@ export class Scheduler {
   /** Submits one tick durably; the tick time is the run's event unless the trigger declares `event`. */
   private async fire(job: { state: ScheduleState }, tick: Date): Promise<void> {
     const s = job.state;
+    // Another process may have deactivated the flow since the last sync: check before each tick.
+    if (!(await this.service.deps.flows.find(s.flowId))?.active) return;
     const active = await this.ctx.flows.getRevision({ flowId: s.flowId, revision: s.revision, environment: s.environment });
     if (!active || active.flow.trigger.type !== 'schedule') return;
     const tickIso = tick.toISOString();
