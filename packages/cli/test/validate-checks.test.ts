@@ -61,3 +61,15 @@ describe('splice validate: catalog and credential checks', () => {
     expect(r.out).toMatch(/good\.yaml:14:\d+: .*needs socialplanner\/tag\.readonly; credential ghl-posts-only grants socialplanner\/post\.readonly/);
   });
 });
+
+describe('splice run: a computed body that violates the schema', () => {
+  it('fails before sending, naming the field, and prints the error once', async () => {
+    const flow = join(dir, 'computed-bad-body.yaml');
+    await writeFile(flow, flowText('=$count(["a", "b"])').replace(/credentials:\n {2}ghl:\n {4}connector: highlevel\n/, '').replace('    credential: ghl\n', ''));
+    // Nothing listens on port 9 (discard): a request that went out would fail with HTTP_NETWORK instead.
+    const r = await splice('run', flow, '--base-url', 'highlevel=http://127.0.0.1:9');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('body.tagIds: must be array. The request to highlevel.v2.get-tags-by-ids was not sent');
+    expect(r.out.match(/body\.tagIds: must be array/g)).toHaveLength(1);
+  });
+});

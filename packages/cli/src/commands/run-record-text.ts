@@ -16,7 +16,7 @@ export function formatRunRecord(record: RunRecord): string {
     lines.push(
       `${indent}${MARK[step.status]} ${step.id.padEnd(width)}  ${kind.padEnd(10)}  ${step.status.padEnd(9)} ${step.status === 'skipped' ? '' : ms(step.durationMs)}${cp}`,
     );
-    step.attempts.forEach((a) => lines.push(...attemptLines(a, step.attempts.length, indent, record.dryRun === true)));
+    step.attempts.forEach((a) => lines.push(...attemptLines(a, step.attempts.length, indent, record.dryRun === true, step.error)));
     if (step.error) lines.push(`${indent}    error: ${step.error.message} [${step.error.code}]`);
     for (const w of step.warnings ?? []) lines.push(`${indent}    warning: ${w}`);
   }
@@ -29,7 +29,7 @@ export function formatRunRecord(record: RunRecord): string {
   return `${lines.join('\n')}\n`;
 }
 
-function attemptLines(a: StepAttempt, total: number, indent: string, dryRun: boolean): string[] {
+function attemptLines(a: StepAttempt, total: number, indent: string, dryRun: boolean, stepError: StepRecord['error']): string[] {
   const out: string[] = [];
   const prefix = total > 1 ? `attempt ${a.attempt}: ` : '';
   if (a.request) {
@@ -47,7 +47,9 @@ function attemptLines(a: StepAttempt, total: number, indent: string, dryRun: boo
         );
     }
   }
-  if (a.error && (total > 1 || !a.request))
+  // A single attempt's error is usually the step's own, printed once as `error:` below.
+  const sameAsStep = a.error?.code === stepError?.code && a.error?.message === stepError?.message;
+  if (a.error && (total > 1 || (!a.request && !sameAsStep)))
     out.push(`${indent}    ${prefix}${a.error.message} [${a.error.code}]${a.error.retryable ? ' (retryable)' : ''}`);
   return out;
 }
