@@ -123,6 +123,14 @@ describe('editor in the browser', () => {
     expect(await yamlText(page)).toContain('reference: =$event.customerId');
     await screenshot(page, '05-mapping-drag');
 
+    // Completion of field names while typing an expression.
+    await page.getByTestId('expr-body.reference').locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('$event.proj');
+    const options = page.locator('.cm-tooltip-autocomplete li');
+    await expect.poll(() => options.allTextContents(), { timeout: 5000 }).toEqual(expect.arrayContaining([expect.stringContaining('projectId')]));
+    await page.keyboard.press('Escape');
+
     // The keyboard alternative: Enter on a source field, then Enter on a target field.
     await page.getByTestId('source-$event.projectId').focus();
     await page.keyboard.press('Enter');

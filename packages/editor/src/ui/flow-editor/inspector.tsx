@@ -75,7 +75,7 @@ export function Inspector({ onOpenMapping }: { onOpenMapping: () => void }) {
             {op?.scope && <span className="badge scope">{op.scope}</span>}
             {op?.description && <p className="muted small">{op.description}</p>}
           </div>
-          {op && <CredentialPicker stepPath={p} connector={op.connector} value={typeof step.credential === 'string' ? step.credential : undefined} />}
+          {op && op.connector !== 'core' && <CredentialPicker stepPath={p} connector={op.connector} value={typeof step.credential === 'string' ? step.credential : undefined} />}
           {op?.paginated && (
             <div className="form-row">
               <label htmlFor="paginate">Fetch every page</label>
