@@ -36,7 +36,7 @@ beforeAll(async () => {
   flows.add(twoCallFlow());
   flows.add({ ...tagSyncFlow({ name: 'limited', concurrency: 2 }) });
   ctx = await createServerContext({
-    config: { dataDir: tempDir(), logLevel: 'silent', queue: { maxAttempts: 2, backoffBaseMs: 10, backoffMaxMs: 20, leaseMs: 5000, heartbeatMs: 1000, pollMs: 50 } },
+    config: { dataDir: tempDir(), databaseUrl: process.env.SPLICE_TEST_DATABASE_URL, logLevel: 'silent', queue: { maxAttempts: 2, backoffBaseMs: 10, backoffMaxMs: 20, leaseMs: 5000, heartbeatMs: 1000, pollMs: 50 } },
     defaultMetrics: false,
     flows,
   });

@@ -46,18 +46,21 @@ export class SqlJobQueue implements JobQueue {
         WITH busy AS (
           SELECT flow_id, count(*) AS n FROM jobs
           WHERE status = 'running' AND lease_expires_at > ${nowIso} GROUP BY flow_id)
-        SELECT run_id FROM (
+        SELECT c.run_id FROM (
           SELECT * FROM (
             SELECT j.run_id FROM jobs j LEFT JOIN busy b ON b.flow_id = j.flow_id
             WHERE j.status = 'running' AND j.lease_expires_at <= ${nowIso} AND coalesce(b.n, 0) < j.concurrency
-            LIMIT 1)
+            LIMIT 1) expired
           UNION ALL
           SELECT * FROM (
             SELECT j.run_id FROM jobs j LEFT JOIN busy b ON b.flow_id = j.flow_id
             WHERE j.status = 'queued' AND j.available_at <= ${nowIso} AND coalesce(b.n, 0) < j.concurrency
             ORDER BY j.available_at
-            LIMIT 1))
+            LIMIT 1) due) c
         LIMIT 1)
+        -- Re-checked on the row itself: with PostgreSQL a concurrent claimer that waited on the row lock
+        -- sees it taken and claims nothing, instead of taking the same job twice.
+        AND (status = 'queued' OR lease_expires_at <= ${nowIso})
       RETURNING run_id, flow_id, attempts, max_attempts`.execute(db);
     const row = rows[0];
     if (!row) return undefined;
@@ -133,7 +136,7 @@ export class SqlJobQueue implements JobQueue {
         status: 'queued',
         lease_owner: null,
         lease_expires_at: null,
-        attempts: sql<number>`max(${eb.ref('attempts')} - 1, 0)`,
+        attempts: sql<number>`case when ${eb.ref('attempts')} > 0 then ${eb.ref('attempts')} - 1 else 0 end`,
         updated_at: new Date().toISOString(),
       }))
       .where('lease_owner', 'like', `${ownerPrefix}%`)

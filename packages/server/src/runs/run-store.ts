@@ -167,16 +167,14 @@ export class RunStore {
     if (policy.keepLastPerFlow > 0) {
       const flows = await this.db.selectFrom('runs').select('flow_id').distinct().execute();
       for (const { flow_id } of flows) {
-        const extra = await this.db
+        const finished = await this.db
           .selectFrom('runs')
           .select('id')
           .where('flow_id', '=', flow_id)
           .where('status', 'in', FINISHED)
           .orderBy('created_at', 'desc')
-          .limit(-1)
-          .offset(policy.keepLastPerFlow)
           .execute();
-        for (const r of extra) doomed.add(r.id);
+        for (const r of finished.slice(policy.keepLastPerFlow)) doomed.add(r.id);
       }
     }
     const ids = [...doomed];
