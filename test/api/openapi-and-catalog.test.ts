@@ -113,6 +113,15 @@ steps:
     expect(scopeErr.message).toMatch(/socialplanner\/account\.readonly/);
     expect(scopeErr.location.line).toBe(14);
     expect((await api.call('POST', '/api/validate', { yaml })).body.valid).toBe(true);
+
+    // Promotion checks the same against production's bindings, even when the flow tests pass.
+    await api.call('POST', '/api/flows', { yaml });
+    await api.call('PUT', '/api/flows/posts/tests', { yaml: 'tests:\n  - name: lists accounts\n    responses:\n      accounts: { body: { results: { accounts: [] } } }\n' });
+    expect((await api.call('POST', '/api/flows/posts/tests/run', {})).body).toMatchObject({ passed: 1, failed: 0 });
+    const refused = await api.call('POST', '/api/flows/posts/promote', {});
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'PROMOTION_REFUSED', details: { reason: 'validation' } });
+    expect(refused.body.error.message).toMatch(/does not validate against production \(14:\d+ .*socialplanner\/account\.readonly/);
   });
 
   it('lists active schedules with their next tick', async () => {
