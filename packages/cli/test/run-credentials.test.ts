@@ -77,3 +77,11 @@ describe('splice run with stored credentials', () => {
     expect(r.out).toContain('--sandbox');
   });
 });
+
+describe('splice run --help', () => {
+  it('shows no empty-list defaults for repeatable options', async () => {
+    const r = await splice('run', '--help');
+    expect(r.out).not.toContain('(default: [])');
+    expect(r.out).toContain('--env <KEY=VALUE>');
+  });
+});

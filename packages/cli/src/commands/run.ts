@@ -12,12 +12,12 @@ interface RunOpts {
   event?: string;
   json?: boolean;
   dryRun?: boolean;
-  env: string[];
-  allowHost: string[];
-  baseUrl: string[];
+  env?: string[];
+  allowHost?: string[];
+  baseUrl?: string[];
   sandbox?: string | true;
   dataDir?: string;
-  credential: string[];
+  credential?: string[];
   mappingTimeout?: string;
 }
 
@@ -33,18 +33,16 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
     )
     .option('--json', 'print the full run record as JSON')
     .option('--dry-run', 'show the requests the run would send, and send nothing')
-    .option('--env <KEY=VALUE>', 'set $env.KEY (repeatable)', collect, [])
+    .option('--env <KEY=VALUE>', 'set $env.KEY (repeatable)', collect)
     .option(
       '--allow-host <host>',
       'also allow calls to this host (repeatable; `*.example.com`, `*` for any). Default: loopback and connector base URLs only',
       collect,
-      [],
     )
     .option(
       '--base-url <connector=url>',
-      'base URL of a connector for this run, e.g. highlevel=http://127.0.0.1:4010 (repeatable)',
+      'base URL of a connector for this run, e.g. highlevel=http://127.0.0.1:4011 (repeatable; wins over --sandbox)',
       collect,
-      [],
     )
     .option(
       '--sandbox [url]',
@@ -55,7 +53,6 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIO) => {
       '--credential <flowName=storedName>',
       "use stored credential storedName for the flow's credential flowName (repeatable; default: the same name)",
       collect,
-      [],
     )
     .option('--mapping-timeout <ms>', 'time limit per expression evaluation in ms (default 1000)')
     .addHelpText(
@@ -94,7 +91,7 @@ A stored credential under another name: --credential ghl=ghl-sandbox.`,
         env: keyValues(opts.env, '--env'),
         baseUrls: keyValues(opts.baseUrl, '--base-url', 'connector=url'),
         sandboxUrl: opts.sandbox === true ? (process.env.SPLICE_SANDBOX_URL ?? DEFAULT_SANDBOX_URL) : opts.sandbox,
-        allowedHosts: opts.allowHost.length ? opts.allowHost : undefined,
+        allowedHosts: opts.allowHost?.length ? opts.allowHost : undefined,
         limits: opts.mappingTimeout ? { timeoutMs: positiveInt(opts.mappingTimeout, '--mapping-timeout') } : undefined,
       });
       const abort = new AbortController();

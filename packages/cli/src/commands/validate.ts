@@ -22,9 +22,8 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIO) =
       '--credential <flowName=storedName>',
       "with --data-dir: the stored credential for the flow's credential flowName (repeatable; default: the same name)",
       collect,
-      [],
     )
-    .action(async (paths: string[], opts: { json?: boolean; dataDir?: string; credential: string[] }) => {
+    .action(async (paths: string[], opts: { json?: boolean; dataDir?: string; credential?: string[] }) => {
       const files = await expandFlowPaths(paths);
       if (files.length === 0) throw new CliUsageError(`no flow files (*.yaml) found in ${paths.join(', ')}.`, ExitCode.USAGE);
       const actions = cliActionRegistry();
