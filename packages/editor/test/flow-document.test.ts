@@ -103,6 +103,16 @@ describe('FlowDocument: lossless YAML round trip', () => {
     for (const c of comments) expect(out).toContain(c);
   });
 
+  it('keeps CRLF line endings and the untouched lines of a CRLF file', () => {
+    const crlf = source.replace(/\n/g, '\r\n');
+    const doc = FlowDocument.parse(crlf);
+    doc.set(['steps', 0, 'with', 'params', 'locationId'], '=$event.location.id');
+    const out = doc.toString();
+    expect(out.split('\r\n').length).toBe(crlf.split('\r\n').length);
+    expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(lostLines(crlf, out)).toHaveLength(1);
+  });
+
   it('parses both path notations', () => {
     expect(parsePath('steps[2].with.body.tagIds')).toEqual(['steps', 2, 'with', 'body', 'tagIds']);
     expect(parsePath('/steps/2/with/a~1b')).toEqual(['steps', 2, 'with', 'a/b']);

@@ -97,7 +97,11 @@ export class FlowDocument {
   }
 
   toString(): string {
-    return this.base === undefined ? this.source : mergeLines(this.base, this.source, this.doc.toString(this.format));
+    if (this.base === undefined) return this.source;
+    // Merge line by line on LF; a file written with CRLF gets CRLF back.
+    const crlf = this.source.includes('\r\n');
+    const merged = mergeLines(this.base, crlf ? this.source.replace(/\r\n/g, '\n') : this.source, this.doc.toString(this.format));
+    return crlf ? merged.replace(/\n/g, '\r\n') : merged;
   }
 
   get(path: YamlPath): unknown {

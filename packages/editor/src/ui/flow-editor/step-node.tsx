@@ -1,7 +1,10 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphNodeKind } from '../../model/flow-graph';
+import type { RunRecord } from '@splice/server/api/contract';
 import { useEditor } from '../../store/store';
+
+type StepRecord = RunRecord['steps'][number];
 import { badgeOf, ms } from '../step-record-view';
 
 /** Display data only: custom nodes get no callbacks through `data`; they read the store by selectors. */
@@ -10,8 +13,21 @@ export type StepFlowNode = Node<StepNodeData, 'step'>;
 
 const KIND_LABEL: Record<GraphNodeKind, string> = { trigger: 'Trigger', map: 'Map', call: 'Call', filter: 'Filter', if: 'If', foreach: 'For each', unknown: 'Step' };
 
+/** A step's record; steps inside foreach/if are recorded as `each[3].postTag` or `branch.then.x`. */
+function recordOf(steps: StepRecord[] | undefined, id: string): StepRecord | undefined {
+  if (!steps) return undefined;
+  const exact = steps.find((r) => r.id === id);
+  if (exact) return exact;
+  const nested = steps.filter((r) => r.id.endsWith(`.${id}`));
+  if (!nested.length) return undefined;
+  // Several iterations: show the worst outcome and the total time.
+  const worst = nested.find((r) => r.status === 'failed') ?? nested.find((r) => r.status === 'succeeded') ?? nested[0]!;
+  return { ...worst, durationMs: nested.reduce((t, r) => t + r.durationMs, 0) };
+}
+
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
-  const record = useEditor((s) => s.flow?.lastRun?.steps.find((r) => r.id === id));
+  const steps = useEditor((s) => s.flow?.lastRun?.steps);
+  const record = recordOf(steps, id);
   const errors = useEditor((s) => s.flow?.problems.filter((p) => p.stepId === id && p.severity === 'error').length ?? 0);
   const status = id === 'trigger' ? undefined : record?.status ?? (useEditor.getState().flow?.lastRun ? 'not run' : undefined);
   return (
