@@ -107,6 +107,20 @@ describe('splice.snapshot-tags', () => {
     expect(await new TagSnapshotStore(opened.db).list({ locations: ['loc1'] })).toHaveLength(1);
   });
 
+  it('an uncommitted snapshot is not the base of the next diff until it is committed', async () => {
+    await run('splice.snapshot-tags', { locationId: 'loc1', tags: v1 });
+    const pending = await run('splice.snapshot-tags', { locationId: 'loc1', tags: [...v1, { _id: 't9', tag: 'New' }], commit: false });
+    expect(pending).toMatchObject({ changed: true, added: [{ id: 't9', name: 'New' }] });
+    // The flow failed before committing: the next run finds the same change again.
+    const again = await run('splice.snapshot-tags', { locationId: 'loc1', tags: [...v1, { _id: 't9', tag: 'New' }], commit: false });
+    expect(again).toMatchObject({ changed: true, added: [{ id: 't9', name: 'New' }] });
+    expect(await run('splice.commit-snapshot', { snapshotId: again.snapshotId })).toEqual({ committed: true });
+    expect(await run('splice.snapshot-tags', { locationId: 'loc1', tags: [...v1, { _id: 't9', tag: 'New' }] })).toMatchObject({ changed: false });
+    await expect(run('splice.commit-snapshot', { snapshotId: 'nope' })).rejects.toMatchObject({ code: 'SPLICE_SNAPSHOT_NOT_FOUND', path: 'with.snapshotId' });
+    // Every snapshot, committed or not, is an observation for the trends.
+    expect(await new TagSnapshotStore(opened.db).list({ locations: ['loc1'] })).toHaveLength(4);
+  });
+
   it('dry run answers the diff without storing', async () => {
     const dry = await run('splice.snapshot-tags', { locationId: 'loc1', tags: v1 }, 'd', true);
     expect(dry).toMatchObject({ dryRun: true, first: true, changed: true });

@@ -62,7 +62,18 @@ const snapshotTagsInput = {
     locationId: { type: 'string', minLength: 1 },
     tags: { type: 'array', items: tagItem },
     takenAt: { type: 'string', description: 'ISO time of the snapshot (default: now)' },
+    commit: {
+      type: 'boolean',
+      description: 'false: the snapshot stays pending until `splice.commit-snapshot` (after the diff was applied), so a run that fails before that leaves the changes for the next run. Default true.',
+    },
   },
+} as const;
+
+const commitSnapshotInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['snapshotId'],
+  properties: { snapshotId: { type: 'string', minLength: 1, description: 'The `snapshotId` a `splice.snapshot-tags` step answered' } },
 } as const;
 
 const tagMapGetInput = {
@@ -142,7 +153,8 @@ export function createSpliceActions(source: SpliceDbSource): ActionDefinition<an
       tagMap: new TagMapStore(db),
     })));
   const checkStats = validator<{ rows: StatisticRow[]; source?: { flowId?: string; runId?: string } }>(recordStatisticsInput, 'splice.record-statistics');
-  const checkSnapshot = validator<{ locationId: string; tags: RawTag[]; takenAt?: string }>(snapshotTagsInput, 'splice.snapshot-tags');
+  const checkSnapshot = validator<{ locationId: string; tags: RawTag[]; takenAt?: string; commit?: boolean }>(snapshotTagsInput, 'splice.snapshot-tags');
+  const checkCommit = validator<{ snapshotId: string }>(commitSnapshotInput, 'splice.commit-snapshot');
   const checkMapGet = validator<{ locationId: string; highlevelTagIds?: string[]; payacaNames?: string[] }>(tagMapGetInput, 'splice.tag-map-get');
   const checkMapSet = validator<{ locationId: string; entries?: Array<Omit<TagMapEntry, 'locationId'>>; remove?: string[] }>(tagMapSetInput, 'splice.tag-map-set');
 
@@ -171,7 +183,7 @@ export function createSpliceActions(source: SpliceDbSource): ActionDefinition<an
       validatesInput: true,
       title: 'Snapshot tags',
       description:
-        "Stores a location's current tag list (with optional usage counts) for the tag-trends dashboard and answers the difference from the previous snapshot: added, renamed (same id, new name) and removed tags. The first snapshot of a location reports every tag as added. A retried step (same idempotency key) answers the same diff again.",
+        "Stores a location's current tag list (with optional usage counts) for the tag-trends dashboard and answers the difference from the last committed snapshot: added, renamed (same id, new name) and removed tags. The first snapshot of a location reports every tag as added. With `commit: false` the snapshot counts as the base only after `splice.commit-snapshot`. A retried step (same idempotency key) answers the same diff again.",
       inputSchema: snapshotTagsInput,
       outputSchema: {
         type: 'object',
@@ -186,15 +198,32 @@ export function createSpliceActions(source: SpliceDbSource): ActionDefinition<an
         },
       },
       async run(input, ctx) {
-        const { locationId, tags, takenAt } = checkSnapshot(input);
+        const { locationId, tags, takenAt, commit } = checkSnapshot(input);
         const current = normaliseTags(tags);
         const { snapshots } = await open();
         if (ctx.dryRun) {
-          const last = (await snapshots.list({ locations: [locationId] })).at(-1);
-          const d = diffTags(last?.tags ?? [], current);
-          return { dryRun: true, locationId, first: !last, changed: d.added.length + d.renamed.length + d.removed.length > 0, ...d, tagCount: current.length };
+          const base = await snapshots.base(locationId);
+          const d = diffTags(base ?? [], current);
+          return { dryRun: true, locationId, first: !base, changed: d.added.length + d.renamed.length + d.removed.length > 0, ...d, tagCount: current.length };
         }
-        return snapshots.snapshot(locationId, current, { takenAt, idempotencyKey: ctx.idempotencyKey });
+        return snapshots.snapshot(locationId, current, { takenAt, idempotencyKey: ctx.idempotencyKey, commit });
+      },
+    }),
+    defineAction({
+      id: 'splice.commit-snapshot',
+      connector: SPLICE_CONNECTOR,
+      validatesInput: true,
+      title: 'Commit a tag snapshot',
+      description:
+        'Marks a snapshot taken with `commit: false` as applied: the next diff is taken against it. Put it after the steps that apply the diff, so a failed run leaves its changes to be found again.',
+      inputSchema: commitSnapshotInput,
+      outputSchema: { type: 'object', properties: { committed: { type: 'boolean' } } },
+      async run(input, ctx) {
+        const { snapshotId } = checkCommit(input);
+        if (ctx.dryRun) return { committed: false, dryRun: true };
+        const committed = await (await open()).snapshots.commit(snapshotId);
+        if (!committed) throw new ActionError('SPLICE_SNAPSHOT_NOT_FOUND', `splice.commit-snapshot: no tag snapshot ${snapshotId}; pass the snapshotId a splice.snapshot-tags step answered.`, { path: 'with.snapshotId' });
+        return { committed };
       },
     }),
     defineAction({

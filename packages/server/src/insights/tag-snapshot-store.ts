@@ -56,25 +56,25 @@ export function diffTags(previous: SnapshotTag[], current: SnapshotTag[]): TagDi
 export class TagSnapshotStore {
   constructor(private readonly db: SpliceDb) {}
 
-  async snapshot(locationId: string, tags: SnapshotTag[], opts: { takenAt?: string; idempotencyKey?: string } = {}): Promise<TagSnapshotResult> {
+  /**
+   * Stores the tag list and answers the diff against the last COMMITTED snapshot. With `commit: false` the
+   * snapshot stays pending until `commit(snapshotId)`: a flow commits after it applied the diff, so a run
+   * that failed before that leaves the changes to be found again by the next run.
+   */
+  async snapshot(locationId: string, tags: SnapshotTag[], opts: { takenAt?: string; idempotencyKey?: string; commit?: boolean } = {}): Promise<TagSnapshotResult> {
     return this.db.transaction().execute(async (trx) => {
       if (opts.idempotencyKey) {
         const same = await trx.selectFrom('insight_tag_snapshots').selectAll().where('idempotency_key', '=', opts.idempotencyKey).executeTakeFirst();
         if (same) {
-          const diff = JSON.parse(same.diff) as TagDiff & { unchanged: number };
-          return { ...this.result(same.id, locationId, same.seq, same.taken_at, same.seq === 1, diff, same.tag_count), replayed: true };
+          const diff = JSON.parse(same.diff) as TagDiff & { unchanged: number; first?: boolean };
+          return { ...this.result(same.id, locationId, same.seq, same.taken_at, diff.first ?? same.seq === 1, diff, same.tag_count), replayed: true };
         }
       }
-      const last = await trx
-        .selectFrom('insight_tag_snapshots')
-        .selectAll()
-        .where('location_id', '=', locationId)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const previous: SnapshotTag[] = last ? (JSON.parse(last.tags) as SnapshotTag[]) : [];
+      const newest = await trx.selectFrom('insight_tag_snapshots').select('seq').where('location_id', '=', locationId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const base = await this.lastCommitted(trx, locationId);
+      const previous: SnapshotTag[] = base ? (JSON.parse(base.tags) as SnapshotTag[]) : [];
       const diff = diffTags(previous, tags);
-      const seq = (last?.seq ?? 0) + 1;
+      const seq = (newest?.seq ?? 0) + 1;
       const id = randomUUID();
       const takenAt = opts.takenAt ?? new Date().toISOString();
       await trx
@@ -86,12 +86,36 @@ export class TagSnapshotStore {
           taken_at: takenAt,
           tag_count: tags.length,
           tags: JSON.stringify(tags),
-          diff: JSON.stringify(diff),
+          diff: JSON.stringify({ ...diff, first: !base }),
           idempotency_key: opts.idempotencyKey ?? null,
+          committed: opts.commit === false ? 0 : 1,
         })
         .execute();
-      return this.result(id, locationId, seq, takenAt, !last, diff, tags.length);
+      return this.result(id, locationId, seq, takenAt, !base, diff, tags.length);
     });
+  }
+
+  /** Marks a snapshot as applied: later diffs are taken against it. Answers false for an unknown id. */
+  async commit(snapshotId: string): Promise<boolean> {
+    const res = await this.db.updateTable('insight_tag_snapshots').set({ committed: 1 }).where('id', '=', snapshotId).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** The tag list the next diff of a location is taken against (undefined: none yet). */
+  async base(locationId: string): Promise<SnapshotTag[] | undefined> {
+    const row = await this.lastCommitted(this.db, locationId);
+    return row ? (JSON.parse(row.tags) as SnapshotTag[]) : undefined;
+  }
+
+  private lastCommitted(db: SpliceDb, locationId: string) {
+    return db
+      .selectFrom('insight_tag_snapshots')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .where('committed', '=', 1)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   private result(id: string, locationId: string, seq: number, takenAt: string, first: boolean, d: TagDiff & { unchanged: number }, tagCount: number): TagSnapshotResult {

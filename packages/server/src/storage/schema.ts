@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * Table types for Kysely. Each module that owns tables adds its interface here and a migration in
  * migrations/. Timestamps are ISO-8601 strings (same in SQLite and PostgreSQL); JSON is stored as text.
@@ -163,6 +164,8 @@ export interface InsightTagSnapshotsTable {
   tags: string;
   diff: string;
   idempotency_key: string | null;
+  /** 1 once the flow applied the diff (or for snapshots taken committed); diffs are taken against the last committed one. */
+  committed: Generated<number>;
 }
 
 /** Insights: HighLevel tag id ↔ Payaca tag name, per location. */

@@ -3,6 +3,7 @@ import { credentialsMigration } from './0010-credentials';
 import { flowsMigration } from './0050-flows';
 import { runsQueueMigration } from './0100-runs-queue';
 import { insightsMigration } from './0080-insights';
+import { insightsSnapshotCommitMigration } from './0110-insights-snapshot-commit';
 
 /**
  * Every migration, in order. Append only: names sort lexically and a migration never changes after it
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0050-flows': flowsMigration,
   '0100-runs-queue': runsQueueMigration,
   '0080-insights': insightsMigration,
+  '0110-insights-snapshot-commit': insightsSnapshotCommitMigration,
 };
