@@ -35,6 +35,7 @@ export async function rotateAdminToken(db: SpliceDb): Promise<string> {
 
 export class AdminAuth {
   private hashes: Buffer[] | undefined;
+  private readAt = 0;
   constructor(
     private readonly db: SpliceDb,
     private readonly envToken = process.env.SPLICE_ADMIN_TOKEN,
@@ -50,10 +51,11 @@ export class AdminAuth {
 
   private async known(): Promise<Buffer[]> {
     if (this.envToken) return [Buffer.from(hash(this.envToken), 'hex')];
-    // The stored hash changes only by rotation in this process or a restart; re-read while none exists.
-    if (!this.hashes?.length) {
+    // Re-read every few seconds: another process (e.g. `splice start`) may have rotated the token.
+    if (!this.hashes?.length || Date.now() - this.readAt > 2_000) {
       const rows = await this.db.selectFrom('admin_tokens').select('token_hash').execute();
       this.hashes = rows.map((r) => Buffer.from(r.token_hash, 'hex'));
+      this.readAt = Date.now();
     }
     return this.hashes;
   }
