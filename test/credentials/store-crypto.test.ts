@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,6 +21,28 @@ describe('master key', () => {
     const a = loadKeyring({ dataDir: dir, env: {} });
     expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600);
     expect(loadKeyring({ dataDir: dir, env: {} }).current.id).toBe(a.current.id);
+  });
+
+  it('processes starting together on a fresh data dir all end up with the same key', async () => {
+    const dir = tempDir();
+    const startAt = String(Date.now() + 3000);
+    const ids = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures/print-key-id.ts')], {
+              env: { ...process.env, DATA_DIR: dir, START_AT: startAt },
+            });
+            let out = '';
+            child.stdout.on('data', (d) => (out += d));
+            child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+          }),
+      ),
+    );
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toBe(loadKeyring({ dataDir: dir, env: {} }).current.id);
+    expect(readdirSync(dir)).toEqual(['master.key']);
   });
 
   it('refuses a key file readable by others', () => {

@@ -1,5 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { CredentialCode, credentialError } from './credential-codes';
 
@@ -65,8 +77,12 @@ function readKeyFile(file: string): MasterKey {
   return parseMasterKey(readFileSync(file, 'utf8'), file);
 }
 
-/** Write a key file with mode 0600 atomically (temp file + fsync + rename). */
-export function writeKeyFile(file: string, key: MasterKey): void {
+/**
+ * Write a key file with mode 0600 atomically (temp file + fsync + rename). `exclusive`: never replace an
+ * existing file (link instead of rename), so two processes starting on a fresh data dir cannot each
+ * generate a key and have one overwrite the other; the loser reads the winner's key.
+ */
+export function writeKeyFile(file: string, key: MasterKey, opts: { exclusive?: boolean } = {}): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'wx', 0o600);
   try {
@@ -76,7 +92,12 @@ export function writeKeyFile(file: string, key: MasterKey): void {
     closeSync(fd);
   }
   chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  if (!opts.exclusive) return renameSync(tmp, file);
+  try {
+    linkSync(tmp, file);
+  } finally {
+    unlinkSync(tmp);
+  }
 }
 
 export interface LoadKeyringOptions {
@@ -112,10 +133,10 @@ export function loadKeyring(opts: LoadKeyringOptions): Keyring {
         throw credentialError(CredentialCode.MASTER_KEY_INVALID, `No master key: ${file} does not exist and ${MASTER_KEY_ENV} is not set.`);
       }
       try {
-        writeKeyFile(file, generateMasterKey());
+        writeKeyFile(file, generateMasterKey(), { exclusive: true });
       } catch (err) {
         // Another process created it first: use theirs.
-        if (!existsSync(file)) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
     }
     current = readKeyFile(file);
