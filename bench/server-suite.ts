@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -126,8 +128,6 @@ export const serverSuite: BenchSuite = {
       });
       const e2eUrl = `${e2e.url}/hooks/bench-hook`;
       const lat = { baseline: [] as number[], splice: [] as number[] };
-      let rssMax = 0;
-      const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100);
       const e2eMeasured = await comparePair(
         async () => {
           const t = performance.now();
@@ -143,11 +143,13 @@ export const serverSuite: BenchSuite = {
         },
         { ...opts, concurrency: CONCURRENCY },
       );
-      clearInterval(sampler);
       const counts = await e2e.ctx.runs.countByStatus('bench-hook');
       if (counts.failed || counts.dead) throw new Error(`bench runs failed: ${JSON.stringify(counts)}`);
       await e2e.close({ graceMs: 1000 });
       await fwdAgent.close();
+
+      // 3. Resident memory of the server alone (its own process) at steady load, from its /metrics.
+      const rss = await serverRss(sandbox, opts.roundMs * 3);
 
       const b = lat.baseline.sort((x, y) => x - y);
       const s = lat.splice.sort((x, y) => x - y);
@@ -155,7 +157,7 @@ export const serverSuite: BenchSuite = {
       const rows: BenchRow[] = [
         row(`server durable intake, signed webhooks acked/s (vs node:http+undici forwarder, concurrency ${CONCURRENCY})`, 'events/s', intakeMeasured, 0.5),
         row(
-          `server webhook → map → call runs/s (p50 ${ms(percentile(s, 50))} / p99 ${ms(percentile(s, 99))} vs forwarder ${ms(percentile(b, 50))} / ${ms(percentile(b, 99))}; peak RSS ${Math.round(rssMax / 1048576)} MB incl. sandbox)`,
+          `server webhook → map → call runs/s (p50 ${ms(percentile(s, 50))} / p99 ${ms(percentile(s, 99))} vs forwarder ${ms(percentile(b, 50))} / ${ms(percentile(b, 99))}; server RSS at steady load ${rss} MB, target ≤ 150 MB)`,
           'runs/s',
           e2eMeasured,
           0.5,
@@ -170,3 +172,60 @@ export const serverSuite: BenchSuite = {
     }
   },
 };
+
+/** Starts the server in its own process (test/server/fixtures/server-entry.ts), loads it, reads its RSS. */
+async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox>>, ms: number): Promise<number> {
+  const creds = sandbox.credentials.highlevel;
+  const config = {
+    config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'splice-bench-rss-')), logLevel: 'warn', workers: { count: CONCURRENCY, perFlowConcurrency: CONCURRENCY } },
+    flows: [flow()],
+    webhookKeys: { 'bench-hook': [{ kind: 'hmac-sha256', secret: SECRET }] },
+    environment: { baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken } },
+  };
+  const entry = fileURLToPath(new URL('../test/server/fixtures/server-entry.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, SPLICE_TEST_SERVER: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += String(d);
+        const m = /READY (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+    const agent = new undici.Agent({ connections: 32 });
+    let n = 0;
+    const end = performance.now() + ms;
+    const samples: number[] = [];
+    const sample = async () => {
+      const text = await (await undici.request(`${url}/metrics`, { dispatcher: agent })).body.text();
+      const m = /splice_process_resident_memory_bytes (\d+)/.exec(text);
+      if (m) samples.push(Number(m[1]));
+    };
+    const sampler = setInterval(() => void sample().catch(() => {}), 250);
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < end) {
+          const body = JSON.stringify({ eventId: `rss${n++}`, timestamp: new Date().toISOString(), tags: [{ id: 'a' }, { id: 'b' }] });
+          const res = await undici.request(`${url}/hooks/bench-hook`, {
+            method: 'POST',
+            body,
+            dispatcher: agent,
+            headers: { 'content-type': 'application/json', 'x-payaca-signature': createHmac('sha256', SECRET).update(body).digest('hex') },
+          });
+          await res.body.text();
+        }
+      }),
+    );
+    clearInterval(sampler);
+    await sample();
+    await agent.close();
+    // Steady state: the second half of the samples (after warm-up).
+    const steady = samples.slice(Math.floor(samples.length / 2));
+    return Math.round(Math.max(...steady) / 1048576);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
