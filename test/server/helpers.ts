@@ -55,7 +55,7 @@ export function payacaSignature(secret: string, body: string): string {
 
 export interface PostResult {
   status: number;
-  body: any;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- answers of many shapes, asserted per test
 }
 
 export async function postJson(url: string, body: string, headers: Record<string, string> = {}): Promise<PostResult> {

@@ -2,7 +2,7 @@ import type { RunRecord, StepRecord } from '@splice/runtime';
 import type { ServerContext } from '../context';
 import type { ClaimedJob } from '../queue/job-queue';
 import { BufferedCheckpointStore } from '../runs/buffered-checkpoint-store';
-import { AttemptWriter, type AttemptError, type AttemptOutcome, type StartedAttempt } from './attempt-writer';
+import type { AttemptWriter, AttemptError, AttemptOutcome, StartedAttempt } from './attempt-writer';
 import { backoffDelayMs } from './backoff';
 
 /**
