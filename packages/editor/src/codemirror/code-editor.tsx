@@ -45,7 +45,6 @@ export function CodeEditor({ value, onChange, extensions, className, ariaLabel, 
       view.current = undefined;
     };
     // The extensions are fixed for the life of the view; callers remount with a key to change them.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

@@ -1,46 +1,12 @@
 import type { StateCreator } from 'zustand';
-import type * as C from '@splice/server/api/contract';
+import type { EditorState, AppSlice, CatalogEntry, Notice } from './editor-state';
 import { ApiClient, ApiRequestError, storeToken } from '../api/api-client';
 import type { OperationFacts } from '../model/flow-validation';
-import { parseRoute, routeHash, type Route } from './routes';
-import type { EditorState } from './store';
+import { parseRoute, routeHash } from './routes';
 
-/** Session, navigation and the server's reference data (catalog, templates, credentials, environments). */
-export interface CatalogEntry extends C.CatalogOperation {
-  connector: string;
-  connectorTitle: string;
-}
 
-export interface Notice {
-  id: number;
-  kind: 'error' | 'info';
-  text: string;
-}
 
-export interface AppSlice {
-  token: string | undefined;
-  route: Route;
-  api: ApiClient;
-  catalog: C.CatalogConnector[];
-  operations: Map<string, CatalogEntry>;
-  operationFacts: Map<string, OperationFacts>;
-  templates: C.TemplateSummary[];
-  credentials: C.CredentialMetadata[];
-  environments: C.EnvironmentInfo[];
-  environment: C.EnvironmentName;
-  notices: Notice[];
-  login(token: string): Promise<boolean>;
-  logout(): void;
-  navigate(route: Route): void;
-  syncRoute(hash: string): void;
-  loadReferenceData(): Promise<void>;
-  loadCredentials(): Promise<void>;
-  setEnvironment(env: C.EnvironmentName): void;
-  notify(kind: Notice['kind'], text: string): void;
-  dismiss(id: number): void;
-  /** Runs an API call; failures become a notice instead of an unhandled rejection. */
-  attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined>;
-}
+
 
 let noticeId = 1;
 
@@ -143,3 +109,5 @@ export const createAppSlice: StateCreator<EditorState, [], [], AppSlice> = (set,
     }
   },
 });
+
+export type { AppSlice, CatalogEntry, Notice };

@@ -1,66 +1,15 @@
 import type { StateCreator } from 'zustand';
-import type * as C from '@splice/server/api/contract';
+import type { EditorState, FlowSlice, OpenFlow } from './editor-state';
 import { compileExpression } from '@splice/runtime/mapping/index';
-import { FlowDocument, type YamlPath, type YamlProblem } from '../model/flow-document';
-import { addStep, connectSteps, deleteStep, FlowEditError, renameStep, setTrigger, type NewStepSpec } from '../model/flow-edits';
-import { flowToGraph, type EdgeKind, type FlowGraph } from '../model/flow-graph';
-import { layoutGraph, type Position } from '../model/flow-layout';
-import { validateFlow, type FlowProblem } from '../model/flow-validation';
-import { ApiRequestError } from '../api/api-client';
-import type { EditorState } from './store';
+import { FlowDocument } from '../model/flow-document';
+import { addStep, connectSteps, deleteStep, FlowEditError, renameStep, setTrigger } from '../model/flow-edits';
+import { flowToGraph, type FlowGraph } from '../model/flow-graph';
+import { layoutGraph } from '../model/flow-layout';
+import { validateFlow } from '../model/flow-validation';
+import type { ApiRequestError } from '../api/api-client';
 
-/**
- * The flow being edited. The YAML text is the one source of truth: the canvas, inspector and mapping
- * editor turn gestures into minimal Document edits of it (flow-edits.ts), and typing in the YAML view
- * replaces it; either way everything else is derived from the text again.
- */
-export interface OpenFlow {
-  /** Stored flow id; undefined until a new flow is first saved. */
-  id: string | undefined;
-  headRevision?: number;
-  text: string;
-  savedText: string;
-  /** Parsed from `text`; the last good parse when the text has syntax errors. */
-  data: Record<string, unknown>;
-  graph: FlowGraph;
-  problems: FlowProblem[];
-  yamlProblems: YamlProblem[];
-  serverIssues: { errors: C.ApiIssue[]; warnings: C.ApiIssue[] };
-  positions: Record<string, Position>;
-  lastRun?: C.RunRecord;
-  running: boolean;
-  saving: boolean;
-}
 
-export interface FlowSlice {
-  flow: OpenFlow | undefined;
-  selected: string | undefined;
-  showYaml: boolean;
-  openFlow(id: string): Promise<void>;
-  newFlow(): void;
-  setText(text: string): void;
-  /** Apply a Document edit; returns false (and shows why) when the edit is refused. */
-  edit(fn: (doc: FlowDocument, graph: FlowGraph) => void): boolean;
-  select(id: string | undefined): void;
-  toggleYaml(show?: boolean): void;
-  addNode(spec: NewStepSpec, place?: { afterId?: string; branch?: EdgeKind }): void;
-  setTriggerFrom(trigger: C.CatalogTrigger): void;
-  connect(source: string, target: string, kind?: EdgeKind): void;
-  removeNode(id: string): void;
-  rename(oldId: string, newId: string): void;
-  setField(path: YamlPath, value: unknown): void;
-  deleteField(path: YamlPath): void;
-  moveNode(id: string, pos: Position): void;
-  autoLayout(): Promise<void>;
-  save(): Promise<boolean>;
-  testRun(): Promise<void>;
-  validateRemote(): Promise<void>;
-  /** Activate or deactivate the saved flow (an active flow takes webhooks, schedules and API runs). */
-  setActive(active: boolean): Promise<void>;
-  /** Enqueue a real run of the saved, active flow with the sample event (manual trigger). */
-  runNow(): Promise<void>;
-  active: boolean | undefined;
-}
+
 
 export const NEW_FLOW_YAML = `# A new Splice flow: edit it on the canvas or right here; comments are kept.
 apiVersion: splice/v1
@@ -260,3 +209,5 @@ export const createFlowSlice: StateCreator<EditorState, [], [], FlowSlice> = (se
     },
   };
 };
+
+export type { FlowSlice, OpenFlow };

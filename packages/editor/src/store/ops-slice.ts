@@ -1,25 +1,8 @@
 import type { StateCreator } from 'zustand';
-import type * as C from '@splice/server/api/contract';
-import type { EditorState } from './store';
+import type { EditorState, OpsSlice, RunFilters } from './editor-state';
 
-/** Operations screens: run history with filters, one run's detail, replay, dead letters. */
-export interface RunFilters {
-  flow?: string;
-  status?: string;
-}
 
-export interface OpsSlice {
-  runs: C.RunSummary[];
-  runsCursor: string | undefined;
-  runFilters: RunFilters;
-  runDetail: C.RunDetailResponse | undefined;
-  deadLetters: C.DeadLetter[];
-  loadRuns(filters?: RunFilters, more?: boolean): Promise<void>;
-  loadRun(runId: string, refresh?: boolean): Promise<void>;
-  replay(runId: string): Promise<void>;
-  loadDeadLetters(): Promise<void>;
-  replayDeadLetter(id: string): Promise<void>;
-}
+
 
 export const createOpsSlice: StateCreator<EditorState, [], [], OpsSlice> = (set, get) => ({
   runs: [],
@@ -57,3 +40,5 @@ export const createOpsSlice: StateCreator<EditorState, [], [], OpsSlice> = (set,
     }
   },
 });
+
+export type { OpsSlice, RunFilters };

@@ -1,26 +1,11 @@
 import type { StateCreator } from 'zustand';
+import type { EditorState, PreviewSlice, PreviewState } from './editor-state';
 import type { MappingBindings } from '@splice/runtime/mapping/index';
 import { findStep } from '../mapping/source-fields';
 import { PreviewClient } from '../preview/preview-client';
-import type { PreviewFieldError } from '../preview/preview-protocol';
-import type { EditorState } from './store';
 
-/**
- * The live mapping preview of the selected step: its `with` tree (call), expression (map), condition
- * (filter/if) or items (foreach), evaluated for the sample event in the preview worker.
- */
-export interface PreviewState {
-  stepId: string;
-  status: 'running' | 'done' | 'timeout' | 'error';
-  value?: unknown;
-  errors: PreviewFieldError[];
-}
 
-export interface PreviewSlice {
-  preview: PreviewState | undefined;
-  workerRestarts: number;
-  refreshPreview(): void;
-}
+
 
 let client: PreviewClient | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,3 +50,5 @@ export const createPreviewSlice: StateCreator<EditorState, [], [], PreviewSlice>
     }, 120);
   },
 });
+
+export type { PreviewSlice, PreviewState };

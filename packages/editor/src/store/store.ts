@@ -1,12 +1,13 @@
 import { create } from 'zustand';
-import { createAppSlice, type AppSlice } from './app-slice';
-import { createFlowSlice, type FlowSlice } from './flow-slice';
-import { createOpsSlice, type OpsSlice } from './ops-slice';
-import { createPreviewSlice, type PreviewSlice } from './preview-slice';
+import { createAppSlice } from './app-slice';
+import type { EditorState } from './editor-state';
+import { createFlowSlice } from './flow-slice';
+import { createOpsSlice } from './ops-slice';
+import { createPreviewSlice } from './preview-slice';
+
+export type { EditorState };
 
 /** The editor's one store: state plus action methods; components read it through selectors. */
-export type EditorState = AppSlice & FlowSlice & OpsSlice & PreviewSlice;
-
 export const useEditor = create<EditorState>()((...a) => ({
   ...createAppSlice(...a),
   ...createFlowSlice(...a),
