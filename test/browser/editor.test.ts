@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPayacaData } from '../../packages/sandbox/src/payaca/store';
+import type { CredentialStore } from '../../packages/server/src/credentials/credential-store';
 import { collectPageErrors, launchBrowser, screenshot } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 
@@ -273,6 +274,17 @@ describe('editor in the browser', () => {
     await screenshot(page, '12-yaml-inline-error');
     // Leave the draft without saving it (the editor asks first).
     page.once('dialog', (d) => void d.accept());
+  });
+
+  it('shows a banner when a credential needs reconnecting', async () => {
+    // What the token refresher records when HighLevel rejects a refresh.
+    await (stack.server.ctx.stores.credentials as CredentialStore).markNeedsReconnect('sandbox-highlevel', 'the refresh token was rejected');
+    await page.goto(`${stack.url}/#/credentials`);
+    const banner = page.getByTestId('reconnect-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('sandbox-highlevel');
+    await expect.poll(() => page.getByTestId('credential-sandbox-highlevel').textContent()).toContain('needs_reconnect');
+    await screenshot(page, '13-reconnect-banner');
   });
 
   it('had no uncaught page errors', () => {
