@@ -91,7 +91,7 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
   const db = opened.db;
   const queue = new SqlJobQueue(db);
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics, queueDepth: () => queue.depth() });
-  const events = new EventStore(db, queue, { maxAttempts: config.queue.maxAttempts, perFlowConcurrency: config.workers.perFlowConcurrency });
+  const events = new EventStore(db, queue, { maxAttempts: config.queue.maxAttempts, perFlowConcurrency: config.workers.perFlowConcurrency }, metrics);
   let engineFactory: EngineFactory | undefined = opts.engineFactory;
   const runListeners = new Set<(e: RunFinishedEvent) => void>();
 

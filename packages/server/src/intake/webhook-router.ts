@@ -90,7 +90,6 @@ export function createWebhookRouter(ctx: ServerContext): Router {
         throw new IntakeUnavailableError('The event could not be stored; retry later.', err);
       }
       ctx.metrics.eventsReceived.inc({ source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
-      if (!result.duplicate) ctx.metrics.runsByStatus.inc({ status: 'queued' });
       ctx.logger.debug({ flowId: flow.flowId, runId: result.runId, duplicate: result.duplicate }, 'event accepted');
       res.status(result.duplicate ? 200 : 202).json({ runId: result.runId, eventId: result.eventId, status: result.status, duplicate: result.duplicate });
     } catch (err) {

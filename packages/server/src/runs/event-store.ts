@@ -3,6 +3,7 @@ import type { RunStatus } from '@splice/runtime';
 import type { ActiveFlow } from '../intake/flow-resolver';
 import type { JobQueue } from '../queue/job-queue';
 import { GroupCommit } from '../queue/group-commit';
+import type { ServerMetrics } from '../metrics';
 import type { SpliceDb } from '../storage/database';
 
 /**
@@ -55,6 +56,7 @@ export class EventStore {
     private readonly db: SpliceDb,
     private readonly queue: JobQueue,
     private readonly defaults: { maxAttempts: number; perFlowConcurrency: number },
+    private readonly metrics?: ServerMetrics,
   ) {
     this.commits = new GroupCommit(db);
   }
@@ -124,7 +126,12 @@ export class EventStore {
       await this.queue.enqueue(trx, { runId, flowId, concurrency, maxAttempts });
       return { runId, eventId, status: 'queued' as RunStatus, duplicate: false };
     });
-    if (!result.duplicate) this.queue.notify();
+    if (!result.duplicate) {
+      this.queue.notify();
+      this.metrics?.runsByStatus.inc({ status: 'queued' });
+    }
+    // Webhooks are counted by intake (refusals too); other triggers here.
+    if (input.trigger !== 'webhook') this.metrics?.eventsReceived.inc({ source: input.source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
     return result;
   }
 
