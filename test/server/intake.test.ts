@@ -126,6 +126,18 @@ describe('webhook intake', () => {
     expect(ids.filter((e) => (e as { eventId?: string })?.eventId === 'evt-50')).toHaveLength(1);
   });
 
+  it('recognises a Payaca redelivery by its envelope id', async () => {
+    const body = JSON.stringify({ id: 'env-77', event: 'project.tagsChanged', occurredAt: new Date().toISOString(), data: { projectId: 1 } });
+    const headers = { 'x-payaca-signature': payacaSignature(SECRET, body), 'x-payaca-event': 'project.tagsChanged' };
+    const flow = server.ctx.flows as StaticFlowResolver;
+    flow.add({ ...tagSyncFlow({ name: 'payaca-envelope' }), trigger: { type: 'webhook', source: 'payaca', secret: 'payaca-hook' } });
+    (server.ctx.webhookSecrets as StaticWebhookSecretSource).set('payaca-envelope', [{ kind: 'hmac-sha256', secret: SECRET }]);
+    const first = await postJson(`${base}/payaca-envelope`, body, headers);
+    const again = await postJson(`${base}/payaca-envelope`, body, headers);
+    expect(first.status).toBe(202);
+    expect(again).toMatchObject({ status: 200, body: { duplicate: true, runId: first.body.runId } });
+  });
+
   it('verifies HighLevel Ed25519 and legacy RSA signatures and deduplicates by webhookId', async () => {
     const body = JSON.stringify({ type: 'PostPublished', webhookId: 'wh-1', postId: 'p1', timestamp: new Date().toISOString() });
     const sig = sign(null, Buffer.from(body), ed.privateKey).toString('base64');

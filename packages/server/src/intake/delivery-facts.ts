@@ -24,6 +24,7 @@ export function eventTypeOf(source: string, headers: Headers, body: unknown): st
  * sender's delivery id (HighLevel `webhookId`, a Payaca delivery header), else an `Idempotency-Key` header.
  */
 export async function deliveryKeyOf(trigger: WebhookTrigger, headers: Headers, body: unknown): Promise<string | undefined> {
+  // Payaca wraps each event in an envelope `{ id, event, occurredAt, data }`; a redelivery keeps its id.
   if (trigger.idempotencyKey) {
     const v = await evaluateExpression(compileExpression(trigger.idempotencyKey), body, { event: body });
     if (v === undefined || v === null || v === '') return undefined;
@@ -36,7 +37,8 @@ export async function deliveryKeyOf(trigger: WebhookTrigger, headers: Headers, b
     header(headers, 'x-ghl-webhook-id') ??
     header(headers, 'x-delivery-id') ??
     header(headers, 'idempotency-key');
-  return fromHeaders ?? str(b.webhookId) ?? str(b.deliveryId);
+  const envelopeId = trigger.source === 'payaca' && b.data !== undefined ? str(b.id) : undefined;
+  return fromHeaders ?? str(b.webhookId) ?? envelopeId ?? str(b.deliveryId);
 }
 
 /** The delivery's own timestamp in ms, from the body's `timestamp` or a timestamp header; undefined if none. */
