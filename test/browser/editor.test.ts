@@ -254,6 +254,15 @@ describe('editor in the browser', () => {
     expect(text).toMatch(/uses: highlevel\.v2\.get-tags-location-id/);
     expect(text).toContain('# The event used by the mapping preview and test runs.');
     await screenshot(page, '11-new-flow-palette');
+    // Before anything runs, the mapping editor lists the operation's required fields left unmapped.
+    await page.getByTestId('tab-mapping').click();
+    await expect.poll(() => page.getByTestId('mapping-issues').textContent()).toContain('params.locationId is required and not mapped.');
+    await page.getByRole('tab', { name: 'Canvas' }).click();
+    // Canvas nodes are reachable by keyboard: focus one, Enter selects it and the inspector follows.
+    await page.getByTestId('tab-inspector').click();
+    await page.locator('.react-flow__node[data-id="filter"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('inspector').textContent()).toContain('filter step');
 
     // Typing in the YAML view updates the canvas and the toolbar.
     await page.getByTestId('tab-yaml').click();
