@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { RunStatus } from '@splice/runtime';
 import type { ActiveFlow } from '../intake/flow-resolver';
 import type { JobQueue } from '../queue/job-queue';
 import { GroupCommit } from '../queue/group-commit';
+import { timeOrderedId } from './time-ordered-id';
 import type { ServerMetrics } from '../metrics';
 import type { SpliceDb } from '../storage/database';
 
@@ -79,7 +79,7 @@ export class EventStore {
         if (seen) return seen;
       }
       const now = new Date().toISOString();
-      const eventId = input.eventId ?? randomUUID();
+      const eventId = input.eventId ?? timeOrderedId();
       if (!input.eventId) {
         await trx
           .insertInto('events')
@@ -95,7 +95,7 @@ export class EventStore {
           })
           .execute();
       }
-      const runId = randomUUID();
+      const runId = timeOrderedId();
       const maxAttempts = this.defaults.maxAttempts;
       await trx
         .insertInto('runs')
