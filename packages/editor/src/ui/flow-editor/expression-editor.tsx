@@ -27,6 +27,8 @@ export function ExpressionEditor({ value, onCommit, sources, ariaLabel, testId, 
   const committed = useRef(value);
   useEffect(() => {
     if (value !== committed.current) {
+      // A change from elsewhere wins over typing not yet committed (it came later).
+      clearTimeout(timer.current);
       committed.current = value;
       setDraft(value);
     }
