@@ -349,6 +349,31 @@ describe('engine: timeouts and network failures', () => {
   });
 });
 
+describe('engine: cancelling runs', () => {
+  it("a caller's signal stops its own run only; runs without a signal or timeout are not affected", async () => {
+    const silent = await startTestServer(() => {
+      /* never answers */
+    });
+    const engine = createEngine({ actions });
+    try {
+      const stop = new AbortController();
+      const hanging = engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    with: { url: "${silent.url}/x" }\n`), {}, { signal: stop.signal });
+      const others = Array.from({ length: 3 }, () =>
+        engine.run(flow(`steps:\n  - id: c\n    type: call\n    uses: http\n    with: { url: "${server.url}/ok" }\n`), {}),
+      );
+      expect((await Promise.all(others)).map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      stop.abort();
+      const cancelled = await hanging;
+      expect(cancelled.status).toBe('failed');
+      expect(cancelled.error).toMatchObject({ code: 'RUN_ABORTED', step: 'c' });
+      // A later run without a signal still runs: nothing of the cancelled run's signal is shared.
+      expect((await engine.run(flow(`steps:\n  - id: m\n    type: map\n    expression: "1"\n`), {})).status).toBe('succeeded');
+    } finally {
+      await silent.close().catch(() => {});
+    }
+  });
+});
+
 describe('engine: checkpoint store failures', () => {
   it('fails the run as retryable CHECKPOINT_UNAVAILABLE when the store cannot be read', async () => {
     const broken: CheckpointStore = { get: async () => Promise.reject(new Error('database is down')), put: async () => {} };

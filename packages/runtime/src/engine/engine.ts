@@ -91,7 +91,10 @@ export function createEngine(opts: EngineOptions): Engine {
         checkpoints: runOpts.checkpoints,
         redactor,
         records: record.steps,
-        warn: (obj, msg) => logger.warn({ runId, flow: flow.metadata.name, ...obj }, msg),
+        // Method shorthand, like the other per-run callbacks: tsx's keepNames wraps arrow properties in a costly __name().
+        warn(obj, msg) {
+          logger.warn({ runId, flow: flow.metadata.name, ...obj }, msg);
+        },
       };
       try {
         const result = await runSequence(state, flow.steps, { steps: {}, prefix: '' });
@@ -112,12 +115,18 @@ export function createEngine(opts: EngineOptions): Engine {
   };
 }
 
+const neverAborted = new AbortController().signal;
+setMaxListeners(0, neverAborted);
+const UNSTOPPABLE = { signal: neverAborted, dispose() {} };
+
 /**
  * The run's own signal: aborted by the caller's signal or the flow's `options.timeout`. Every in-flight
  * request listens to it (foreach runs up to 50 at once), so it takes any number of listeners; the
  * caller's signal gets just one.
  */
 function runAbortSignal(callerSignal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; dispose(): void } {
+  // Nothing can stop this run: share one signal that never aborts instead of a controller per run.
+  if (!callerSignal && timeoutMs <= 0) return UNSTOPPABLE;
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   const onCallerAbort = (): void => controller.abort(callerSignal?.reason);

@@ -26,7 +26,7 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     const path = `${scope.prefix}${step.id}`;
-    const saved = await checkpoint(path, () => run.checkpoints?.get(path));
+    const saved = run.checkpoints ? await checkpoint(path, () => run.checkpoints?.get(path)) : undefined;
     if (saved) {
       run.records.push({ ...saved, fromCheckpoint: true });
       scope.steps[step.id] = saved.output;
@@ -54,7 +54,7 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
       if (result.output !== undefined) record.output = run.redactor.value(result.output);
       scope.steps[step.id] = result.output;
       lastOutput = result.output;
-      await checkpoint(path, () => run.checkpoints?.put(path, record));
+      if (run.checkpoints) await checkpoint(path, () => run.checkpoints?.put(path, record));
       if (result.stop) return skipRest(run, steps.slice(i + 1), scope, lastOutput);
     } catch (err) {
       record.durationMs = performance.now() - started;
@@ -122,21 +122,30 @@ function normalize(run: RunState, err: unknown): SpliceError {
   );
 }
 
+function bindingsOf(run: RunState, scope: Scope): MappingBindings {
+  const bindings: MappingBindings = { event: run.event, steps: scope.steps, env: run.env, run: { id: run.runId, flow: run.flow.metadata.name } };
+  if (scope.item !== undefined || scope.index !== undefined) {
+    bindings.item = scope.item;
+    bindings.index = scope.index;
+  }
+  return bindings;
+}
+
+/** Methods in shorthand: tsx's keepNames wraps every arrow-function property in a costly __name() per step. */
 function stepContext(run: RunState, scope: Scope, path: string, record: StepRecord): StepRunContext {
-  const bindings = (): MappingBindings => ({
-    event: run.event,
-    steps: scope.steps,
-    env: run.env,
-    run: { id: run.runId, flow: run.flow.metadata.name },
-    ...(scope.item !== undefined || scope.index !== undefined ? { item: scope.item, index: scope.index } : {}),
-  });
   return {
     run,
     scope,
     path,
     record,
-    evaluate: (source) => evaluateExpression(compileExpression(source), run.event, bindings(), run.limits),
-    evaluateTemplate: (value) => evaluateTemplate(value, run.event, bindings(), run.limits),
-    runSequence: (steps, child) => runSequence(run, steps, child),
+    evaluate(source) {
+      return evaluateExpression(compileExpression(source), run.event, bindingsOf(run, scope), run.limits);
+    },
+    evaluateTemplate(value) {
+      return evaluateTemplate(value, run.event, bindingsOf(run, scope), run.limits);
+    },
+    runSequence(steps, child) {
+      return runSequence(run, steps, child);
+    },
   };
 }

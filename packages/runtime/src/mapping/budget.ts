@@ -64,7 +64,8 @@ interface Frame {
 /** The per-evaluation guard, installed as `exec_env.guardrails`; `this` is the evaluation's base frame. */
 function makeGuard(frame: Frame): () => void {
   let budget: Budget | null | undefined;
-  return function guard(): void {
+  // Anonymous on purpose: a named function expression gets tsx's keepNames __name() on every evaluation.
+  return function (): void {
     if (budget === undefined) budget = (frame.lookup(BUDGET_BINDING) as Budget | undefined) ?? null;
     if (budget === null) return;
     if (frame.depth > budget.maxDepth) {

@@ -67,16 +67,16 @@ export const callStep = defineStep<CallStep>({
         strictResponses: run.strictResponses,
         paginate: step.paginate,
         timeoutMs,
-        recordRequest: (req) =>
-          (record.request = {
-            ...req,
-            url: run.redactor.text(req.url),
-            headers: run.redactor.headers(req.headers),
-            body: run.redactor.value(req.body),
-          }),
-        recordResponse: (res) =>
-          (record.response = { ...res, headers: run.redactor.headers(res.headers), body: run.redactor.value(res.body) }),
-        warn: (message) => (ctx.record.warnings ??= []).push(run.redactor.text(message)),
+        // Method shorthand: tsx's keepNames wraps arrow-function properties in a costly __name() per attempt.
+        recordRequest(req) {
+          record.request = { ...req, url: run.redactor.text(req.url), headers: run.redactor.headers(req.headers), body: run.redactor.value(req.body) };
+        },
+        recordResponse(res) {
+          record.response = { ...res, headers: run.redactor.headers(res.headers), body: run.redactor.value(res.body) };
+        },
+        warn(message) {
+          (ctx.record.warnings ??= []).push(run.redactor.text(message));
+        },
       };
       try {
         const output = await action.run(input, actionCtx);
