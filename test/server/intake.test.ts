@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { sql } from '../../packages/server/node_modules/kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
 import { StaticFlowResolver, StaticWebhookSecretSource, startServer, type RunningServer } from '../../packages/server/src/index';
@@ -151,6 +152,22 @@ describe('webhook intake', () => {
     expect((await postJson(`${base}/ghl-legacy`, legacyBody, { 'x-wh-signature': rsaSig })).status).toBe(202);
     // An Ed25519 header cannot stand in for a flow whose key is RSA.
     expect((await postJson(`${base}/ghl-legacy`, legacyBody, { 'x-ghl-signature': sig })).status).toBe(401);
+  });
+
+  it('answers 503 when the store cannot take the event, and 202 again once it can', async () => {
+    const before = await runCount();
+    await sql`PRAGMA query_only = ON`.execute(server.ctx.db);
+    try {
+      const d = payacaDelivery(SECRET, 70);
+      const res = await postJson(`${base}/tag-sync`, d.body, d.headers);
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('INTAKE_UNAVAILABLE');
+    } finally {
+      await sql`PRAGMA query_only = OFF`.execute(server.ctx.db);
+    }
+    expect(await runCount()).toBe(before);
+    const d = payacaDelivery(SECRET, 70);
+    expect((await postJson(`${base}/tag-sync`, d.body, d.headers)).status).toBe(202);
   });
 
   it('answers 404 for an unknown flow and 503 while shutting down, storing nothing', async () => {
