@@ -156,14 +156,14 @@ describe('webhook intake', () => {
 
   it('answers 503 when the store cannot take the event, and 202 again once it can', async () => {
     const before = await runCount();
-    await sql`PRAGMA query_only = ON`.execute(server.ctx.db);
+    await sql`PRAGMA query_only = ON`.execute(server.ctx.db as never);
     try {
       const d = payacaDelivery(SECRET, 70);
       const res = await postJson(`${base}/tag-sync`, d.body, d.headers);
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('INTAKE_UNAVAILABLE');
     } finally {
-      await sql`PRAGMA query_only = OFF`.execute(server.ctx.db);
+      await sql`PRAGMA query_only = OFF`.execute(server.ctx.db as never);
     }
     expect(await runCount()).toBe(before);
     const d = payacaDelivery(SECRET, 70);
