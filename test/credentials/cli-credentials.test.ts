@@ -135,16 +135,18 @@ describe('splice credentials', () => {
     const newKey = randomBytes(32).toString('hex');
     const run = (args: string[], extra: NodeJS.ProcessEnv, input?: string) =>
       runCliProcess([...args, '--data-dir', env.dir], { env: extra, input });
-    expect(
-      (await run(['credentials', 'add', 'tok', '--kind', 'bearer', '--token-stdin'], { SPLICE_MASTER_KEY: oldKey }, 'bearer-secret-123'))
-        .status,
-    ).toBe(0);
+    const add = await run(
+      ['credentials', 'add', 'tok', '--kind', 'bearer', '--token-stdin'],
+      { SPLICE_MASTER_KEY: oldKey },
+      'bearer-secret-123',
+    );
+    expect(add.status, add.stderr).toBe(0);
     const bad = await run(['credentials', 'list'], { SPLICE_MASTER_KEY: 'too-short' });
-    expect(bad.status).toBe(1);
+    expect(bad.status, bad.stderr).toBe(1);
     expect(bad.stderr).toMatch(/SPLICE_MASTER_KEY is not a 32-byte key in base64 or hex.*openssl rand -base64 32/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     const noNew = await run(['credentials', 'rotate-key'], { SPLICE_MASTER_KEY: oldKey });
-    expect(noNew.status).toBe(2);
+    expect(noNew.status, noNew.stderr).toBe(2);
     const rot = await run(['credentials', 'rotate-key', '--new-key-env', 'NEXT_KEY'], { SPLICE_MASTER_KEY: oldKey, NEXT_KEY: newKey });
     expect(rot.status, rot.stderr).toBe(0);
     expect(rot.stdout).toMatch(/re-encrypted 1 secret version\(s\)/);
