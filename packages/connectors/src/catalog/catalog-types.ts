@@ -56,13 +56,8 @@ export interface CatalogPagination {
   totalPath: string[] | null;
 }
 
-export interface CatalogOperation {
-  /** `highlevel.v2.get-tags-location-id`, `highlevel.v3.get-statistics`, `payaca.list-customers`. */
-  id: string;
-  /** Other ids that name this operation (`highlevel.<operationId>` for v2). */
-  aliases: string[];
-  connector: string;
-  apiVersion: string;
+/** What an OpenAPI operation says of itself, as the reader checks it and the catalog keeps it. */
+export interface OperationShape {
   operationId: string;
   method: string;
   path: string;
@@ -72,6 +67,15 @@ export interface CatalogOperation {
   parameters: CatalogParameter[];
   requestBody: CatalogRequestBody | null;
   responses: CatalogResponse[];
+}
+
+export interface CatalogOperation extends OperationShape {
+  /** `highlevel.v2.get-tags-location-id`, `highlevel.v3.get-statistics`, `payaca.list-customers`. */
+  id: string;
+  /** Other ids that name this operation (`highlevel.<operationId>` for v2). */
+  aliases: string[];
+  connector: string;
+  apiVersion: string;
   scope: string | null;
   scopeSource: ScopeSource;
   /** Value of the `Version` header this API wants (null: none). */

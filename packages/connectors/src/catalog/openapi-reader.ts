@@ -8,19 +8,10 @@ import {
   type JsonObject,
   type JsonSchema,
 } from './json';
-import type { CatalogParameter, CatalogRequestBody, CatalogResponse, ParameterLocation } from './catalog-types';
+import type { CatalogParameter, CatalogRequestBody, CatalogResponse, OperationShape, ParameterLocation } from './catalog-types';
 
 /** The parts of an OpenAPI 3.0 operation (after $ref resolution) that the catalog uses, checked. */
-export interface OpenApiOperation {
-  method: string;
-  path: string;
-  operationId: string;
-  summary: string;
-  description: string;
-  tags: string[];
-  parameters: CatalogParameter[];
-  requestBody: CatalogRequestBody | null;
-  responses: CatalogResponse[];
+export interface OpenApiOperation extends OperationShape {
   /** Scopes named by the `security` block (empty: none named; null: no security block). */
   securityScopes: string[] | null;
   /** Extension `x-splice-assumed-path` on the path item (our own models only). */
