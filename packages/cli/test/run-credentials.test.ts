@@ -3,15 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '@splice/server/credentials/index';
-import { main } from '../src/main';
+import { splice } from './run-cli';
 import { json, startTestServer } from '../../runtime/test/http-test-server';
-
-async function splice(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'splice', ...args], { out: (t) => void (out += t), err: (t) => void (err += t), setExit: () => {} });
-  return { code, out, err };
-}
 
 const SECRET = 'tok-cli-run-0123456789';
 let server: Awaited<ReturnType<typeof startTestServer>>;

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '@splice/server/credentials/index';
-import { main } from '../src/main';
-
-async function splice(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'splice', ...args], { out: (t) => void (out += t), err: (t) => void (err += t), setExit: () => {} });
-  return { code, out, err };
-}
+import { splice } from './run-cli';
 
 const flowText = (tagIds: string) => `apiVersion: splice/v1
 kind: Flow

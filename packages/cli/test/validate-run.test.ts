@@ -4,18 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/main';
+import { splice } from './run-cli';
 import { json, startTestServer } from '../../runtime/test/http-test-server';
 
 const fixtures = fileURLToPath(new URL('../../runtime/test/fixtures/', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/splice.mjs', import.meta.url));
-
-async function splice(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'splice', ...args], { out: (t) => void (out += t), err: (t) => void (err += t), setExit: () => {} });
-  return { code, out, err };
-}
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let dir: string;
