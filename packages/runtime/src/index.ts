@@ -13,6 +13,6 @@ export type { StepRunContext, RunState, Scope, SequenceResult } from './engine/s
 export { resolveRetryPolicy, retryDelayMs, shouldRetry, DEFAULT_RETRY_ON, type RetryPolicy } from './engine/retry-policy';
 export { isTruthy } from './engine/truthiness';
 export { httpAction, type HttpActionInput } from './actions/http';
-export { createHttpSender, authHeaders, retryAfterMs, type HttpSenderOptions } from './actions/http-sender';
+export { createHttpSender, authHeaders, type HttpSenderOptions } from './actions/http-sender';
 export { hostAllowed, isLoopbackHost } from './actions/host-allow-list';
 export * from './ratelimit/index';

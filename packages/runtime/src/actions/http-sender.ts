@@ -4,6 +4,7 @@ import { ActionError } from '../errors';
 import { REDACTED } from '../redact';
 import type { ActionContext, HttpSender, InboundResponse, OutboundRequest, RateLimiter } from './action';
 import { hostAllowed } from './host-allow-list';
+import { retryAfterMs } from '../ratelimit/rate-limit-headers';
 
 export interface HttpSenderOptions {
   /** See host-allow-list.ts. Unset: loopback plus the base URLs' hosts. */
@@ -168,13 +169,6 @@ function parseBody(text: string, contentType: string | string[] | undefined): un
   return text;
 }
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 function statusError(method: string, url: string, res: InboundResponse): ActionError {
   const snippet = typeof res.body === 'string' ? res.body.slice(0, 300) : JSON.stringify(res.body ?? '').slice(0, 300);

@@ -20,14 +20,17 @@ export function parseRateLimitHeaders(headers: Record<string, string>, now = Dat
   if (burst.max !== undefined || burst.remaining !== undefined) out.burst = burst;
   const daily = { max: num('x-ratelimit-limit-daily'), remaining: num('x-ratelimit-daily-remaining') };
   if (daily.max !== undefined || daily.remaining !== undefined) out.daily = daily;
-  const retry = lower['retry-after'];
-  if (retry !== undefined) {
-    const secs = Number(retry);
-    if (Number.isFinite(secs) && secs >= 0) out.retryAfterMs = secs * 1000;
-    else {
-      const at = Date.parse(retry);
-      if (Number.isFinite(at)) out.retryAfterMs = Math.max(0, at - now);
-    }
-  }
+  const retryAfter = retryAfterMs(lower['retry-after'], now);
+  if (retryAfter !== undefined) out.retryAfterMs = retryAfter;
   return out;
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (undefined when absent or unreadable). */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
+  // HTTP-dates start with the day's name (`Fri, 27 Nov 2026 06:00:03 GMT`); Date.parse alone takes `-3` as a year.
+  if (!/^\s*[A-Za-z]{3}/.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

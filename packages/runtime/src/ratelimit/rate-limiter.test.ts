@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from './clock';
 import { createRateLimiter } from './rate-limiter';
-import { parseRateLimitHeaders } from './rate-limit-headers';
+import { parseRateLimitHeaders, retryAfterMs } from './rate-limit-headers';
 
 const HL = { 'highlevel:': [{ limit: 100, windowMs: 10_000 }, { limit: 200_000, windowMs: 86_400_000 }] };
 
@@ -185,5 +185,13 @@ describe('parseRateLimitHeaders', () => {
     const now = Date.parse('2026-11-27T06:00:00Z');
     expect(parseRateLimitHeaders({ 'Retry-After': 'Fri, 27 Nov 2026 06:00:03 GMT' }, now).retryAfterMs).toBe(3_000);
     expect(parseRateLimitHeaders({ 'X-RateLimit-Remaining': 'soon' })).toEqual({});
+  });
+
+  it('reads Retry-After exactly as the sender does (one parser): blank, hex and junk are no wait at all', () => {
+    for (const value of ['', '   ', '0x10', 'soon', '-3']) {
+      expect(parseRateLimitHeaders({ 'retry-after': value }).retryAfterMs).toBeUndefined();
+      expect(retryAfterMs(value)).toBeUndefined();
+    }
+    expect(parseRateLimitHeaders({ 'retry-after': ' 1.5 ' }).retryAfterMs).toBe(1_500);
   });
 });
