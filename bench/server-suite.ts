@@ -71,7 +71,12 @@ export const serverSuite: BenchSuite = {
             const up = await undici.request(target, {
               method: 'POST',
               dispatcher: fwdAgent,
-              headers: { authorization: `Bearer ${creds.privateIntegrationToken}`, version: '2021-07-28', 'content-type': 'application/json', 'idempotency-key': ev.eventId },
+              headers: {
+                authorization: `Bearer ${creds.privateIntegrationToken}`,
+                version: '2021-07-28',
+                'content-type': 'application/json',
+                'idempotency-key': ev.eventId,
+              },
               body: JSON.stringify({ tagIds: ev.tags.map((t) => `tag-${t.id}`) }),
             });
             await up.body.text();
@@ -87,12 +92,23 @@ export const serverSuite: BenchSuite = {
       const start = async (workers: number) => {
         let factory: ReturnType<typeof createDefaultEngineFactory> | undefined;
         const s: RunningServer = await startServer({
-          config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'splice-bench-')), logLevel: 'warn', workers: { count: workers, perFlowConcurrency: workers || 1 } },
+          config: {
+            port: 0,
+            dataDir: mkdtempSync(join(tmpdir(), 'splice-bench-')),
+            logLevel: 'warn',
+            workers: { count: workers, perFlowConcurrency: workers || 1 },
+          },
           defaultMetrics: false,
           flows: new StaticFlowResolver([flow()]),
           webhookSecrets: new StaticWebhookSecretSource({ 'bench-hook': [{ kind: 'hmac-sha256', secret: SECRET }] }),
           engineFactory: (f) => {
-            factory ??= createDefaultEngineFactory(s.ctx, { environment: async () => ({ baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken } }) });
+            factory ??= createDefaultEngineFactory(s.ctx, {
+              environment: async () => ({
+                baseUrls: {},
+                bindings: {},
+                values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
+              }),
+            });
             return factory(f);
           },
           createApiRouter: () => undefined,
@@ -103,8 +119,15 @@ export const serverSuite: BenchSuite = {
 
       let n = 0;
       const delivery = () => {
-        const body = JSON.stringify({ eventId: `e${n++}`, timestamp: new Date().toISOString(), tags: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
-        return { body, headers: { 'content-type': 'application/json', 'x-payaca-signature': createHmac('sha256', SECRET).update(body).digest('hex') } };
+        const body = JSON.stringify({
+          eventId: `e${n++}`,
+          timestamp: new Date().toISOString(),
+          tags: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+        });
+        return {
+          body,
+          headers: { 'content-type': 'application/json', 'x-payaca-signature': createHmac('sha256', SECRET).update(body).digest('hex') },
+        };
       };
       const post = async (url: string, expect: number) => {
         const d = delivery();
@@ -117,7 +140,11 @@ export const serverSuite: BenchSuite = {
       // 1. Durable intake (workers off).
       const intake = await start(0);
       const intakeUrl = `${intake.url}/hooks/bench-hook`;
-      const intakeMeasured = await comparePair(() => post(fwdUrl, 200), () => post(intakeUrl, 202), { ...opts, concurrency: CONCURRENCY });
+      const intakeMeasured = await comparePair(
+        () => post(fwdUrl, 200),
+        () => post(intakeUrl, 202),
+        { ...opts, concurrency: CONCURRENCY },
+      );
       await intake.close({ graceMs: 0 });
 
       // 2. End to end: an op ends when the run is recorded.
@@ -155,7 +182,12 @@ export const serverSuite: BenchSuite = {
       const s = lat.splice.sort((x, y) => x - y);
       const ms = (v: number) => `${v.toFixed(1)} ms`;
       const rows: BenchRow[] = [
-        row(`server durable intake, signed webhooks acked/s (vs node:http+undici forwarder, concurrency ${CONCURRENCY})`, 'events/s', intakeMeasured, 0.5),
+        row(
+          `server durable intake, signed webhooks acked/s (vs node:http+undici forwarder, concurrency ${CONCURRENCY})`,
+          'events/s',
+          intakeMeasured,
+          0.5,
+        ),
         row(
           `server webhook → map → call runs/s (p50 ${ms(percentile(s, 50))} / p99 ${ms(percentile(s, 99))} vs forwarder ${ms(percentile(b, 50))} / ${ms(percentile(b, 99))}; server RSS at steady load ${rss} MB, target ≤ 150 MB)`,
           'runs/s',
@@ -177,13 +209,25 @@ export const serverSuite: BenchSuite = {
 async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox>>, ms: number): Promise<number> {
   const creds = sandbox.credentials.highlevel;
   const config = {
-    config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'splice-bench-rss-')), logLevel: 'warn', workers: { count: CONCURRENCY, perFlowConcurrency: CONCURRENCY } },
+    config: {
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'splice-bench-rss-')),
+      logLevel: 'warn',
+      workers: { count: CONCURRENCY, perFlowConcurrency: CONCURRENCY },
+    },
     flows: [flow()],
     webhookKeys: { 'bench-hook': [{ kind: 'hmac-sha256', secret: SECRET }] },
-    environment: { baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken } },
+    environment: {
+      baseUrls: {},
+      bindings: {},
+      values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
+    },
   };
   const entry = fileURLToPath(new URL('../test/server/fixtures/server-entry.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, SPLICE_TEST_SERVER: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, SPLICE_TEST_SERVER: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

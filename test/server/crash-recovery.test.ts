@@ -40,7 +40,11 @@ it('loses no acknowledged event across kill -9 and repeats only calls in flight 
     },
     flows: [tagSyncFlow()],
     webhookKeys: { 'tag-sync': [{ kind: 'hmac-sha256', secret: SECRET }] },
-    environment: { baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken } },
+    environment: {
+      baseUrls: {},
+      bindings: {},
+      values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
+    },
   };
   server = await startChildServer(config);
   const url = `http://127.0.0.1:${port}/hooks/tag-sync`;

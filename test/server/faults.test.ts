@@ -17,7 +17,12 @@ let sandbox: Sandbox;
 let server: RunningServer;
 
 beforeAll(async () => {
-  sandbox = await createSandbox({ rateLimit: false, logLevel: 'silent', seed: 7, faults: { highlevel: [{ errorRate: 0.2, errorStatus: 503, rate429: 0.1, retryAfterSeconds: 1 }] } });
+  sandbox = await createSandbox({
+    rateLimit: false,
+    logLevel: 'silent',
+    seed: 7,
+    faults: { highlevel: [{ errorRate: 0.2, errorStatus: 503, rate429: 0.1, retryAfterSeconds: 1 }] },
+  });
   const creds = sandbox.credentials.highlevel;
   let factory: ReturnType<typeof createDefaultEngineFactory> | undefined;
   server = await startServer({
@@ -33,7 +38,11 @@ beforeAll(async () => {
     webhookSecrets: new StaticWebhookSecretSource({ 'tag-sync': [{ kind: 'hmac-sha256', secret: SECRET }] }),
     engineFactory: (flow) => {
       factory ??= createDefaultEngineFactory(server.ctx, {
-        environment: async () => ({ baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken } }),
+        environment: async () => ({
+          baseUrls: {},
+          bindings: {},
+          values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
+        }),
       });
       return factory(flow);
     },

@@ -71,7 +71,11 @@ export async function postJson(url: string, body: string, headers: Record<string
 }
 
 /** A signed Payaca delivery for event number n. */
-export function payacaDelivery(secret: string, n: number, extra: Record<string, unknown> = {}): { body: string; headers: Record<string, string> } {
+export function payacaDelivery(
+  secret: string,
+  n: number,
+  extra: Record<string, unknown> = {},
+): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify({ eventId: `evt-${n}`, n, timestamp: new Date().toISOString(), ...extra });
   return { body, headers: { 'x-payaca-signature': payacaSignature(secret, body), 'x-payaca-event': 'project.tagsChanged' } };
 }
@@ -93,7 +97,9 @@ export function startChildServer(config: unknown, timeoutMs = 30_000): Promise<C
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.once('exit', (code, signal) => res({ code, signal })),
+  );
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`server did not start in time:\n${out.slice(-3000)}`)), timeoutMs);
     const onData = () => {

@@ -48,7 +48,11 @@ beforeAll(async () => {
     createApiRouter: () => undefined,
   });
   const factory = createDefaultEngineFactory(server.ctx, {
-    environment: async () => ({ baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken } }),
+    environment: async () => ({
+      baseUrls: {},
+      bindings: {},
+      values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
+    }),
   });
   base = `${server.url}/hooks`;
 });
@@ -128,7 +132,12 @@ describe('webhook intake', () => {
   });
 
   it('recognises a Payaca redelivery by its envelope id', async () => {
-    const body = JSON.stringify({ id: 'env-77', event: 'project.tagsChanged', occurredAt: new Date().toISOString(), data: { projectId: 1 } });
+    const body = JSON.stringify({
+      id: 'env-77',
+      event: 'project.tagsChanged',
+      occurredAt: new Date().toISOString(),
+      data: { projectId: 1 },
+    });
     const headers = { 'x-payaca-signature': payacaSignature(SECRET, body), 'x-payaca-event': 'project.tagsChanged' };
     const flow = server.ctx.flows as StaticFlowResolver;
     flow.add({ ...tagSyncFlow({ name: 'payaca-envelope' }), trigger: { type: 'webhook', source: 'payaca', secret: 'payaca-hook' } });

@@ -1,7 +1,13 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
-import { createLogger, StaticFlowResolver, StaticWebhookSecretSource, startServer, type RunningServer } from '../../packages/server/src/index';
+import {
+  createLogger,
+  StaticFlowResolver,
+  StaticWebhookSecretSource,
+  startServer,
+  type RunningServer,
+} from '../../packages/server/src/index';
 import { createDefaultEngineFactory } from '../../packages/server/src/worker/engine-factory';
 import { payacaDelivery, postJson, tagSyncFlow, tempDir, waitFor } from './helpers';
 
@@ -29,7 +35,11 @@ beforeAll(async () => {
     webhookSecrets: new StaticWebhookSecretSource({ 'tag-sync': [{ kind: 'hmac-sha256', secret: SECRET }] }),
     engineFactory: (flow) => {
       factory ??= createDefaultEngineFactory(server.ctx, {
-        environment: async () => ({ baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: BAD_TOKEN } }),
+        environment: async () => ({
+          baseUrls: {},
+          bindings: {},
+          values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: BAD_TOKEN },
+        }),
       });
       return factory(flow);
     },
@@ -56,7 +66,10 @@ it('logs JSON with flow and run ids, never secrets or signatures', async () => {
   const failure = parsed.find((p) => p.runId === runId && p.msg === 'run did not succeed');
   expect(failure).toMatchObject({ flowId: 'tag-sync', runId, level: 40 });
 
-  server.ctx.logger.info({ req: { headers: { authorization: `Bearer ${BAD_TOKEN}`, 'x-payaca-signature': d.headers['x-payaca-signature'] } } }, 'probe');
+  server.ctx.logger.info(
+    { req: { headers: { authorization: `Bearer ${BAD_TOKEN}`, 'x-payaca-signature': d.headers['x-payaca-signature'] } } },
+    'probe',
+  );
   const all = lines.join('\n');
   expect(all).toContain('"authorization":"[redacted]"');
   expect(all).not.toContain(BAD_TOKEN);

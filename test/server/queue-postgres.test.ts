@@ -14,7 +14,16 @@ const flows = new StaticFlowResolver([tagSyncFlow(), tagSyncFlow({ name: 'limite
 
 beforeAll(async () => {
   psql(`create database ${DB}`);
-  ctx = await createServerContext({ config: { dataDir: tempDir(), databaseUrl: `postgres://postgres@127.0.0.1:5432/${DB}`, logLevel: 'silent', workers: { perFlowConcurrency: 100 } }, defaultMetrics: false, flows });
+  ctx = await createServerContext({
+    config: {
+      dataDir: tempDir(),
+      databaseUrl: `postgres://postgres@127.0.0.1:5432/${DB}`,
+      logLevel: 'silent',
+      workers: { perFlowConcurrency: 100 },
+    },
+    defaultMetrics: false,
+    flows,
+  });
 });
 afterAll(async () => {
   await ctx?.close();
@@ -25,7 +34,8 @@ it('never hands one job to two concurrent claimers, and keeps per-flow limits', 
   const free = (await flows.findActive('tag-sync'))!;
   const limited = (await flows.findActive('limited'))!;
   for (let n = 0; n < 20; n++) await ctx.events.submit({ flow: free, source: 'generic', body: JSON.stringify({ n }), trigger: 'manual' });
-  for (let n = 0; n < 10; n++) await ctx.events.submit({ flow: limited, source: 'generic', body: JSON.stringify({ n }), trigger: 'manual' });
+  for (let n = 0; n < 10; n++)
+    await ctx.events.submit({ flow: limited, source: 'generic', body: JSON.stringify({ n }), trigger: 'manual' });
   const claims = await Promise.all(Array.from({ length: 60 }, (_, i) => ctx.queue.claim(`pg-worker-${i}:`, 30_000)));
   const got = claims.filter((c) => c !== undefined);
   const ids = got.map((c) => c!.runId);
@@ -33,8 +43,18 @@ it('never hands one job to two concurrent claimers, and keeps per-flow limits', 
   expect(got.filter((c) => c!.flowId === 'limited').length).toBeLessThanOrEqual(3);
   // Everything left is still claimable later: nothing lost between claimers.
   for (let i = 0; i < 40; i++) await ctx.queue.claim(`pg-late-${i}:`, 30_000);
-  const running = await ctx.db.selectFrom('jobs').select('run_id').where('status', '=', 'running').where('flow_id', '=', 'tag-sync').execute();
+  const running = await ctx.db
+    .selectFrom('jobs')
+    .select('run_id')
+    .where('status', '=', 'running')
+    .where('flow_id', '=', 'tag-sync')
+    .execute();
   expect(running).toHaveLength(20);
-  const limitedRunning = await ctx.db.selectFrom('jobs').select('run_id').where('status', '=', 'running').where('flow_id', '=', 'limited').execute();
+  const limitedRunning = await ctx.db
+    .selectFrom('jobs')
+    .select('run_id')
+    .where('status', '=', 'running')
+    .where('flow_id', '=', 'limited')
+    .execute();
   expect(limitedRunning).toHaveLength(3);
 });

@@ -22,7 +22,11 @@ function twoCallFlow(): Flow {
         id: 'listTags',
         type: 'call',
         uses: 'http',
-        with: { method: 'GET', url: "=$env.hlBase & '/social-media-posting/' & $env.locationId & '/tags'", headers: { Authorization: "='Bearer ' & $env.token", Version: '2021-07-28' } },
+        with: {
+          method: 'GET',
+          url: "=$env.hlBase & '/social-media-posting/' & $env.locationId & '/tags'",
+          headers: { Authorization: "='Bearer ' & $env.token", Version: '2021-07-28' },
+        },
         retry: { maxAttempts: 1 },
       },
     ],
@@ -36,13 +40,22 @@ beforeAll(async () => {
   flows.add(twoCallFlow());
   flows.add({ ...tagSyncFlow({ name: 'limited', concurrency: 2 }) });
   ctx = await createServerContext({
-    config: { dataDir: tempDir(), databaseUrl: process.env.SPLICE_TEST_DATABASE_URL, logLevel: 'silent', queue: { maxAttempts: 2, backoffBaseMs: 10, backoffMaxMs: 20, leaseMs: 5000, heartbeatMs: 1000, pollMs: 50 } },
+    config: {
+      dataDir: tempDir(),
+      databaseUrl: process.env.SPLICE_TEST_DATABASE_URL,
+      logLevel: 'silent',
+      queue: { maxAttempts: 2, backoffBaseMs: 10, backoffMaxMs: 20, leaseMs: 5000, heartbeatMs: 1000, pollMs: 50 },
+    },
     defaultMetrics: false,
     flows,
   });
   ctx.setEngineFactory(
     createDefaultEngineFactory(ctx, {
-      environment: async () => ({ baseUrls: {}, bindings: {}, values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken } }),
+      environment: async () => ({
+        baseUrls: {},
+        bindings: {},
+        values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
+      }),
     }),
   );
 });
@@ -59,10 +72,28 @@ async function submit(name: string, n: number) {
 
 describe('durable queue', () => {
   it('writes event, run and job in one transaction: a failed enqueue leaves no orphan', async () => {
-    const failing = new EventStore(ctx.db, { ...ctx.queue, enqueue: async () => Promise.reject(new Error('disk full')), notify() {} } as never, { maxAttempts: 2, perFlowConcurrency: 8 });
-    const before = await ctx.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    await expect(failing.submit({ flow: (await flows.findActive('tag-sync'))!, source: 'generic', body: '{"n":1}', trigger: 'manual', dedupeKey: 'k1' })).rejects.toThrow('disk full');
-    const after = await ctx.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const failing = new EventStore(
+      ctx.db,
+      { ...ctx.queue, enqueue: async () => Promise.reject(new Error('disk full')), notify() {} } as never,
+      { maxAttempts: 2, perFlowConcurrency: 8 },
+    );
+    const before = await ctx.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await expect(
+      failing.submit({
+        flow: (await flows.findActive('tag-sync'))!,
+        source: 'generic',
+        body: '{"n":1}',
+        trigger: 'manual',
+        dedupeKey: 'k1',
+      }),
+    ).rejects.toThrow('disk full');
+    const after = await ctx.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     expect(await ctx.db.selectFrom('runs').select('id').execute()).toHaveLength(0);
   });
@@ -92,7 +123,11 @@ describe('durable queue', () => {
     expect(got).toContain('tag-sync');
     // Shutdown-style release hands them back without charging an attempt.
     for (let i = 0; i < 6; i++) await ctx.queue.releaseAll(`w${i}:`);
-    const jobs = await ctx.db.selectFrom('jobs').selectAll().where('run_id', 'in', [...limited.map((l) => l.runId), other.runId]).execute();
+    const jobs = await ctx.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('run_id', 'in', [...limited.map((l) => l.runId), other.runId])
+      .execute();
     expect(jobs.every((j) => j.status === 'queued' && j.attempts === 0)).toBe(true);
     await ctx.db.deleteFrom('jobs').execute();
     await ctx.db.updateTable('runs').set({ status: 'succeeded' }).where('status', '=', 'queued').execute();
@@ -153,7 +188,11 @@ describe('durable queue', () => {
     for (let n = 0; n < 5; n++) ids.push((await submit('tag-sync', 1000 + n)).runId);
     const day = 86_400_000;
     for (const [i, id] of ids.entries()) {
-      await ctx.db.updateTable('runs').set({ status: i === 0 ? 'queued' : 'succeeded', created_at: new Date(Date.now() - [10, 9, 8, 5, 4][i]! * day).toISOString() }).where('id', '=', id).execute();
+      await ctx.db
+        .updateTable('runs')
+        .set({ status: i === 0 ? 'queued' : 'succeeded', created_at: new Date(Date.now() - [10, 9, 8, 5, 4][i]! * day).toISOString() })
+        .where('id', '=', id)
+        .execute();
     }
     expect(await ctx.runs.sweep({ maxAgeDays: 0, keepLastPerFlow: 3 })).toBe(1);
     expect(await ctx.runs.get(ids[1]!)).toBeUndefined();
@@ -168,7 +207,9 @@ describe('durable queue', () => {
     const page1 = await ctx.runs.list({ flow: 'tag-sync', limit: 2 });
     expect(page1.runs).toHaveLength(2);
     const page2 = await ctx.runs.list({ flow: 'tag-sync', limit: 2, cursor: page1.nextCursor });
-    expect([...page1.runs, ...page2.runs].map((r) => r.runId)).toEqual(all.slice(0, page1.runs.length + page2.runs.length).map((r) => r.runId));
+    expect([...page1.runs, ...page2.runs].map((r) => r.runId)).toEqual(
+      all.slice(0, page1.runs.length + page2.runs.length).map((r) => r.runId),
+    );
     expect((await ctx.runs.list({ flow: 'tag-sync', status: 'queued' })).runs.every((r) => r.status === 'queued')).toBe(true);
     await expect(ctx.runs.list({ cursor: 'garbage' })).rejects.toMatchObject({ code: 'BAD_CURSOR', httpStatus: 400 });
   });

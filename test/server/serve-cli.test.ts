@@ -5,7 +5,11 @@ import { repoRoot, tempDir, waitFor } from './helpers';
 
 /** `splice serve` as a user runs it: starts, prints where it listens and the admin token once, serves, stops on SIGTERM with exit 0. */
 function serve(args: string[]) {
-  const child = spawn(process.execPath, [join(repoRoot, 'packages/cli/bin/splice.mjs'), 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SPLICE_ADMIN_TOKEN: '' } });
+  const child = spawn(process.execPath, [join(repoRoot, 'packages/cli/bin/splice.mjs'), 'serve', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SPLICE_ADMIN_TOKEN: '' },
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += String(d)));
   child.stderr.on('data', (d) => (out += String(d)));

@@ -10,7 +10,13 @@ const SECRET = 'payaca-signing-secret-stored-encrypted';
 const ed = generateKeyPairSync('ed25519');
 
 function hookFlow(name: string, source: string, secret: string): Flow {
-  return { apiVersion: 'splice/v1', kind: 'Flow', metadata: { name }, trigger: { type: 'webhook', source, secret }, steps: [{ id: 'echo', type: 'map', expression: '$' }] };
+  return {
+    apiVersion: 'splice/v1',
+    kind: 'Flow',
+    metadata: { name },
+    trigger: { type: 'webhook', source, secret },
+    steps: [{ id: 'echo', type: 'map', expression: '$' }],
+  };
 }
 
 let server: RunningServer;
@@ -19,7 +25,13 @@ beforeAll(async () => {
     config: { port: 0, dataDir: tempDir(), logLevel: 'silent', workers: { count: 0 } },
     defaultMetrics: false,
     flows: new StaticFlowResolver([
-      { flowId: 'payaca-hook', name: 'payaca-hook', revision: 1, environment: 'production', flow: hookFlow('payaca-hook', 'payaca', 'payacaHook') },
+      {
+        flowId: 'payaca-hook',
+        name: 'payaca-hook',
+        revision: 1,
+        environment: 'production',
+        flow: hookFlow('payaca-hook', 'payaca', 'payacaHook'),
+      },
       hookFlow('ghl-hook', 'highlevel', 'ghl-key'),
       hookFlow('unbound-hook', 'payaca', 'nobody-added-this'),
     ]),
@@ -27,12 +39,22 @@ beforeAll(async () => {
     setup: async (ctx) => {
       const store = ctx.stores.credentials as CredentialStore;
       await store.add({ name: 'payaca-prod-hook', kind: 'payaca-webhook-secret', values: { secret: SECRET } });
-      await store.add({ name: 'ghl-key', kind: 'highlevel-webhook-key', values: { publicKey: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(), algorithm: 'ed25519' } });
+      await store.add({
+        name: 'ghl-key',
+        kind: 'highlevel-webhook-key',
+        values: { publicKey: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(), algorithm: 'ed25519' },
+      });
       // Production binds the flow's credential name to the stored one.
       const now = new Date().toISOString();
       await ctx.db
         .insertInto('environments')
-        .values({ name: 'production', base_urls: '{}', bindings: JSON.stringify({ payacaHook: 'payaca-prod-hook' }), env_values: '{}', updated_at: now })
+        .values({
+          name: 'production',
+          base_urls: '{}',
+          bindings: JSON.stringify({ payacaHook: 'payaca-prod-hook' }),
+          env_values: '{}',
+          updated_at: now,
+        })
         .onConflict((oc) => oc.column('name').doUpdateSet({ bindings: JSON.stringify({ payacaHook: 'payaca-prod-hook' }) }))
         .execute();
     },
@@ -53,7 +75,9 @@ it('verifies HighLevel deliveries with the stored Ed25519 public key', async () 
   const body = JSON.stringify({ type: 'PostPublished', webhookId: 'w-1', timestamp: new Date().toISOString() });
   const good = sign(null, Buffer.from(body), ed.privateKey).toString('base64');
   expect((await postJson(`${server.url}/hooks/ghl-hook`, body, { 'x-ghl-signature': good })).status).toBe(202);
-  expect((await postJson(`${server.url}/hooks/ghl-hook`, body, { 'x-ghl-signature': good.replace(/^./, good[0] === 'A' ? 'B' : 'A') })).status).toBe(401);
+  expect(
+    (await postJson(`${server.url}/hooks/ghl-hook`, body, { 'x-ghl-signature': good.replace(/^./, good[0] === 'A' ? 'B' : 'A') })).status,
+  ).toBe(401);
 });
 
 it('answers 503 (sender retries) when the flow names a webhook credential that does not exist', async () => {

@@ -58,7 +58,8 @@ export function createApp(ctx: ServerContext, opts: CreateAppOptions = {}): Expr
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { status, body } = httpErrorBody(err);
-    if (status >= 500) ctx.logger.error({ err: { message: (err as Error)?.message, code: (err as { code?: string })?.code } }, 'request failed');
+    if (status >= 500)
+      ctx.logger.error({ err: { message: (err as Error)?.message, code: (err as { code?: string })?.code } }, 'request failed');
     if (!res.headersSent) res.status(status).json(body);
   });
   return app;

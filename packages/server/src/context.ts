@@ -91,7 +91,12 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
   const db = opened.db;
   const queue = new SqlJobQueue(db);
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics, queueDepth: () => queue.depth() });
-  const events = new EventStore(db, queue, { maxAttempts: config.queue.maxAttempts, perFlowConcurrency: config.workers.perFlowConcurrency }, metrics);
+  const events = new EventStore(
+    db,
+    queue,
+    { maxAttempts: config.queue.maxAttempts, perFlowConcurrency: config.workers.perFlowConcurrency },
+    metrics,
+  );
   let engineFactory: EngineFactory | undefined = opts.engineFactory;
   const runListeners = new Set<(e: RunFinishedEvent) => void>();
 
@@ -109,7 +114,10 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
     flows: opts.flows ?? new StaticFlowResolver(),
     webhookSecrets: opts.webhookSecrets ?? new StaticWebhookSecretSource(),
     engineFor(flow) {
-      if (!engineFactory) throw new EngineUnavailableError(`No engine is configured to run flow "${flow.name}"; start the server with startServer() or pass engineFactory.`);
+      if (!engineFactory)
+        throw new EngineUnavailableError(
+          `No engine is configured to run flow "${flow.name}"; start the server with startServer() or pass engineFactory.`,
+        );
       return engineFactory(flow);
     },
     setEngineFactory(factory) {

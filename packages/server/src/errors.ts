@@ -59,7 +59,17 @@ export function httpErrorBody(err: unknown): { status: number; body: { error: { 
   // express/body-parser style errors carry a status (413 entity.too.large, 400 entity.parse.failed, 415).
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, body: { error: { code: String(e.type ?? e.code ?? 'BAD_REQUEST').toUpperCase().replace(/[.\s-]/g, '_'), message: e.message ?? 'Bad request' } } };
+    return {
+      status,
+      body: {
+        error: {
+          code: String(e.type ?? e.code ?? 'BAD_REQUEST')
+            .toUpperCase()
+            .replace(/[.\s-]/g, '_'),
+          message: e.message ?? 'Bad request',
+        },
+      },
+    };
   }
   if (err instanceof SpliceError) {
     return { status: 400, body: { error: { code: err.code, message: err.message, path: err.path } } };

@@ -1,4 +1,11 @@
-export { createServerContext, type ServerContext, type ModuleStores, type CreateServerContextOptions, type ServerState, type RunFinishedEvent } from './context';
+export {
+  createServerContext,
+  type ServerContext,
+  type ModuleStores,
+  type CreateServerContextOptions,
+  type ServerState,
+  type RunFinishedEvent,
+} from './context';
 export { createApp, type CreateAppOptions } from './app';
 export { startServer, type StartServerOptions, type RunningServer } from './serve';
 export { resolveServerConfig, defaultServerConfig, type ServerConfig, type ServerConfigInput } from './config';

@@ -31,7 +31,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
   const registers = [registry];
   return {
     registry,
-    eventsReceived: new Counter({ name: 'splice_events_received_total', help: 'Webhook and trigger events received, by source and outcome', labelNames: ['source', 'outcome'], registers }),
+    eventsReceived: new Counter({
+      name: 'splice_events_received_total',
+      help: 'Webhook and trigger events received, by source and outcome',
+      labelNames: ['source', 'outcome'],
+      registers,
+    }),
     runsByStatus: new Counter({ name: 'splice_runs_total', help: 'Runs reaching each status', labelNames: ['status'], registers }),
     stepDuration: new Histogram({
       name: 'splice_step_duration_seconds',
@@ -55,9 +60,24 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
         }
       },
     }),
-    retries: new Counter({ name: 'splice_run_retries_total', help: 'Run attempts retried after a failure', labelNames: ['flow'], registers }),
-    rateLimited: new Counter({ name: 'splice_http_429_total', help: '429 Too Many Requests answers seen by outbound calls', labelNames: ['connector'], registers }),
-    tokenRefreshes: new Counter({ name: 'splice_token_refreshes_total', help: 'OAuth token refreshes', labelNames: ['connector', 'outcome'], registers }),
+    retries: new Counter({
+      name: 'splice_run_retries_total',
+      help: 'Run attempts retried after a failure',
+      labelNames: ['flow'],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'splice_http_429_total',
+      help: '429 Too Many Requests answers seen by outbound calls',
+      labelNames: ['connector'],
+      registers,
+    }),
+    tokenRefreshes: new Counter({
+      name: 'splice_token_refreshes_total',
+      help: 'OAuth token refreshes',
+      labelNames: ['connector', 'outcome'],
+      registers,
+    }),
     runDuration: new Histogram({
       name: 'splice_run_duration_seconds',
       help: 'Run attempt duration',

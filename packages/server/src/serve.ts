@@ -42,7 +42,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   await opts.setup?.(ctx);
   const apiRouter = opts.createApiRouter ? await opts.createApiRouter(ctx) : createApiRouter(ctx);
   // Static resolvers hold parsed flows already; others (the API's store) parse a revision per lookup.
-  if (!(ctx.flows instanceof StaticFlowResolver) && !(ctx.flows instanceof CachingFlowResolver)) ctx.flows = new CachingFlowResolver(ctx.flows);
+  if (!(ctx.flows instanceof StaticFlowResolver) && !(ctx.flows instanceof CachingFlowResolver))
+    ctx.flows = new CachingFlowResolver(ctx.flows);
   const app = createApp(ctx, { apiRouter });
   const workers = new WorkerPool(ctx);
 

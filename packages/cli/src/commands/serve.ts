@@ -27,7 +27,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CliIO) => {
     .option('--workers <n>', 'in-process workers (0: only take events)')
     .option('--concurrency <n>', 'default max concurrent runs per flow')
     .option('--max-attempts <n>', 'attempts per run before it becomes a dead letter')
-    .option('--lease-ms <ms>', 'job lease length; a crashed worker\'s run is taken again after it')
+    .option('--lease-ms <ms>', "job lease length; a crashed worker's run is taken again after it")
     .option('--backoff-ms <ms>', 'base delay between run attempts (doubles each attempt, with jitter)')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long in-flight runs may finish')
     .option('--body-limit <bytes>', 'largest accepted webhook body')
@@ -57,8 +57,10 @@ export const registerServe: RegisterCommand = (program: Command, io: CliIO) => {
           retention: { maxAgeDays: int(opts.retentionDays, '--retention-days', 0), keepLastPerFlow: int(opts.keepRuns, '--keep-runs', 0) },
         },
       }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'EADDRINUSE') throw new CliUsageError(`port ${port} on ${opts.host} is in use: pass another --port.`, ExitCode.ENVIRONMENT);
-        if (err.code === 'EACCES') throw new CliUsageError(`cannot use ${opts.host}:${port} or the data dir (permission denied).`, ExitCode.ENVIRONMENT);
+        if (err.code === 'EADDRINUSE')
+          throw new CliUsageError(`port ${port} on ${opts.host} is in use: pass another --port.`, ExitCode.ENVIRONMENT);
+        if (err.code === 'EACCES')
+          throw new CliUsageError(`cannot use ${opts.host}:${port} or the data dir (permission denied).`, ExitCode.ENVIRONMENT);
         throw err;
       });
       io.out(`Splice server listening on ${server.url} (webhooks: ${server.url}/hooks/<flow>, API: ${server.url}/api)\n`);

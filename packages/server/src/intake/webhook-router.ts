@@ -11,7 +11,17 @@ import { deliveryKeyOf, deliveryTimeOf, eventTypeOf } from './delivery-facts';
  * 4xx only for deliveries that must never come back (Payaca does not resend after a 4xx); 503 when the
  * store cannot take the event (or the server is shutting down), so the sender retries.
  */
-const KEEP_HEADERS = ['content-type', 'user-agent', 'x-payaca-event', 'x-payaca-delivery-id', 'x-payaca-delivery', 'x-ghl-webhook-id', 'x-delivery-id', 'idempotency-key', 'x-event-type'];
+const KEEP_HEADERS = [
+  'content-type',
+  'user-agent',
+  'x-payaca-event',
+  'x-payaca-delivery-id',
+  'x-payaca-delivery',
+  'x-ghl-webhook-id',
+  'x-delivery-id',
+  'idempotency-key',
+  'x-event-type',
+];
 
 export function createWebhookRouter(ctx: ServerContext): Router {
   const router = express.Router();
@@ -24,7 +34,11 @@ export function createWebhookRouter(ctx: ServerContext): Router {
     try {
       const flow = await ctx.flows.findActive(flowName);
       if (!flow || flow.flow.trigger.type !== 'webhook') {
-        throw new IntakeRefusedError('FLOW_NOT_FOUND', `No active flow "${flowName}" takes webhooks here; check the URL, or activate the flow.`, 404);
+        throw new IntakeRefusedError(
+          'FLOW_NOT_FOUND',
+          `No active flow "${flowName}" takes webhooks here; check the URL, or activate the flow.`,
+          404,
+        );
       }
       const trigger = flow.flow.trigger as WebhookTrigger;
       source = trigger.source;
@@ -35,10 +49,16 @@ export function createWebhookRouter(ctx: ServerContext): Router {
         keys = await ctx.webhookSecrets.keysFor(flow);
       } catch (err) {
         ctx.logger.error({ flowId: flow.flowId, err: errInfo(err) }, 'webhook key unavailable');
-        throw new IntakeUnavailableError(`The webhook key of flow "${flowName}" (credential "${trigger.secret}") cannot be read; check its binding.`, err);
+        throw new IntakeUnavailableError(
+          `The webhook key of flow "${flowName}" (credential "${trigger.secret}") cannot be read; check its binding.`,
+          err,
+        );
       }
       if (trigger.secret || keys.length > 0) {
-        if (keys.length === 0) throw new IntakeUnavailableError(`Flow "${flowName}" names webhook credential "${trigger.secret}" but no key is bound for it; bind it in the environment.`);
+        if (keys.length === 0)
+          throw new IntakeUnavailableError(
+            `Flow "${flowName}" names webhook credential "${trigger.secret}" but no key is bound for it; bind it in the environment.`,
+          );
         const outcome = verifySignature(raw, req.headers, keys);
         if (!outcome.ok) throw new IntakeRefusedError('BAD_SIGNATURE', `Signature check failed: ${outcome.reason}.`, 401);
       } else if (!warnedUnsigned.has(flowName)) {
@@ -57,7 +77,11 @@ export function createWebhookRouter(ctx: ServerContext): Router {
         const at = deliveryTimeOf(req.headers, body);
         const skew = ctx.config.intake.maxTimestampSkewMs;
         if (at !== undefined && !(Math.abs(Date.now() - at) <= skew)) {
-          throw new IntakeRefusedError('STALE_TIMESTAMP', `The delivery's timestamp is more than ${Math.round(skew / 1000)} s from the server's clock (stale or replayed); it was refused.`, 401);
+          throw new IntakeRefusedError(
+            'STALE_TIMESTAMP',
+            `The delivery's timestamp is more than ${Math.round(skew / 1000)} s from the server's clock (stale or replayed); it was refused.`,
+            401,
+          );
         }
       }
 
@@ -71,7 +95,11 @@ export function createWebhookRouter(ctx: ServerContext): Router {
       try {
         dedupeKey = await deliveryKeyOf(trigger, req.headers, body);
       } catch (err) {
-        throw new IntakeRefusedError('IDEMPOTENCY_KEY_FAILED', `trigger.idempotencyKey could not be evaluated on this delivery: ${(err as Error).message}`, 400);
+        throw new IntakeRefusedError(
+          'IDEMPOTENCY_KEY_FAILED',
+          `trigger.idempotencyKey could not be evaluated on this delivery: ${(err as Error).message}`,
+          400,
+        );
       }
 
       let result;
@@ -91,7 +119,9 @@ export function createWebhookRouter(ctx: ServerContext): Router {
       }
       ctx.metrics.eventsReceived.inc({ source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
       ctx.logger.debug({ flowId: flow.flowId, runId: result.runId, duplicate: result.duplicate }, 'event accepted');
-      res.status(result.duplicate ? 200 : 202).json({ runId: result.runId, eventId: result.eventId, status: result.status, duplicate: result.duplicate });
+      res
+        .status(result.duplicate ? 200 : 202)
+        .json({ runId: result.runId, eventId: result.eventId, status: result.status, duplicate: result.duplicate });
     } catch (err) {
       sendIntakeError(ctx, res, source, flowName, err);
     }
@@ -108,18 +138,29 @@ function refuseWhenStopping(ctx: ServerContext) {
   return (_req: Request, res: Response, next: express.NextFunction) => {
     if (ctx.state.accepting) return next();
     ctx.metrics.eventsReceived.inc({ source: 'unknown', outcome: 'unavailable' });
-    res.set('Retry-After', '5').status(503).json({ error: { code: 'SHUTTING_DOWN', message: 'The server is shutting down; retry shortly.' } });
+    res
+      .set('Retry-After', '5')
+      .status(503)
+      .json({ error: { code: 'SHUTTING_DOWN', message: 'The server is shutting down; retry shortly.' } });
   };
 }
 
 function requireJson(req: Request, res: Response, next: express.NextFunction) {
   if (req.is(['application/json', 'application/*+json'])) return next();
-  res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Content-Type "${req.get('content-type') ?? '(none)'}" is not accepted; send application/json.` } });
+  res
+    .status(415)
+    .json({
+      error: {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `Content-Type "${req.get('content-type') ?? '(none)'}" is not accepted; send application/json.`,
+      },
+    });
 }
 
 function sendIntakeError(ctx: ServerContext, res: Response, source: string, flowName: string, err: unknown) {
   const { status, body } = httpErrorBody(err);
-  if (status === 413) body.error = { code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${ctx.config.intake.bodyLimitBytes} bytes.` };
+  if (status === 413)
+    body.error = { code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${ctx.config.intake.bodyLimitBytes} bytes.` };
   const outcome = status === 503 ? 'unavailable' : `refused_${status}`;
   ctx.metrics.eventsReceived.inc({ source, outcome });
   ctx.logger.warn({ flowName, status, code: body.error.code }, 'webhook refused');

@@ -64,7 +64,14 @@ export class SqlJobQueue implements JobQueue {
       RETURNING run_id, flow_id, attempts, max_attempts`.execute(db);
     const row = rows[0];
     if (!row) return undefined;
-    return { runId: row.run_id, flowId: row.flow_id, attempt: Number(row.attempts), maxAttempts: Number(row.max_attempts), owner, leaseExpiresAt: expires };
+    return {
+      runId: row.run_id,
+      flowId: row.flow_id,
+      attempt: Number(row.attempts),
+      maxAttempts: Number(row.max_attempts),
+      owner,
+      leaseExpiresAt: expires,
+    };
   }
 
   async heartbeat(runId: string, owner: string, leaseMs: number): Promise<boolean> {
@@ -79,7 +86,12 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async complete(db: SpliceDb, runId: string, owner: string): Promise<boolean> {
-    const r = await db.deleteFrom('jobs').where('run_id', '=', runId).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst();
+    const r = await db
+      .deleteFrom('jobs')
+      .where('run_id', '=', runId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
     return Number(r.numDeletedRows) === 1;
   }
 
@@ -146,7 +158,11 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async depth(): Promise<QueueDepth> {
-    const rows = await this.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
     const d: QueueDepth = { queued: 0, running: 0, dead: 0 };
     for (const r of rows) if (r.status in d) d[r.status as keyof QueueDepth] = Number(r.n);
     return d;

@@ -28,7 +28,12 @@ export class BufferedCheckpointStore implements CheckpointStore {
   async get(stepPath: string): Promise<StepRecord | undefined> {
     if (this.pending.some(([, r]) => !PURE_STEPS.has(r.type))) await this.flush(this.db);
     if (!this.stored) return undefined;
-    const r = await this.db.selectFrom('step_checkpoints').select('record').where('run_id', '=', this.runId).where('step_path', '=', stepPath).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('step_checkpoints')
+      .select('record')
+      .where('run_id', '=', this.runId)
+      .where('step_path', '=', stepPath)
+      .executeTakeFirst();
     return r ? (JSON.parse(r.record) as StepRecord) : undefined;
   }
 
@@ -40,12 +45,21 @@ export class BufferedCheckpointStore implements CheckpointStore {
   async flush(db: SpliceDb): Promise<void> {
     if (this.pending.length === 0) return;
     const now = new Date().toISOString();
-    const rows = this.pending.map(([step_path, record]) => ({ run_id: this.runId, step_path, record: JSON.stringify(record), created_at: now }));
+    const rows = this.pending.map(([step_path, record]) => ({
+      run_id: this.runId,
+      step_path,
+      record: JSON.stringify(record),
+      created_at: now,
+    }));
     this.pending = [];
     await db
       .insertInto('step_checkpoints')
       .values(rows)
-      .onConflict((oc) => oc.columns(['run_id', 'step_path']).doUpdateSet((eb) => ({ record: eb.ref('excluded.record'), created_at: eb.ref('excluded.created_at') })))
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'step_path'])
+          .doUpdateSet((eb) => ({ record: eb.ref('excluded.record'), created_at: eb.ref('excluded.created_at') })),
+      )
       .execute();
     this.stored = true;
   }

@@ -12,7 +12,12 @@ export class SqlCheckpointStore implements CheckpointStore {
   ) {}
 
   async get(stepPath: string): Promise<StepRecord | undefined> {
-    const r = await this.db.selectFrom('step_checkpoints').select('record').where('run_id', '=', this.runId).where('step_path', '=', stepPath).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('step_checkpoints')
+      .select('record')
+      .where('run_id', '=', this.runId)
+      .where('step_path', '=', stepPath)
+      .executeTakeFirst();
     return r ? (JSON.parse(r.record) as StepRecord) : undefined;
   }
 

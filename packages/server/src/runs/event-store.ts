@@ -131,7 +131,8 @@ export class EventStore {
       this.metrics?.runsByStatus.inc({ status: 'queued' });
     }
     // Webhooks are counted by intake (refusals too); other triggers here.
-    if (input.trigger !== 'webhook') this.metrics?.eventsReceived.inc({ source: input.source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
+    if (input.trigger !== 'webhook')
+      this.metrics?.eventsReceived.inc({ source: input.source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
     return result;
   }
 

@@ -56,7 +56,11 @@ export class RunStore {
       const [at, id] = decodeCursor(filter.cursor);
       q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
     }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { runs: page.map(toRunSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined };
@@ -108,15 +112,30 @@ export class RunStore {
     const env = r.environment ?? undefined;
     const flows = this.flows();
     const flow =
-      (await flows.findActive(r.flow_id, { environment: env })) ?? (await flows.getRevision({ flowId: r.flow_id, revision: r.revision, environment: env }));
-    if (!flow) throw new ConflictError('FLOW_UNAVAILABLE', `Flow "${r.flow_id}" revision ${r.revision} is not available to run; activate the flow and replay again.`);
+      (await flows.findActive(r.flow_id, { environment: env })) ??
+      (await flows.getRevision({ flowId: r.flow_id, revision: r.revision, environment: env }));
+    if (!flow)
+      throw new ConflictError(
+        'FLOW_UNAVAILABLE',
+        `Flow "${r.flow_id}" revision ${r.revision} is not available to run; activate the flow and replay again.`,
+      );
     const ev = await this.events.get(r.event_id);
     if (!ev) throw new NotFoundError('Event', r.event_id);
-    const res = await this.events.submit({ flow, source: ev.source, eventType: ev.eventType, body: ev.body, trigger: 'replay', eventId: ev.id, replayOf: runId });
+    const res = await this.events.submit({
+      flow,
+      source: ev.source,
+      eventType: ev.eventType,
+      body: ev.body,
+      trigger: 'replay',
+      eventId: ev.id,
+      replayOf: runId,
+    });
     return { ...res, replayOf: runId };
   }
 
-  async listDeadLetters(filter: { flow?: string; limit?: number; cursor?: string } = {}): Promise<{ deadLetters: DeadLetter[]; nextCursor?: string }> {
+  async listDeadLetters(
+    filter: { flow?: string; limit?: number; cursor?: string } = {},
+  ): Promise<{ deadLetters: DeadLetter[]; nextCursor?: string }> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
     let q = this.db.selectFrom('runs').selectAll().where('status', '=', 'dead').where('discarded_at', 'is', null);
     if (filter.flow) q = q.where('flow_id', '=', filter.flow);
@@ -124,10 +143,17 @@ export class RunStore {
       const [at, id] = decodeCursor(filter.cursor);
       q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
     }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { deadLetters: page.map(toDeadLetter), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined };
+    return {
+      deadLetters: page.map(toDeadLetter),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined,
+    };
   }
 
   /** Queue a dead letter again as the SAME run with fresh attempts (finished steps stay checkpointed). */
@@ -148,7 +174,13 @@ export class RunStore {
   /** Remove a dead letter from the list (the run stays in history, marked discarded). */
   async discardDeadLetter(runId: string): Promise<void> {
     const done = await this.db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('runs').set({ discarded_at: new Date().toISOString() }).where('id', '=', runId).where('status', '=', 'dead').where('discarded_at', 'is', null).executeTakeFirst();
+      const r = await trx
+        .updateTable('runs')
+        .set({ discarded_at: new Date().toISOString() })
+        .where('id', '=', runId)
+        .where('status', '=', 'dead')
+        .where('discarded_at', 'is', null)
+        .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
       await this.queue.remove(trx, runId);
       return true;

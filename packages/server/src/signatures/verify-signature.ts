@@ -32,11 +32,14 @@ export function verifySignature(raw: Buffer, headers: Record<string, string | st
       if (publicKeyVerifies('sha256', raw, key.publicKey, legacy, 'rsa')) return { ok: true, scheme: 'rsa-sha256:x-wh-signature' };
     }
   }
-  return { ok: false, reason: 'the signature does not match the body signed with the flow\'s webhook key' };
+  return { ok: false, reason: "the signature does not match the body signed with the flow's webhook key" };
 }
 
 function hmacMatches(raw: Buffer, secret: string, given: string): boolean {
-  const hex = given.trim().replace(/^sha256=/i, '').toLowerCase();
+  const hex = given
+    .trim()
+    .replace(/^sha256=/i, '')
+    .toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) return false;
   const expected = createHmac('sha256', secret).update(raw).digest();
   const actual = Buffer.from(hex, 'hex');

@@ -5,9 +5,7 @@ import type { ActiveFlow } from '../intake/flow-resolver';
  * with its private key and publishes the public key (Ed25519 now, RSA-SHA256 for the retired legacy header).
  */
 export type WebhookKey =
-  | { kind: 'hmac-sha256'; secret: string }
-  | { kind: 'ed25519'; publicKey: string }
-  | { kind: 'rsa-sha256'; publicKey: string };
+  { kind: 'hmac-sha256'; secret: string } | { kind: 'ed25519'; publicKey: string } | { kind: 'rsa-sha256'; publicKey: string };
 
 /**
  * Where a flow's webhook keys come from: the credential named by the flow's `trigger.secret`, bound in

@@ -60,26 +60,68 @@ export class AttemptWriter {
   async start(job: ClaimedJob, trx: SpliceDb): Promise<StartedAttempt> {
     {
       const now = new Date().toISOString();
-      const run = await trx.selectFrom('runs').select(['event_id', 'revision', 'environment', 'attempts', 'started_at']).where('id', '=', job.runId).executeTakeFirstOrThrow();
+      const run = await trx
+        .selectFrom('runs')
+        .select(['event_id', 'revision', 'environment', 'attempts', 'started_at'])
+        .where('id', '=', job.runId)
+        .executeTakeFirstOrThrow();
       let attempt = 1;
       if (run.attempts > 0) {
         // An attempt still "running" belonged to a worker that died or was stopped: it was interrupted.
-        await trx.updateTable('run_attempts').set({ status: 'interrupted', finished_at: now }).where('run_id', '=', job.runId).where('status', '=', 'running').execute();
-        const last = await trx.selectFrom('run_attempts').select((eb) => eb.fn.max('attempt').as('n')).where('run_id', '=', job.runId).executeTakeFirst();
+        await trx
+          .updateTable('run_attempts')
+          .set({ status: 'interrupted', finished_at: now })
+          .where('run_id', '=', job.runId)
+          .where('status', '=', 'running')
+          .execute();
+        const last = await trx
+          .selectFrom('run_attempts')
+          .select((eb) => eb.fn.max('attempt').as('n'))
+          .where('run_id', '=', job.runId)
+          .executeTakeFirst();
         attempt = Number(last?.n ?? 0) + 1;
       }
       await trx
         .insertInto('run_attempts')
-        .values({ run_id: job.runId, attempt, worker_id: job.owner, status: 'running', started_at: now, finished_at: null, duration_ms: null, error_code: null, error_message: null, retryable: null, steps: null })
+        .values({
+          run_id: job.runId,
+          attempt,
+          worker_id: job.owner,
+          status: 'running',
+          started_at: now,
+          finished_at: null,
+          duration_ms: null,
+          error_code: null,
+          error_message: null,
+          retryable: null,
+          steps: null,
+        })
         .execute();
       const startedAt = run.started_at ?? now;
-      await trx.updateTable('runs').set({ status: 'running', attempts: attempt, started_at: startedAt }).where('id', '=', job.runId).execute();
-      return { attempt, eventId: run.event_id, revision: run.revision, environment: run.environment ?? undefined, runStartedAt: startedAt, firstEver: run.attempts === 0 };
+      await trx
+        .updateTable('runs')
+        .set({ status: 'running', attempts: attempt, started_at: startedAt })
+        .where('id', '=', job.runId)
+        .execute();
+      return {
+        attempt,
+        eventId: run.event_id,
+        revision: run.revision,
+        environment: run.environment ?? undefined,
+        runStartedAt: startedAt,
+        firstEver: run.attempts === 0,
+      };
     }
   }
 
   /** Records the outcome. False when the lease was lost (nothing written). */
-  async finish(job: ClaimedJob, started: StartedAttempt, startedAtMs: number, outcome: AttemptOutcome, checkpoints: BufferedCheckpointStore): Promise<boolean> {
+  async finish(
+    job: ClaimedJob,
+    started: StartedAttempt,
+    startedAtMs: number,
+    outcome: AttemptOutcome,
+    checkpoints: BufferedCheckpointStore,
+  ): Promise<boolean> {
     const attempt = started.attempt;
     return this.commits.run(async (trx) => {
       const owned =

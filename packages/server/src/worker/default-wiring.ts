@@ -29,7 +29,10 @@ export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerC
       store = new CredentialStore(ctx.db, ctx.dialect, load(), { dataDir, reloadKeyring: load });
       ctx.stores.credentials = store;
     } catch (err) {
-      ctx.logger.warn({ err: { message: (err as Error).message } }, 'credentials unavailable: flows that need credentials or signed webhooks will fail');
+      ctx.logger.warn(
+        { err: { message: (err as Error).message } },
+        'credentials unavailable: flows that need credentials or signed webhooks will fail',
+      );
     }
   }
   let refresher = ctx.stores.tokenRefresher as TokenRefresher | undefined;
@@ -56,7 +59,8 @@ export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerC
     const factory = createDefaultEngineFactory(ctx, {
       actions,
       environment: environmentOf,
-      credentials: (_flow, env) => (store && refresher ? createStoreCredentialResolver({ store, bindings: env.bindings, refresher }) : undefined),
+      credentials: (_flow, env) =>
+        store && refresher ? createStoreCredentialResolver({ store, bindings: env.bindings, refresher }) : undefined,
     });
     const withSecrets = (flow: Parameters<typeof factory>[0]) => {
       const engine = factory(flow);

@@ -33,7 +33,10 @@ export interface EngineFactoryOptions {
   connections?: number;
 }
 
-export function createDefaultEngineFactory(ctx: ServerContext, opts: EngineFactoryOptions = {}): EngineFactory & { close(): Promise<void> } {
+export function createDefaultEngineFactory(
+  ctx: ServerContext,
+  opts: EngineFactoryOptions = {},
+): EngineFactory & { close(): Promise<void> } {
   const actions = opts.actions ?? registerCatalogActions(new ActionRegistry().register(httpAction));
   const dispatcher = new Agent({ connections: opts.connections ?? 128, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
   const rateLimiter = opts.rateLimiter ?? createRateLimiter();
@@ -45,7 +48,15 @@ export function createDefaultEngineFactory(ctx: ServerContext, opts: EngineFacto
       const env = await environmentOf(flow);
       const credentials = opts.credentials?.(flow, env);
       const http = createHttpSender({ dispatcher, credentials, rateLimiter, allowedHosts: opts.allowedHosts });
-      const engine = createEngine({ actions, credentials, env: env.values, baseUrls: env.baseUrls, http, rateLimiter, logger: logger.child({ runId: runOpts.runId, flowId: flow.flowId }) });
+      const engine = createEngine({
+        actions,
+        credentials,
+        env: env.values,
+        baseUrls: env.baseUrls,
+        http,
+        rateLimiter,
+        logger: logger.child({ runId: runOpts.runId, flowId: flow.flowId }),
+      });
       return engine.run(f, event, runOpts);
     },
   });

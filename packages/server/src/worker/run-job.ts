@@ -32,7 +32,14 @@ export function runJob(ctx: ServerContext, job: ClaimedJob, started: StartedAtte
   };
 }
 
-async function execute(ctx: ServerContext, writer: AttemptWriter, job: ClaimedJob, started: StartedAttempt, signal: AbortSignal, abandoned: () => boolean): Promise<void> {
+async function execute(
+  ctx: ServerContext,
+  writer: AttemptWriter,
+  job: ClaimedJob,
+  started: StartedAttempt,
+  signal: AbortSignal,
+  abandoned: () => boolean,
+): Promise<void> {
   const log = ctx.logger.child({ flowId: job.flowId, runId: job.runId });
   const startedAt = Date.now();
   const attempt = started.attempt;
@@ -56,7 +63,9 @@ async function execute(ctx: ServerContext, writer: AttemptWriter, job: ClaimedJo
     const event = await ctx.events.get(started.eventId);
     const flow = await ctx.flows.getRevision({ flowId: job.flowId, revision: started.revision, environment: started.environment });
     if (!event || !flow) {
-      const what = !event ? `its event ${started.eventId} is missing` : `flow "${job.flowId}" revision ${started.revision} is not available`;
+      const what = !event
+        ? `its event ${started.eventId} is missing`
+        : `flow "${job.flowId}" revision ${started.revision} is not available`;
       outcome = dead({ code: 'RUN_UNRUNNABLE', message: `The run cannot start: ${what}.`, retryable: false }, attempt);
     } else {
       const record = await ctx.engineFor(flow).run(flow.flow, JSON.parse(event.body), {
@@ -89,7 +98,8 @@ async function execute(ctx: ServerContext, writer: AttemptWriter, job: ClaimedJo
   ctx.emitRunFinished({ runId: job.runId, flowId: job.flowId, status, attempt });
   // Successes at debug (one line per run adds up at volume); anything else at info/warn.
   if (status === 'succeeded' || status === 'filtered') log.debug({ attempt, status }, 'run finished');
-  else if (outcome.kind === 'retry') log.info({ attempt, status, error: outcome.error, retryInMs: outcome.delayMs }, 'run attempt failed; retry scheduled');
+  else if (outcome.kind === 'retry')
+    log.info({ attempt, status, error: outcome.error, retryInMs: outcome.delayMs }, 'run attempt failed; retry scheduled');
   else log.warn({ attempt, status, error: outcome.kind === 'finished' ? outcome.record.error : outcome.error }, 'run did not succeed');
 }
 
@@ -127,7 +137,11 @@ function retryAfterMs(headers: Record<string, string> | undefined): number {
 
 function dead(error: AttemptError, attempt: number): AttemptOutcome {
   const where = error.step ? ` at step "${error.step}"` : '';
-  return { kind: 'dead', error, reason: `${error.code}${where}: ${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` };
+  return {
+    kind: 'dead',
+    error,
+    reason: `${error.code}${where}: ${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`,
+  };
 }
 
 function observe(ctx: ServerContext, outcome: AttemptOutcome, startedAt: number): void {

@@ -18,7 +18,13 @@ export const runsQueueMigration: Migration = {
       .addColumn('body', 'text', (c) => c.notNull())
       .addColumn('received_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('events_dedupe').unique().on('events').columns(['flow_id', 'dedupe_key']).where(sql.ref('dedupe_key'), 'is not', null).execute();
+    await db.schema
+      .createIndex('events_dedupe')
+      .unique()
+      .on('events')
+      .columns(['flow_id', 'dedupe_key'])
+      .where(sql.ref('dedupe_key'), 'is not', null)
+      .execute();
 
     await db.schema
       .createTable('runs')
@@ -46,7 +52,12 @@ export const runsQueueMigration: Migration = {
     await db.schema.createIndex('runs_flow_created').on('runs').columns(['flow_id', 'created_at']).execute();
     // Status changes three times per run: a full (status, created_at) index would be rewritten each time.
     // Lists by status scan runs_created; dead letters, the one rare status listed often, get their own.
-    await db.schema.createIndex('runs_dead').on('runs').columns(['created_at']).where(sql<boolean>`status = 'dead'`).execute();
+    await db.schema
+      .createIndex('runs_dead')
+      .on('runs')
+      .columns(['created_at'])
+      .where(sql<boolean>`status = 'dead'`)
+      .execute();
     await db.schema.createIndex('runs_created').on('runs').columns(['created_at']).execute();
 
     await db.schema
