@@ -254,7 +254,17 @@ describe('editor in the browser', () => {
     expect(text).toMatch(/uses: highlevel\.v2\.get-tags-location-id/);
     expect(text).toContain('# The event used by the mapping preview and test runs.');
     await screenshot(page, '11-new-flow-palette');
+    // Connecting trigger → a step on the canvas makes that step run first (its YAML item moves).
+    await page.locator('.react-flow__node[data-id="trigger"] .react-flow__handle.source').dragTo(page.locator('.react-flow__node[data-id="filter"] .react-flow__handle.target'));
+    await expect.poll(async () => (await yamlText(page)).indexOf('- id: filter') < (await yamlText(page)).indexOf('- id: start')).toBe(true);
+    // Delete removes the selected node.
+    await page.locator('.react-flow__node[data-id="start"]').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(async () => (await yamlText(page)).includes('- id: start')).toBe(false);
+    expect(await page.getByTestId('node-start').count()).toBe(0);
+
     // Before anything runs, the mapping editor lists the operation's required fields left unmapped.
+    await page.getByTestId('node-getTagsLocationId').click();
     await page.getByTestId('tab-mapping').click();
     await expect.poll(() => page.getByTestId('mapping-issues').textContent()).toContain('params.locationId is required and not mapped.');
     await page.getByRole('tab', { name: 'Canvas' }).click();
