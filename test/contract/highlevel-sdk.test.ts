@@ -47,7 +47,9 @@ describe('official SDK with a private integration token and apiVersion 2021-07-2
 
     const page = await ghl.socialMediaPosting.getTagsLocationId({ locationId, limit: '2', skip: '1' });
     expect(validate(page), errorsOf(validate)).toBe(true);
-    expect(page.results?.tags?.map((t: { _id?: string }) => t._id)).toEqual(all.results?.tags?.slice(1, 3).map((t: { _id?: string }) => t._id));
+    expect(page.results?.tags?.map((t: { _id?: string }) => t._id)).toEqual(
+      all.results?.tags?.slice(1, 3).map((t: { _id?: string }) => t._id),
+    );
 
     const word = all.results!.tags![0]!.tag!.split(' ')[0]!.toLowerCase();
     const found = await ghl.socialMediaPosting.getTagsLocationId({ locationId, searchText: word });
@@ -133,7 +135,9 @@ describe('SDK behaviours Splice must not copy', () => {
     expect(tags.results?.tags?.length).toBeGreaterThan(0);
 
     // Statistics declares no security in v2: the SDK attaches no token at all, and HighLevel says 401.
-    const err = await ghl.socialMediaPosting.getSocialMediaStatistics({ locationId }, { profileIds: profileIds() }).catch((e: unknown) => e);
+    const err = await ghl.socialMediaPosting
+      .getSocialMediaStatistics({ locationId }, { profileIds: profileIds() })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GHLError);
     expect((err as GHLError).statusCode).toBe(401);
     expect(JSON.stringify((err as GHLError).response)).toMatch(/Authorization header is missing/);

@@ -29,14 +29,30 @@ function startCli(args: string[]) {
 
 describe('splice sandbox', () => {
   it('prints URLs and demo credentials, serves both stand-ins, and exits 130 on Ctrl-C', async () => {
-    const cli = startCli(['--port', '0', '--highlevel-port', '0', '--payaca-port', '0', '--seed', '5', '--json', '--fault', 'payaca:list-tax-rates:error=1,status=503']);
+    const cli = startCli([
+      '--port',
+      '0',
+      '--highlevel-port',
+      '0',
+      '--payaca-port',
+      '0',
+      '--seed',
+      '5',
+      '--json',
+      '--fault',
+      'payaca:list-tax-rates:error=1,status=503',
+    ]);
     try {
       const info = JSON.parse(await cli.firstLine);
       expect(info.seed).toBe(5);
       const hl = info.credentials.highlevel;
-      const tags = await call(`${info.highlevel}/social-media-posting/${hl.locationId}/tags`, { headers: { Authorization: `Bearer ${hl.privateIntegrationToken}`, Version: '2021-07-28' } });
+      const tags = await call(`${info.highlevel}/social-media-posting/${hl.locationId}/tags`, {
+        headers: { Authorization: `Bearer ${hl.privateIntegrationToken}`, Version: '2021-07-28' },
+      });
       expect(tags.status).toBe(200);
-      const viaRoot = await call(`${info.baseUrls.highlevel}/social-media-posting/${hl.locationId}/tags`, { headers: { Authorization: `Bearer ${hl.privateIntegrationToken}`, Version: '2021-07-28' } });
+      const viaRoot = await call(`${info.baseUrls.highlevel}/social-media-posting/${hl.locationId}/tags`, {
+        headers: { Authorization: `Bearer ${hl.privateIntegrationToken}`, Version: '2021-07-28' },
+      });
       expect(viaRoot.status).toBe(200);
       const p = info.credentials.payaca;
       const auth = { Authorization: `Basic ${Buffer.from(`${p.clientId}:${p.clientSecret}`).toString('base64')}` };
@@ -54,7 +70,15 @@ describe('splice sandbox', () => {
       await cli.firstLine;
       for (let i = 0; i < 100 && !cli.output().out.includes('Press Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 20));
       const { out } = cli.output();
-      for (const needle of ['private integration token: pit-', 'OAuth client id:', 'OAuth client secret:', 'API key (Basic auth)', 'webhook secret', 'BEGIN PUBLIC KEY', 'http://127.0.0.1:']) {
+      for (const needle of [
+        'private integration token: pit-',
+        'OAuth client id:',
+        'OAuth client secret:',
+        'API key (Basic auth)',
+        'webhook secret',
+        'BEGIN PUBLIC KEY',
+        'http://127.0.0.1:',
+      ]) {
         expect(out).toContain(needle);
       }
     } finally {

@@ -32,7 +32,10 @@ describe('fault injection', () => {
   });
 
   it('faults apply per route; injected 429s carry Retry-After and are counted', async () => {
-    const sb = await createSandbox({ seed: 6, faults: { highlevel: [{ route: 'GET /social-media-posting/{locationId}/tags', rate429: 1, retryAfterSeconds: 3 }] } });
+    const sb = await createSandbox({
+      seed: 6,
+      faults: { highlevel: [{ route: 'GET /social-media-posting/{locationId}/tags', rate429: 1, retryAfterSeconds: 3 }] },
+    });
     try {
       const client = highlevelClient(sb);
       const r = await client.get(tags(sb));
@@ -53,12 +56,19 @@ describe('fault injection', () => {
       const put = await call(`${sb.payaca.origin}/_sandbox/faults`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ rules: [{ route: 'list-tax-rates', resetRate: 1 }, { route: 'list-custom-field-definitions', hangRate: 1 }] }),
+        body: JSON.stringify({
+          rules: [
+            { route: 'list-tax-rates', resetRate: 1 },
+            { route: 'list-custom-field-definitions', hangRate: 1 },
+          ],
+        }),
       });
       expect(put.status).toBe(200);
       expect(put.body.rules).toHaveLength(2);
       await expect(payacaClient(sb).get('/tax-rates')).rejects.toThrow();
-      const hung = await fetch(`${sb.payaca.url}/custom-fields?groupRole=project`, { signal: AbortSignal.timeout(300) }).catch((e: Error) => e);
+      const hung = await fetch(`${sb.payaca.url}/custom-fields?groupRole=project`, { signal: AbortSignal.timeout(300) }).catch(
+        (e: Error) => e,
+      );
       expect(hung).toBeInstanceOf(Error);
       expect((hung as Error).name).toMatch(/TimeoutError|AbortError/);
       // Other routes are untouched.
@@ -131,7 +141,12 @@ describe('inspection', () => {
     expect(sb.admin.highlevel.counters().idempotencyKeys['evt-3']).toBe(1);
     const log = await call(`${sb.highlevel.url}/_sandbox/requests?operationId=get-tags-location-id`);
     expect(log.body.requests).toHaveLength(5);
-    expect(log.body.requests[0]).toMatchObject({ method: 'GET', status: 200, locationId: sb.credentials.highlevel.locationId, idempotencyKey: 'evt-1' });
+    expect(log.body.requests[0]).toMatchObject({
+      method: 'GET',
+      status: 200,
+      locationId: sb.credentials.highlevel.locationId,
+      idempotencyKey: 'evt-1',
+    });
     const combined = await call(`${sb.url}/_sandbox/counters`);
     expect(combined.body.highlevel.requests).toBe(5);
   });
@@ -153,12 +168,20 @@ describe('inspection', () => {
     const before = (await client.get(tags(sb))).body.results.tags;
     expect((await call(`${sb.highlevel.url}/_sandbox/reset`, { method: 'POST' })).status).toBe(200);
     expect(sb.admin.highlevel.counters().requests).toBe(0);
-    const reseeded = await call(`${sb.highlevel.url}/_sandbox/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 99 }) });
+    const reseeded = await call(`${sb.highlevel.url}/_sandbox/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 99 }),
+    });
     expect(reseeded.body.seed).toBe(99);
     const after = await client.get(tags(sb));
     expect(after.status).toBe(200);
     expect(after.body.results.tags.map((t: { _id: string }) => t._id)).not.toEqual(before.map((t: { _id: string }) => t._id));
-    await call(`${sb.highlevel.url}/_sandbox/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 9 }) });
+    await call(`${sb.highlevel.url}/_sandbox/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 9 }),
+    });
     expect((await client.get(tags(sb))).body.results.tags).toEqual(before);
   });
 

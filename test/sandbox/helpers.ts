@@ -22,13 +22,22 @@ export async function call(url: string, init: RequestInit = {}): Promise<JsonAns
 }
 
 export function highlevelClient(sb: Sandbox, token = sb.credentials.highlevel.privateIntegrationToken, version = '2021-07-28') {
-  const headers = (extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${token}`, Version: version, 'content-type': 'application/json', ...extra });
+  const headers = (extra: Record<string, string> = {}) => ({
+    Authorization: `Bearer ${token}`,
+    Version: version,
+    'content-type': 'application/json',
+    ...extra,
+  });
   return {
     get: (path: string, extra?: Record<string, string>) => call(`${sb.highlevel.url}${path}`, { headers: headers(extra) }),
     post: (path: string, body: unknown, extra?: Record<string, string>) =>
       call(`${sb.highlevel.url}${path}`, { method: 'POST', headers: headers(extra), body: JSON.stringify(body) }),
     send: (method: string, path: string, body?: unknown, extra?: Record<string, string>) =>
-      call(`${sb.highlevel.url}${path}`, { method, headers: headers(extra), ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+      call(`${sb.highlevel.url}${path}`, {
+        method,
+        headers: headers(extra),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
   };
 }
 
@@ -38,7 +47,8 @@ export function payacaClient(sb: Sandbox) {
   const headers = { Authorization: auth, 'content-type': 'application/json' };
   return {
     get: (path: string) => call(`${sb.payaca.url}${path}`, { headers }),
-    send: (method: string, path: string, body?: unknown) => call(`${sb.payaca.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+    send: (method: string, path: string, body?: unknown) =>
+      call(`${sb.payaca.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
   };
 }
 

@@ -29,7 +29,9 @@ describe('authentication and the Version header', () => {
 
   it('400 (BadRequestDTO) without Version, 422 with a Version the operation does not take', async () => {
     const hl = sb.credentials.highlevel;
-    const missing = await call(`${sb.highlevel.url}${tagsPath(hl.locationId)}`, { headers: { Authorization: `Bearer ${hl.privateIntegrationToken}` } });
+    const missing = await call(`${sb.highlevel.url}${tagsPath(hl.locationId)}`, {
+      headers: { Authorization: `Bearer ${hl.privateIntegrationToken}` },
+    });
     expect(missing.status).toBe(400);
     const v400 = officialResponseValidator('v2', 'GET', TAGS, '400');
     expect(v400(missing.body), errorsOf(v400)).toBe(true);
@@ -103,7 +105,10 @@ describe('request validation', () => {
     const badPlatform = await client.post(path, { profileIds: ['a'], platforms: ['myspace'] });
     expect(badPlatform.body.message.join('\n')).toMatch(/platforms\[0\] must be one of/);
     // (A second integration: this sandbox allows 5 requests per minute per app and location.)
-    const noBody = await highlevelClient(sb, sb.admin.highlevel.createPrivateIntegrationToken({ locationId: hl.locations[2]!.id }).token).send('POST', path);
+    const noBody = await highlevelClient(
+      sb,
+      sb.admin.highlevel.createPrivateIntegrationToken({ locationId: hl.locations[2]!.id }).token,
+    ).send('POST', path);
     expect(noBody.status).toBe(422);
     expect(noBody.body.message.join('\n')).toMatch(/profileIds should not be empty/);
     const noLocation = await client.post('/social-media-posting/statistics', { profileIds: ['a'] });
@@ -112,7 +117,11 @@ describe('request validation', () => {
     expect(noTagIds.body.message.join('\n')).toMatch(/tagIds/);
     const badJson = await call(`${sb.highlevel.url}/social-media-posting/${hl.locations[2]!.id}/tags/details`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${hl.locations[2]!.privateIntegrationToken}`, Version: '2021-07-28', 'content-type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${hl.locations[2]!.privateIntegrationToken}`,
+        Version: '2021-07-28',
+        'content-type': 'application/json',
+      },
       body: '{"tagIds": [',
     });
     expect(badJson.status).toBe(400);

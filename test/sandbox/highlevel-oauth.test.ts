@@ -81,7 +81,12 @@ describe('token endpoint', () => {
     expect(res.status).toBe(200);
     const validate = officialComponentValidator('apps/oauth.json', 'GetAccessCodeSuccessfulResponseDto');
     expect(validate(res.body), errorsOf(validate)).toBe(true);
-    expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 1, userType: 'Location', locationId: sb.credentials.highlevel.locationId });
+    expect(res.body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 1,
+      userType: 'Location',
+      locationId: sb.credentials.highlevel.locationId,
+    });
     expect(res.body.scope.split(' ').sort()).toEqual(['socialplanner/statistics.readonly', 'socialplanner/tag.readonly']);
     const again = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT });
     expect(again.status).toBe(400);
@@ -122,11 +127,19 @@ describe('token endpoint', () => {
     const bad = await call(`${sb.highlevel.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: sb.credentials.highlevel.oauth.clientId, client_secret: 'wrong', grant_type: 'client_credentials' }).toString(),
+      body: new URLSearchParams({
+        client_id: sb.credentials.highlevel.oauth.clientId,
+        client_secret: 'wrong',
+        grant_type: 'client_credentials',
+      }).toString(),
     });
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('invalid_client');
-    const missing = await call(`${sb.highlevel.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token' });
+    const missing = await call(`${sb.highlevel.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token',
+    });
     expect(missing.status).toBe(422);
   });
 
@@ -138,7 +151,11 @@ describe('token endpoint', () => {
     const loc = sb.credentials.highlevel.locations[2]!.id;
     const res = await call(`${sb.highlevel.url}/oauth/locationToken`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${company.body.access_token}`, Version: '2021-07-28', 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: `Bearer ${company.body.access_token}`,
+        Version: '2021-07-28',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ companyId: sb.credentials.highlevel.companyId, locationId: loc }).toString(),
     });
     expect(res.status).toBe(200);

@@ -25,7 +25,17 @@ function requestFor(op: HlOperation) {
   const data = sb.admin.highlevel.data();
   const post = data.posts.get(hl.locationId)!.find((p) => !p.deleted)!;
   const account = data.accounts.get(hl.locationId)![0]!;
-  const values: Record<string, string> = { locationId: hl.locationId, id: post._id, accountId: 'acc1', platform: 'facebook', userId: 'user1', queueId: 'q1', itemId: 'i1', csvId: 'c1', postId: 'p1' };
+  const values: Record<string, string> = {
+    locationId: hl.locationId,
+    id: post._id,
+    accountId: 'acc1',
+    platform: 'facebook',
+    userId: 'user1',
+    queueId: 'q1',
+    itemId: 'i1',
+    csvId: 'c1',
+    postId: 'p1',
+  };
   if (op.path.endsWith('/accounts/{id}')) values.id = account.id;
   const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? 'x1'));
   const query = new URLSearchParams();
@@ -34,9 +44,18 @@ function requestFor(op: HlOperation) {
   if (op.requestBody?.contentType === 'application/json') body = sampleFromSchema(op.requestBody.schema);
   if (body && typeof body === 'object' && 'locationId' in body) body = { ...body, locationId: hl.locationId };
   if (op.operationId === 'create-post') body = { ...(body as object), accountIds: [account.id] };
-  if (op.operationId === 'create-post' || op.operationId === 'edit-post') body = { ...(body as object), scheduleDate: '2026-12-01T10:00:00.000Z' };
+  if (op.operationId === 'create-post' || op.operationId === 'edit-post')
+    body = { ...(body as object), scheduleDate: '2026-12-01T10:00:00.000Z' };
   if (op.operationId === 'get-social-media-statistics' || op.operationId === 'get-statistics') body = { profileIds: [account.profileId] };
-  if (op.operationId === 'get-posts') body = { ...(body as object), type: 'all', skip: '0', limit: '5', fromDate: '2020-01-01T00:00:00.000Z', toDate: '2030-01-01T00:00:00.000Z' };
+  if (op.operationId === 'get-posts')
+    body = {
+      ...(body as object),
+      type: 'all',
+      skip: '0',
+      limit: '5',
+      fromDate: '2020-01-01T00:00:00.000Z',
+      toDate: '2030-01-01T00:00:00.000Z',
+    };
   return { path: `${path}${query.size ? `?${query}` : ''}`, body };
 }
 
@@ -85,7 +104,9 @@ describe('implemented operations validate against the official files as publishe
       const vAccounts = officialResponseValidator(version, 'GET', '/social-media-posting/{locationId}/accounts', '200');
       expect(vAccounts(accounts.body), errorsOf(vAccounts)).toBe(true);
       const statsStatus = version === 'v2' ? '201' : '200';
-      const stats = await client.post(`/social-media-posting/statistics?locationId=${hl.locationId}`, { profileIds: accounts.body.results.accounts.map((a: { profileId: string }) => a.profileId) });
+      const stats = await client.post(`/social-media-posting/statistics?locationId=${hl.locationId}`, {
+        profileIds: accounts.body.results.accounts.map((a: { profileId: string }) => a.profileId),
+      });
       expect(String(stats.status)).toBe(statsStatus);
       const vStats = officialResponseValidator(version, 'POST', '/social-media-posting/statistics', statsStatus);
       expect(vStats(stats.body), errorsOf(vStats)).toBe(true);
@@ -95,7 +116,10 @@ describe('implemented operations validate against the official files as publishe
   it('v3 statistics honour currentRange and prevRange', async () => {
     const hl = sb.credentials.highlevel;
     const client = highlevelClient(sb, hl.privateIntegrationToken, 'v3');
-    const profileIds = sb.admin.highlevel.data().accounts.get(hl.locationId)!.map((a) => a.profileId);
+    const profileIds = sb.admin.highlevel
+      .data()
+      .accounts.get(hl.locationId)!
+      .map((a) => a.profileId);
     const currentRange = { startDate: '2026-03-01T00:00:00.000Z', endDate: '2026-03-31T00:00:00.000Z' };
     const withPrev = await client.post(`/social-media-posting/statistics?locationId=${hl.locationId}`, {
       profileIds,
@@ -109,7 +133,10 @@ describe('implemented operations validate against the official files as publishe
     expect(withoutPrev.body.results.breakdowns.impressions.totalChange).toBeUndefined();
     // The same seed gives the same numbers.
     expect(withoutPrev.body.results.totals).toEqual(withPrev.body.results.totals);
-    const onlyPrev = await client.post(`/social-media-posting/statistics?locationId=${hl.locationId}`, { profileIds, prevRange: currentRange });
+    const onlyPrev = await client.post(`/social-media-posting/statistics?locationId=${hl.locationId}`, {
+      profileIds,
+      prevRange: currentRange,
+    });
     expect(onlyPrev.status).toBe(422);
   });
 
@@ -117,14 +144,32 @@ describe('implemented operations validate against the official files as publishe
     const hl = sb.credentials.highlevel;
     const client = highlevelClient(sb);
     const account = sb.admin.highlevel.data().accounts.get(hl.locationId)![1]!;
-    const created = await client.post(`/social-media-posting/${hl.locationId}/posts`, { type: 'post', accountIds: [account.id], userId: 'u1', summary: 'Sandbox post', status: 'draft' });
+    const created = await client.post(`/social-media-posting/${hl.locationId}/posts`, {
+      type: 'post',
+      accountIds: [account.id],
+      userId: 'u1',
+      summary: 'Sandbox post',
+      status: 'draft',
+    });
     expect(created.status).toBe(201);
     const id = created.body.results.post._id;
     const got = await client.get(`/social-media-posting/${hl.locationId}/posts/${id}`);
     expect(got.body.results.post).toMatchObject({ summary: 'Sandbox post', status: 'draft', accountIds: [account.id] });
-    const listed = await client.post(`/social-media-posting/${hl.locationId}/posts/list`, { type: 'draft', accounts: account.id, skip: '0', limit: '50', fromDate: '2000-01-01T00:00:00Z', toDate: '2100-01-01T00:00:00Z', includeUsers: 'false' });
+    const listed = await client.post(`/social-media-posting/${hl.locationId}/posts/list`, {
+      type: 'draft',
+      accounts: account.id,
+      skip: '0',
+      limit: '50',
+      fromDate: '2000-01-01T00:00:00Z',
+      toDate: '2100-01-01T00:00:00Z',
+      includeUsers: 'false',
+    });
     expect(listed.body.results.posts.map((p: { _id: string }) => p._id)).toContain(id);
-    const unknownAccount = await client.post(`/social-media-posting/${hl.locationId}/posts`, { type: 'post', accountIds: ['nope'], userId: 'u1' });
+    const unknownAccount = await client.post(`/social-media-posting/${hl.locationId}/posts`, {
+      type: 'post',
+      accountIds: ['nope'],
+      userId: 'u1',
+    });
     expect(unknownAccount.status).toBe(422);
     const deleted = await client.send('DELETE', `/social-media-posting/${hl.locationId}/posts/${id}`);
     expect(deleted.status).toBe(200);

@@ -12,8 +12,10 @@ import { call, payacaClient } from './helpers';
 let sb: Sandbox;
 const validator = new SchemaValidator();
 const modelFile = defaultPayacaModelFile();
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a generic OpenAPI tree
-const model = dereference(JSON.parse(readFileSync(modelFile, 'utf8')), modelFile, dirname(modelFile)) as { paths: Record<string, Record<string, any>> };
+const model = dereference(JSON.parse(readFileSync(modelFile, 'utf8')), modelFile, dirname(modelFile)) as {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a generic OpenAPI tree
+  paths: Record<string, Record<string, any>>;
+};
 
 function responseSchema(method: string, path: string, status: number) {
   return model.paths[path]![method.toLowerCase()].responses[String(status)].content['application/json'].schema;
@@ -33,7 +35,9 @@ describe('Payaca stand-in', () => {
     const none = await call(`${sb.payaca.url}/customers`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Basic/);
-    const wrong = await call(`${sb.payaca.url}/customers`, { headers: { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
+    const wrong = await call(`${sb.payaca.url}/customers`, {
+      headers: { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    });
     expect(wrong.status).toBe(401);
     expectPerModel('GET', '/customers', wrong);
   });
@@ -51,7 +55,11 @@ describe('Payaca stand-in', () => {
   it('create-or-update matches on email (earliest match), and creates otherwise', async () => {
     const client = payacaClient(sb);
     const existing = sb.admin.payaca.data().customers[0]!;
-    const updated = await client.send('POST', '/customers', { name: 'Renamed Customer', email: existing.email.toUpperCase(), customFields: { preferredContact: 'sms' } });
+    const updated = await client.send('POST', '/customers', {
+      name: 'Renamed Customer',
+      email: existing.email.toUpperCase(),
+      customFields: { preferredContact: 'sms' },
+    });
     expect(updated.status).toBe(200);
     expectPerModel('POST', '/customers', updated);
     expect(updated.body).toMatchObject({ id: existing.id, name: 'Renamed Customer', customFields: { preferredContact: 'sms' } });
@@ -98,9 +106,15 @@ describe('Payaca stand-in', () => {
     expect(created.body.pipelineStage.title).toBe('Quote sent');
     const badStage = await client.send('POST', `/customers/${c.id}/projects`, { pipelineStage: { title: 'Nope' } });
     expect(badStage.status).toBe(422);
-    const updated = await client.send('PATCH', `/projects/${created.body.id}`, { pipelineStage: { title: 'In progress' }, customFields: { socialImpressions: 1200 } });
+    const updated = await client.send('PATCH', `/projects/${created.body.id}`, {
+      pipelineStage: { title: 'In progress' },
+      customFields: { socialImpressions: 1200 },
+    });
     expectPerModel('PATCH', '/projects/{projectId}', updated);
-    expect(updated.body).toMatchObject({ pipelineStage: { title: 'In progress' }, customFields: { jobType: 'install', socialImpressions: 1200 } });
+    expect(updated.body).toMatchObject({
+      pipelineStage: { title: 'In progress' },
+      customFields: { jobType: 'install', socialImpressions: 1200 },
+    });
     expect((await client.send('PATCH', `/projects/${created.body.id}`, {})).status).toBe(422);
   });
 
@@ -117,7 +131,9 @@ describe('Payaca stand-in', () => {
 
   it('is reachable on the combined server under /payaca/v1 too', async () => {
     const { clientId, clientSecret } = sb.credentials.payaca;
-    const res = await call(`${sb.baseUrls.payaca}/tax-rates`, { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` } });
+    const res = await call(`${sb.baseUrls.payaca}/tax-rates`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+    });
     expect(res.status).toBe(200);
   });
 });

@@ -47,7 +47,12 @@ describe('HighLevel webhooks', () => {
     const sent = await call(`${sb.highlevel.url}/_sandbox/webhooks/send`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url: receiverUrl, type: 'SocialPlannerPostPublished', locationId: sb.credentials.highlevel.locationId, payload: { postId: 'p1' } }),
+      body: JSON.stringify({
+        url: receiverUrl,
+        type: 'SocialPlannerPostPublished',
+        locationId: sb.credentials.highlevel.locationId,
+        payload: { postId: 'p1' },
+      }),
     });
     expect(sent.status).toBe(200);
     expect(sent.body.status).toBe(200);
@@ -64,7 +69,13 @@ describe('HighLevel webhooks', () => {
 
   it('the legacy x-wh-signature is RSA-SHA256 with its own public key', async () => {
     received.length = 0;
-    const d = await sb.admin.highlevel.sendWebhook({ url: receiverUrl, type: 'ContactTagUpdate', signatures: 'both', webhookId: 'fixed-id', timestamp: '2020-01-01T00:00:00.000Z' });
+    const d = await sb.admin.highlevel.sendWebhook({
+      url: receiverUrl,
+      type: 'ContactTagUpdate',
+      signatures: 'both',
+      webhookId: 'fixed-id',
+      timestamp: '2020-01-01T00:00:00.000Z',
+    });
     expect(d.ok).toBe(true);
     const got = received[0]!;
     expect(JSON.parse(got.body)).toMatchObject({ webhookId: 'fixed-id', timestamp: '2020-01-01T00:00:00.000Z' });
@@ -96,15 +107,32 @@ describe('HighLevel webhooks', () => {
     });
     expect(sub.body.subscriptions).toHaveLength(1);
     const account = sb.admin.highlevel.data().accounts.get(hl.locationId)![0]!;
-    const created = await highlevelClient(sb).post(`/social-media-posting/${hl.locationId}/posts`, { type: 'post', accountIds: [account.id], userId: 'u1', summary: 'Now live', status: 'published' });
+    const created = await highlevelClient(sb).post(`/social-media-posting/${hl.locationId}/posts`, {
+      type: 'post',
+      accountIds: [account.id],
+      userId: 'u1',
+      summary: 'Now live',
+      status: 'published',
+    });
     expect(created.status).toBe(201);
     await until(() => received.length >= 1, 'SocialPostPublished');
     const published = JSON.parse(received[0]!.body);
-    expect(published).toMatchObject({ type: 'SocialPostPublished', locationId: hl.locationId, postId: created.body.results.post._id, platforms: [account.platform] });
+    expect(published).toMatchObject({
+      type: 'SocialPostPublished',
+      locationId: hl.locationId,
+      postId: created.body.results.post._id,
+      platforms: [account.platform],
+    });
     const ed = createPublicKey(hl.webhookPublicKey);
-    expect(verify(null, Buffer.from(received[0]!.body), ed, Buffer.from(String(received[0]!.headers['x-ghl-signature']), 'base64'))).toBe(true);
+    expect(verify(null, Buffer.from(received[0]!.body), ed, Buffer.from(String(received[0]!.headers['x-ghl-signature']), 'base64'))).toBe(
+      true,
+    );
 
-    const tag = await call(`${sb.highlevel.url}/_sandbox/tags`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tag: 'Brand New Tag' }) });
+    const tag = await call(`${sb.highlevel.url}/_sandbox/tags`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tag: 'Brand New Tag' }),
+    });
     await until(() => received.length >= 2, 'SocialPlannerTagUpdate');
     expect(JSON.parse(received[1]!.body)).toMatchObject({ type: 'SocialPlannerTagUpdate', tagIds: [tag.body._id] });
     const details = await highlevelClient(sb).post(`/social-media-posting/${hl.locationId}/tags/details`, { tagIds: [tag.body._id] });

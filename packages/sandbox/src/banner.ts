@@ -4,7 +4,12 @@ import type { Sandbox } from './sandbox';
 export function formatSandboxBanner(sb: Sandbox): string {
   const hl = sb.credentials.highlevel;
   const pc = sb.credentials.payaca;
-  const indent = (pem: string) => pem.trim().split('\n').map((l) => `    ${l}`).join('\n');
+  const indent = (pem: string) =>
+    pem
+      .trim()
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n');
   return [
     `Splice sandbox (seed ${sb.seed}): stand-ins on 127.0.0.1, nothing leaves this machine.`,
     `  combined root ${sb.url}: HighLevel at ${sb.baseUrls.highlevel}, Payaca at ${sb.baseUrls.payaca}`,

@@ -51,7 +51,8 @@ function checkOptions(o: SandboxOptions): void {
   if (o.logLevel !== undefined && !['silent', 'info', 'debug'].includes(o.logLevel)) {
     throw new SandboxConfigError('SANDBOX_BAD_OPTION', `logLevel must be silent, info or debug (got ${JSON.stringify(o.logLevel)})`);
   }
-  if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new SandboxConfigError('SANDBOX_BAD_OPTION', `seed must be an integer (got ${JSON.stringify(o.seed)})`);
+  if (o.seed !== undefined && !Number.isInteger(o.seed))
+    throw new SandboxConfigError('SANDBOX_BAD_OPTION', `seed must be an integer (got ${JSON.stringify(o.seed)})`);
   if (o.tokenTtlSeconds !== undefined && (!Number.isFinite(o.tokenTtlSeconds) || o.tokenTtlSeconds < 1)) {
     throw new SandboxConfigError('SANDBOX_BAD_OPTION', `tokenTtlSeconds must be at least 1 (got ${JSON.stringify(o.tokenTtlSeconds)})`);
   }
@@ -88,7 +89,13 @@ export async function createSandbox(opts: SandboxOptions = {}) {
   });
   let payaca;
   try {
-    payaca = await startPayacaServer({ port: opts.payacaPort ?? 0, seed, faults: opts.faults, webhookRetry: opts.payacaWebhookRetry, logRequest: sink('payaca') });
+    payaca = await startPayacaServer({
+      port: opts.payacaPort ?? 0,
+      seed,
+      faults: opts.faults,
+      webhookRetry: opts.payacaWebhookRetry,
+      logRequest: sink('payaca'),
+    });
   } catch (err) {
     await highlevel.close();
     throw err;
@@ -144,11 +151,21 @@ async function startRootServer(port: number, highlevel: HighLevelServer, payaca:
   app.use('/highlevel', highlevel.app);
   app.use('/payaca', payaca.app);
   app.get('/', (_req, res) =>
-    res.json({ service: 'splice-sandbox', highlevel: '/highlevel', payaca: '/payaca/v1', admin: ['/highlevel/_sandbox/info', '/payaca/_sandbox/info', '/_sandbox/counters'] }),
+    res.json({
+      service: 'splice-sandbox',
+      highlevel: '/highlevel',
+      payaca: '/payaca/v1',
+      admin: ['/highlevel/_sandbox/info', '/payaca/_sandbox/info', '/_sandbox/counters'],
+    }),
   );
-  app.get('/_sandbox/counters', adminGuard, (_req, res) => res.json({ highlevel: highlevel.admin.counters(), payaca: payaca.admin.counters() }));
+  app.get('/_sandbox/counters', adminGuard, (_req, res) =>
+    res.json({ highlevel: highlevel.admin.counters(), payaca: payaca.admin.counters() }),
+  );
   app.get('/_sandbox/info', adminGuard, (_req, res) =>
-    res.json({ highlevel: { url: highlevel.url, credentials: highlevel.credentials }, payaca: { url: payaca.url, credentials: payaca.credentials } }),
+    res.json({
+      highlevel: { url: highlevel.url, credentials: highlevel.credentials },
+      payaca: { url: payaca.url, credentials: payaca.credentials },
+    }),
   );
   app.post('/_sandbox/seed', adminGuard, express.json(), (req, res) => {
     const seed = req.body?.seed as number;
@@ -161,7 +178,11 @@ async function startRootServer(port: number, highlevel: HighLevelServer, payaca:
     payaca.admin.reset();
     res.json({ ok: true });
   });
-  app.use((req, res) => res.status(404).json({ statusCode: 404, message: `Cannot ${req.method} ${req.path}: use /highlevel/... or /payaca/v1/...`, error: 'Not Found' }));
+  app.use((req, res) =>
+    res
+      .status(404)
+      .json({ statusCode: 404, message: `Cannot ${req.method} ${req.path}: use /highlevel/... or /payaca/v1/...`, error: 'Not Found' }),
+  );
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(err instanceof SandboxError ? 400 : 500).json({ statusCode: err instanceof SandboxError ? 400 : 500, message: err.message });
   });

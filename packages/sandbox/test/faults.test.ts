@@ -19,7 +19,10 @@ describe('FaultInjector', () => {
   });
 
   it('rates hold over many requests', () => {
-    const kinds = pattern(3, Array.from({ length: 4000 }, () => 'R'));
+    const kinds = pattern(
+      3,
+      Array.from({ length: 4000 }, () => 'R'),
+    );
     const share = (k: string) => kinds.filter((x) => x === k).length / kinds.length;
     expect(share('error')).toBeGreaterThan(0.2);
     expect(share('error')).toBeLessThan(0.3);
@@ -30,7 +33,13 @@ describe('FaultInjector', () => {
 
   it('matches rules by operationId, route template and path prefix', () => {
     const f = new FaultInjector('payaca', 1);
-    f.configure({ payaca: [{ route: 'list-tax-rates', errorRate: 1 }, { route: 'PATCH /v1/projects/{projectId}', rate429: 1 }, { route: '/v1/customers*', resetRate: 1 }] });
+    f.configure({
+      payaca: [
+        { route: 'list-tax-rates', errorRate: 1 },
+        { route: 'PATCH /v1/projects/{projectId}', rate429: 1 },
+        { route: '/v1/customers*', resetRate: 1 },
+      ],
+    });
     expect(f.decide('GET /v1/tax-rates', 'list-tax-rates', '/v1/tax-rates').kind).toBe('error');
     expect(f.decide('PATCH /v1/projects/{projectId}', 'update-project', '/v1/projects/9').kind).toBe('429');
     expect(f.decide('GET /v1/customers/{customerId}', 'get-customer', '/v1/customers/5').kind).toBe('reset');

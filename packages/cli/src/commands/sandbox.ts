@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createSandbox, formatSandboxBanner, SandboxError, type FaultConfig, type FaultRule, type Sandbox, type SandboxOptions } from '@splice/sandbox';
+import {
+  createSandbox,
+  formatSandboxBanner,
+  SandboxError,
+  type FaultConfig,
+  type FaultRule,
+  type Sandbox,
+  type SandboxOptions,
+} from '@splice/sandbox';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 
@@ -33,7 +41,8 @@ export const SANDBOX_DEFAULT_PORTS = { root: 4010, highlevel: 4011, payaca: 4012
 function int(value: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new CliUsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliUsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
   return n;
 }
 
@@ -57,7 +66,10 @@ export function parseFaultFlag(spec: string): { server: 'highlevel' | 'payaca'; 
   const server = spec.slice(0, first);
   if (server !== 'highlevel' && server !== 'payaca') throw new CliUsageError(usage);
   const rule: FaultRule = { route: spec.slice(first + 1, last) || '*' };
-  for (const pair of spec.slice(last + 1).split(',').filter(Boolean)) {
+  for (const pair of spec
+    .slice(last + 1)
+    .split(',')
+    .filter(Boolean)) {
     const [k, v] = pair.split('=');
     const key = FAULT_KEYS[k ?? ''];
     const n = Number(v);
@@ -74,7 +86,9 @@ function readFaults(opts: SandboxCliOptions): FaultConfig | undefined {
     try {
       config = JSON.parse(text) as FaultConfig;
     } catch (err) {
-      throw new CliUsageError(`--faults must be a JSON fault config or the path of a JSON file (${(err as Error).message}). Example: '{"highlevel":[{"route":"*","errorRate":0.1}]}'`);
+      throw new CliUsageError(
+        `--faults must be a JSON fault config or the path of a JSON file (${(err as Error).message}). Example: '{"highlevel":[{"route":"*","errorRate":0.1}]}'`,
+      );
     }
   }
   for (const spec of opts.fault ?? []) {
@@ -97,7 +111,8 @@ export function sandboxOptionsFromCli(opts: SandboxCliOptions): SandboxOptions {
     payacaPort: int(opts.payacaPort, '--payaca-port', 0, 65535) ?? SANDBOX_DEFAULT_PORTS.payaca,
     seed: int(opts.seed, '--seed', 0),
     tokenTtlSeconds: int(opts.tokenTtl, '--token-ttl', 1),
-    rateLimit: opts.rateLimit === false ? false : { max: rateMax ?? 100, intervalMs: rateIntervalMs ?? 10_000, daily: rateDaily ?? 200_000 },
+    rateLimit:
+      opts.rateLimit === false ? false : { max: rateMax ?? 100, intervalMs: rateIntervalMs ?? 10_000, daily: rateDaily ?? 200_000 },
     faults: readFaults(opts),
     autoApprove: Boolean(opts.autoApprove),
     logLevel: (opts.logLevel ?? 'info') as SandboxOptions['logLevel'],
@@ -117,7 +132,9 @@ export async function startSandboxFromCli(opts: SandboxCliOptions, io: CliIO): P
     throw err;
   }
   if (opts.json) {
-    io.out(`${JSON.stringify({ url: sandbox.url, baseUrls: sandbox.baseUrls, highlevel: sandbox.highlevel.url, payaca: sandbox.payaca.url, payacaOrigin: sandbox.payaca.origin, seed: sandbox.seed, credentials: sandbox.credentials })}\n`);
+    io.out(
+      `${JSON.stringify({ url: sandbox.url, baseUrls: sandbox.baseUrls, highlevel: sandbox.highlevel.url, payaca: sandbox.payaca.url, payacaOrigin: sandbox.payaca.origin, seed: sandbox.seed, credentials: sandbox.credentials })}\n`,
+    );
   } else {
     io.out(`${formatSandboxBanner(sandbox)}\n\nPress Ctrl-C to stop.\n`);
   }
@@ -128,7 +145,11 @@ export const registerSandbox: RegisterCommand = (program: Command, io: CliIO) =>
   program
     .command('sandbox')
     .description('Start local stand-ins for HighLevel (Users API) and Payaca on 127.0.0.1 and print their URLs and demo credentials')
-    .option('--port <port>', `combined server: HighLevel under /highlevel, Payaca under /payaca (0 = any free port)`, String(SANDBOX_DEFAULT_PORTS.root))
+    .option(
+      '--port <port>',
+      `combined server: HighLevel under /highlevel, Payaca under /payaca (0 = any free port)`,
+      String(SANDBOX_DEFAULT_PORTS.root),
+    )
     .option('--highlevel-port <port>', 'HighLevel stand-in on its own port (0 = any free port)', String(SANDBOX_DEFAULT_PORTS.highlevel))
     .option('--payaca-port <port>', 'Payaca stand-in on its own port (0 = any free port)', String(SANDBOX_DEFAULT_PORTS.payaca))
     .option('--seed <n>', 'seed of demo data, credentials, webhook key and fault patterns', '1')
@@ -137,8 +158,15 @@ export const registerSandbox: RegisterCommand = (program: Command, io: CliIO) =>
     .option('--rate-max <n>', 'HighLevel burst limit per app per location', '100')
     .option('--rate-interval-ms <ms>', 'HighLevel burst window', '10000')
     .option('--rate-daily <n>', 'HighLevel daily limit per app per location', '200000')
-    .option('--faults <json|file>', 'fault rules as JSON or a JSON file: {"seed":1,"highlevel":[{"route":"*","errorRate":0.1}],"payaca":[...]}')
-    .option('--fault <spec>', 'one fault rule, repeatable: <highlevel|payaca>:<route|operationId|*>:<error=0.1,status=503,429=0.05,retry-after=2,latency=200,jitter=50,hang=0.01,reset=0.01>', (v: string, acc: string[] = []) => [...acc, v])
+    .option(
+      '--faults <json|file>',
+      'fault rules as JSON or a JSON file: {"seed":1,"highlevel":[{"route":"*","errorRate":0.1}],"payaca":[...]}',
+    )
+    .option(
+      '--fault <spec>',
+      'one fault rule, repeatable: <highlevel|payaca>:<route|operationId|*>:<error=0.1,status=503,429=0.05,retry-after=2,latency=200,jitter=50,hang=0.01,reset=0.01>',
+      (v: string, acc: string[] = []) => [...acc, v],
+    )
     .option('--fault-seed <n>', 'seed of the fault pattern (default: --seed)')
     .option('--auto-approve', 'the OAuth consent page approves at once and redirects')
     .option('--json', 'print URLs and credentials as one JSON line (for scripts)')

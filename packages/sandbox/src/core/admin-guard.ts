@@ -9,12 +9,16 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 export function adminGuard(req: Request, res: Response, next: NextFunction): void {
   const peer = req.socket.remoteAddress ?? '';
   if (!LOOPBACK.has(peer)) {
-    res.status(403).json({ statusCode: 403, message: `sandbox admin endpoints answer loopback clients only (you are ${peer})`, error: 'Forbidden' });
+    res
+      .status(403)
+      .json({ statusCode: 403, message: `sandbox admin endpoints answer loopback clients only (you are ${peer})`, error: 'Forbidden' });
     return;
   }
   const origin = req.headers.origin;
   if (origin && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin)) {
-    res.status(403).json({ statusCode: 403, message: `sandbox admin endpoints refuse cross-origin requests (Origin ${origin})`, error: 'Forbidden' });
+    res
+      .status(403)
+      .json({ statusCode: 403, message: `sandbox admin endpoints refuse cross-origin requests (Origin ${origin})`, error: 'Forbidden' });
     return;
   }
   next();

@@ -54,11 +54,18 @@ export function validateFaultRules(rules: unknown, where: string): FaultRule[] {
     for (const key of RATE_KEYS) {
       const v = rule[key];
       if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1)) {
-        throw new SandboxConfigError('SANDBOX_BAD_FAULTS', `${where}[${i}].${key} must be a number from 0 to 1 (a share of requests), got ${JSON.stringify(v)}`);
+        throw new SandboxConfigError(
+          'SANDBOX_BAD_FAULTS',
+          `${where}[${i}].${key} must be a number from 0 to 1 (a share of requests), got ${JSON.stringify(v)}`,
+        );
       }
     }
     const sum = RATE_KEYS.reduce((s, k) => s + (rule[k] ?? 0), 0);
-    if (sum > 1) throw new SandboxConfigError('SANDBOX_BAD_FAULTS', `${where}[${i}]: errorRate + rate429 + hangRate + resetRate must not exceed 1 (is ${sum})`);
+    if (sum > 1)
+      throw new SandboxConfigError(
+        'SANDBOX_BAD_FAULTS',
+        `${where}[${i}]: errorRate + rate429 + hangRate + resetRate must not exceed 1 (is ${sum})`,
+      );
     for (const key of ['latencyMs', 'latencyJitterMs', 'retryAfterSeconds', 'errorStatus'] as const) {
       const v = rule[key];
       if (v !== undefined && (typeof v !== 'number' || v < 0)) {
@@ -110,7 +117,9 @@ export class FaultInjector {
       const n = (this.counts.get(key) ?? 0) + 1;
       this.counts.set(key, n);
       if (rule.latencyMs || rule.latencyJitterMs) {
-        const jitter = rule.latencyJitterMs ? Math.floor(hashUnit(this.seed, this.server, index, route, n, 'jitter') * rule.latencyJitterMs) : 0;
+        const jitter = rule.latencyJitterMs
+          ? Math.floor(hashUnit(this.seed, this.server, index, route, n, 'jitter') * rule.latencyJitterMs)
+          : 0;
         decision.latencyMs += (rule.latencyMs ?? 0) + jitter;
       }
       if (decision.kind) return;

@@ -19,7 +19,14 @@ export function facts(res: Response): RequestFacts {
 }
 
 /** Where request lines go when the sandbox is asked to log (`logLevel` info or debug). */
-export type RequestLineSink = (entry: { method: string; path: string; status: number; durationMs: number; fault?: string; operationId?: string }) => void;
+export type RequestLineSink = (entry: {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  fault?: string;
+  operationId?: string;
+}) => void;
 
 /** Logs every request that is not an admin call once it is answered. */
 export function requestLogger(inspector: Inspector, sink?: RequestLineSink) {
@@ -34,7 +41,14 @@ export function requestLogger(inspector: Inspector, sink?: RequestLineSink) {
       f.logged = true;
       const key = req.headers['idempotency-key'];
       const durationMs = Math.round(performance.now() - started);
-      sink?.({ method: req.method, path: req.originalUrl.split('?')[0] ?? req.path, status, durationMs, fault: f.fault, operationId: f.operationId });
+      sink?.({
+        method: req.method,
+        path: req.originalUrl.split('?')[0] ?? req.path,
+        status,
+        durationMs,
+        fault: f.fault,
+        operationId: f.operationId,
+      });
       inspector.record({
         at: arrivedAt,
         method: req.method,

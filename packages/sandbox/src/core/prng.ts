@@ -28,7 +28,9 @@ export function hashBytes(length: number, ...parts: Array<string | number>): Buf
   const out: Buffer[] = [];
   let total = 0;
   for (let i = 0; total < length; i++) {
-    const chunk = createHash('sha256').update([...parts, i].join('\u0000')).digest();
+    const chunk = createHash('sha256')
+      .update([...parts, i].join('\u0000'))
+      .digest();
     out.push(chunk);
     total += chunk.length;
   }

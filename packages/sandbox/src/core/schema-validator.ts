@@ -33,7 +33,11 @@ export function formatAjvError(e: ErrorObject, root = ''): string {
 
 export class SchemaValidator {
   private readonly ajvs: Record<'strict' | 'coercing' | 'verbose', Ajv>;
-  private readonly caches = { strict: new WeakMap<object, ValidateFunction>(), coercing: new WeakMap<object, ValidateFunction>(), verbose: new WeakMap<object, ValidateFunction>() };
+  private readonly caches = {
+    strict: new WeakMap<object, ValidateFunction>(),
+    coercing: new WeakMap<object, ValidateFunction>(),
+    verbose: new WeakMap<object, ValidateFunction>(),
+  };
 
   constructor() {
     // strict: false because OpenAPI schemas carry keywords JSON Schema does not know (example, ...).

@@ -66,7 +66,14 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
   }
   const found = state.tokens.lookup(bearer);
   if ('error' in found) {
-    answer(401, unauthorized(found.error === 'expired' ? 'Invalid JWT: the access token has expired. Refresh it with your refresh token.' : 'Invalid token: access token is invalid'));
+    answer(
+      401,
+      unauthorized(
+        found.error === 'expired'
+          ? 'Invalid JWT: the access token has expired. Refresh it with your refresh token.'
+          : 'Invalid token: access token is invalid',
+      ),
+    );
     return;
   }
   const grant = found.grant;
@@ -88,7 +95,12 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
   const requested = params.locationId ?? query.locationId ?? (typeof body.locationId === 'string' ? body.locationId : undefined);
 
   if (grant.userType === 'Company') {
-    answer(401, unauthorized('This authClass type is not allowed to access this scope. Use a Sub-Account (Location) token: exchange it via POST /oauth/locationToken.'));
+    answer(
+      401,
+      unauthorized(
+        'This authClass type is not allowed to access this scope. Use a Sub-Account (Location) token: exchange it via POST /oauth/locationToken.',
+      ),
+    );
     return;
   }
   const locationId = requested ?? grant.locationId!;
@@ -113,7 +125,10 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
       res.set('Retry-After', String(verdict.retryAfterSeconds));
       answer(429, {
         statusCode: 429,
-        message: verdict.scope === 'daily' ? 'Daily rate limit exceeded for this app and location' : 'Too many requests: the limit is 100 requests per 10 seconds per app per location',
+        message:
+          verdict.scope === 'daily'
+            ? 'Daily rate limit exceeded for this app and location'
+            : 'Too many requests: the limit is 100 requests per 10 seconds per app per location',
         error: 'Too Many Requests',
       });
       return;

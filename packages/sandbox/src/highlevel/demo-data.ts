@@ -71,9 +71,26 @@ export interface HighLevelDemoData {
 
 const LOCATION_NAMES = ['Bright Sparks Electrical', 'Northside Plumbing & Heating', 'Greenleaf Roofing'];
 const TAG_NAMES = [
-  'Kitchen Refit', 'Boiler Service', 'Emergency Call-out', 'Bathroom', 'Rewire', 'EV Charger', 'Solar PV',
-  'Heat Pump', 'Roof Repair', 'Guttering', 'Quote Sent', 'Quote Accepted', 'Job Complete', 'Review Request',
-  'Spring Offer', 'Before & After', 'Team News', 'Safety Tips', 'Customer Story', 'Winter Ready',
+  'Kitchen Refit',
+  'Boiler Service',
+  'Emergency Call-out',
+  'Bathroom',
+  'Rewire',
+  'EV Charger',
+  'Solar PV',
+  'Heat Pump',
+  'Roof Repair',
+  'Guttering',
+  'Quote Sent',
+  'Quote Accepted',
+  'Job Complete',
+  'Review Request',
+  'Spring Offer',
+  'Before & After',
+  'Team News',
+  'Safety Tips',
+  'Customer Story',
+  'Winter Ready',
 ];
 const PLATFORMS: Array<{ platform: Platform; type: string }> = [
   { platform: 'facebook', type: 'page' },

@@ -85,8 +85,16 @@ const getStatistics: Handler = ({ data, locationId, body, op, now }) => {
 
 /** `SocialPostPublished` as the connectors' trigger catalog models it (no public HighLevel event exists). */
 function publishPost(publish: HandlerInput['publish'], data: HighLevelDemoData, post: DemoPost): void {
-  const platforms = [...new Set(post.accountIds.map((id) => data.accounts.get(post.locationId)?.find((a) => a.id === id)?.platform).filter(Boolean))];
-  publish('SocialPostPublished', post.locationId, { postId: post._id, accountIds: post.accountIds, platforms, status: post.status, publishedAt: post.publishedAt });
+  const platforms = [
+    ...new Set(post.accountIds.map((id) => data.accounts.get(post.locationId)?.find((a) => a.id === id)?.platform).filter(Boolean)),
+  ];
+  publish('SocialPostPublished', post.locationId, {
+    postId: post._id,
+    accountIds: post.accountIds,
+    platforms,
+    status: post.status,
+    publishedAt: post.publishedAt,
+  });
 }
 
 const livePosts = (data: HighLevelDemoData, locationId: string) => (data.posts.get(locationId) ?? []).filter((p) => !p.deleted);

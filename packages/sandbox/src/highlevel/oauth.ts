@@ -41,9 +41,14 @@ export function oauthRouter(deps: OAuthDeps): Router {
   const consent = (req: Request, res: Response) => {
     const q = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)]));
     const client = deps.tokens.clients.get(q.client_id ?? '');
-    const fail = (msg: string) => res.status(400).type('html').send(`<!doctype html><title>Sandbox consent: error</title><h1>Cannot authorize</h1><p>${esc(msg)}</p>`);
+    const fail = (msg: string) =>
+      res
+        .status(400)
+        .type('html')
+        .send(`<!doctype html><title>Sandbox consent: error</title><h1>Cannot authorize</h1><p>${esc(msg)}</p>`);
     if (q.response_type !== 'code') return fail('response_type must be "code".');
-    if (!client) return fail(`Unknown client_id "${q.client_id ?? ''}". Use the sandbox's demo OAuth client id (printed by \`splice sandbox\`).`);
+    if (!client)
+      return fail(`Unknown client_id "${q.client_id ?? ''}". Use the sandbox's demo OAuth client id (printed by \`splice sandbox\`).`);
     let redirect: URL;
     try {
       redirect = new URL(q.redirect_uri ?? '');
@@ -96,7 +101,8 @@ export function oauthRouter(deps: OAuthDeps): Router {
   };
   router.get(['/oauth/chooselocation', '/v2/oauth/chooselocation'], consent);
 
-  const tokenBodySchema = (deps.specs.oauth.components as { schemas: Record<string, JsonSchema> }).schemas.GetAccessCodebodyDto as JsonSchema;
+  const tokenBodySchema = (deps.specs.oauth.components as { schemas: Record<string, JsonSchema> }).schemas
+    .GetAccessCodebodyDto as JsonSchema;
 
   router.post('/oauth/token', form, json, (req, res) => {
     const body = (req.body ?? {}) as Record<string, string>;
@@ -107,7 +113,12 @@ export function oauthRouter(deps: OAuthDeps): Router {
     }
     const client = deps.tokens.clients.get(body.client_id ?? '');
     if (!client || client.clientSecret !== body.client_secret) {
-      oauthError(res, 401, 'invalid_client', 'client_id or client_secret is wrong: use the credentials of your app (the sandbox prints them at start).');
+      oauthError(
+        res,
+        401,
+        'invalid_client',
+        'client_id or client_secret is wrong: use the credentials of your app (the sandbox prints them at start).',
+      );
       return;
     }
     const counters = deps.counters();
@@ -117,7 +128,12 @@ export function oauthRouter(deps: OAuthDeps): Router {
       const code = deps.tokens.redeemCode(body.code ?? '', client.clientId, body.redirect_uri);
       if (!code) {
         counters.invalidGrant++;
-        oauthError(res, 400, 'invalid_grant', 'authorization code is invalid, expired, already used, or was issued for another client or redirect_uri');
+        oauthError(
+          res,
+          400,
+          'invalid_grant',
+          'authorization code is invalid, expired, already used, or was issued for another client or redirect_uri',
+        );
         return;
       }
       const answer = deps.tokens.issue({
@@ -172,11 +188,17 @@ export function oauthRouter(deps: OAuthDeps): Router {
       return;
     }
     if (!g.scopes.has('oauth.write')) {
-      res.status(403).json({ statusCode: 403, message: 'The token is not authorized for this scope: oauth.write is missing', error: 'Forbidden' });
+      res
+        .status(403)
+        .json({ statusCode: 403, message: 'The token is not authorized for this scope: oauth.write is missing', error: 'Forbidden' });
       return;
     }
     if (body.companyId !== g.companyId || !g.approvedLocations.includes(body.locationId ?? '')) {
-      res.status(400).json({ statusCode: 400, message: `Location ${body.locationId ?? '(missing)'} is not approved for company ${body.companyId ?? '(missing)'}`, error: 'Bad Request' });
+      res.status(400).json({
+        statusCode: 400,
+        message: `Location ${body.locationId ?? '(missing)'} is not approved for company ${body.companyId ?? '(missing)'}`,
+        error: 'Bad Request',
+      });
       return;
     }
     const answer = deps.tokens.issue({

@@ -1,34 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { adminGuard } from '../core/admin-guard';
+import { commonAdminRouter } from '../core/admin-routes';
 import { applyFault } from '../core/fault-middleware';
 import { type FaultConfig, FaultInjector } from '../core/faults';
 import { Inspector } from '../core/inspection';
 import { facts, type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
-import { alnumId, hashBytes, mulberry32 } from '../core/prng';
 import { SchemaValidator } from '../core/schema-validator';
 import { SandboxConfigError, SandboxError } from '../errors';
 import { handleApiRequest, type HighLevelState } from './api';
-import { buildDemoData } from './demo-data';
+import { buildHighLevelCredentials, type HighLevelCredentials, installCredentials, reseededData } from './credentials';
+import { buildDemoData, type HighLevelDemoData } from './demo-data';
 import { oauthRouter } from './oauth';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig, RateLimiter } from './rate-limiter';
 import { loadHighLevelSpecs } from './spec-loader';
 import { TokenStore } from './token-store';
-import { createWebhookKeys, HighLevelSubscriptions, type HighLevelWebhookRequest, sendHighLevelWebhook, type WebhookKeys } from './webhooks';
+import {
+  createWebhookKeys,
+  HighLevelSubscriptions,
+  type HighLevelWebhookRequest,
+  sendHighLevelWebhook,
+  type WebhookKeys,
+} from './webhooks';
 
-export interface HighLevelCredentials {
-  companyId: string;
-  /** The first demo location; its PIT is `privateIntegrationToken`. */
-  locationId: string;
-  locations: Array<{ id: string; name: string; privateIntegrationToken: string }>;
-  /** PIT of `locationId` with every Social Planner scope. */
-  privateIntegrationToken: string;
-  /** PIT of `locationId` with only `socialplanner/tag.readonly` (to see 403s). */
-  limitedPrivateIntegrationToken: string;
-  oauth: { clientId: string; clientSecret: string; scopes: string[] };
-  webhookPublicKey: string;
-  legacyWebhookPublicKey: string;
-}
+export type { HighLevelCredentials };
 
 export interface HighLevelServerOptions {
   port: number;
@@ -39,11 +33,6 @@ export interface HighLevelServerOptions {
   autoApprove: boolean;
   logRequest?: RequestLineSink;
 }
-
-const uuidFrom = (b: Buffer) => {
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-};
 
 export async function startHighLevelServer(opts: HighLevelServerOptions) {
   const specs = loadHighLevelSpecs();
@@ -71,52 +60,12 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   // Credentials derive from the start seed and stay fixed for the life of the process (reseeding the data
   // does not log clients out).
   const allScopes = [...new Set(specs.operations.map((o) => o.scope).filter((s): s is string => Boolean(s)))].sort();
-  const rand = mulberry32(opts.seed ^ 0x5eed);
-  const credentials: HighLevelCredentials = {
-    companyId: state.data.companyId,
-    locationId: state.data.locations[0]!.id,
-    locations: state.data.locations.map((l, i) => ({ id: l.id, name: l.name, privateIntegrationToken: `pit-${uuidFrom(hashBytes(16, opts.seed, 'pit', i))}` })),
-    privateIntegrationToken: '',
-    limitedPrivateIntegrationToken: `pit-${uuidFrom(hashBytes(16, opts.seed, 'pit-limited'))}`,
-    oauth: {
-      clientId: `${hashBytes(12, opts.seed, 'client').toString('hex')}-${alnumId(rand, 8).toLowerCase()}`,
-      clientSecret: uuidFrom(hashBytes(16, opts.seed, 'client-secret')),
-      scopes: [...allScopes, 'oauth.readonly', 'oauth.write', 'locations.readonly'],
-    },
-    webhookPublicKey: keys.ed25519PublicPem,
-    legacyWebhookPublicKey: keys.rsaPublicPem,
-  };
-  credentials.privateIntegrationToken = credentials.locations[0]!.privateIntegrationToken;
-  const installCredentials = () => {
-    tokens.addClient({ ...credentials.oauth });
-    for (const [i, l] of credentials.locations.entries()) {
-      tokens.addPit({ token: l.privateIntegrationToken, appId: `pit:${i}`, userType: 'Location', locationId: l.id, companyId: credentials.companyId, approvedLocations: [l.id], scopes: new Set(allScopes), userId: state.data.userId });
-    }
-    tokens.addPit({ token: credentials.limitedPrivateIntegrationToken, appId: 'pit:limited', userType: 'Location', locationId: credentials.locationId, companyId: credentials.companyId, approvedLocations: [credentials.locationId], scopes: new Set(['socialplanner/tag.readonly']), userId: state.data.userId });
-  };
-  installCredentials();
+  const credentials = buildHighLevelCredentials(opts.seed, state.data, allScopes, keys);
+  installCredentials(tokens, credentials, allScopes, state.data.userId);
   let currentSeed = opts.seed;
 
-  /**
-   * Demo data for a seed. Tags, accounts, posts and statistics follow the seed; the company, user and
-   * location ids stay those of the start seed, because the demo PITs are bound to them.
-   */
   const startData = state.data;
-  const dataFor = (seed: number) => {
-    const fresh = buildDemoData(seed);
-    const remap = new Map(fresh.locations.map((l, i) => [l.id, startData.locations[i]!.id]));
-    const relocate = <T extends { locationId: string }>(m: Map<string, T[]>) =>
-      new Map([...m].map(([k, xs]) => [remap.get(k)!, xs.map((x) => ({ ...x, locationId: remap.get(k)! }))]));
-    return {
-      ...fresh,
-      companyId: startData.companyId,
-      userId: startData.userId,
-      locations: fresh.locations.map((l) => ({ ...l, id: remap.get(l.id)!, companyId: startData.companyId })),
-      tags: relocate(fresh.tags),
-      accounts: relocate(fresh.accounts),
-      posts: relocate(fresh.posts),
-    };
-  };
+  const dataFor = (seed: number) => reseededData(startData, seed);
 
   const admin = {
     requests: (filter?: Parameters<Inspector['requests']>[0]) => inspector.requests(filter),
@@ -130,7 +79,8 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
       if (o.oauth) tokens.resetOAuth();
     },
     reseed: (seed: number) => {
-      if (!Number.isInteger(seed)) throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
+      if (!Number.isInteger(seed))
+        throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
       currentSeed = seed;
       const next = dataFor(seed);
       state.data = next;
@@ -164,10 +114,22 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     createPrivateIntegrationToken: (o: { locationId?: string; scopes?: string[] } = {}) => {
       const locationId = o.locationId ?? credentials.locationId;
       if (!state.data.locations.some((l) => l.id === locationId)) {
-        throw new SandboxConfigError('SANDBOX_UNKNOWN_LOCATION', `no demo location ${locationId}; pick one of ${state.data.locations.map((l) => l.id).join(', ')}`);
+        throw new SandboxConfigError(
+          'SANDBOX_UNKNOWN_LOCATION',
+          `no demo location ${locationId}; pick one of ${state.data.locations.map((l) => l.id).join(', ')}`,
+        );
       }
       const token = `pit-${randomUUID()}`;
-      tokens.addPit({ token, appId: `pit:${token}`, userType: 'Location', locationId, companyId: credentials.companyId, approvedLocations: [locationId], scopes: new Set(o.scopes ?? allScopes), userId: state.data.userId });
+      tokens.addPit({
+        token,
+        appId: `pit:${token}`,
+        userType: 'Location',
+        locationId,
+        companyId: credentials.companyId,
+        approvedLocations: [locationId],
+        scopes: new Set(o.scopes ?? allScopes),
+        userId: state.data.userId,
+      });
       return { token, locationId, scopes: o.scopes ?? allScopes };
     },
     expireAccessTokens: () => tokens.expireAccessTokens(),
@@ -187,7 +149,15 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
       if (o.tagId && !tag) throw new SandboxConfigError('SANDBOX_UNKNOWN_TAG', `no tag ${o.tagId} in location ${locationId}`);
       if (tag) Object.assign(tag, { tag: o.tag, updatedAt: at });
       else {
-        tag = { _id: randomUUID().replace(/-/g, '').slice(0, 24), tag: o.tag, locationId, createdBy: state.data.userId, deleted: false, createdAt: at, updatedAt: at };
+        tag = {
+          _id: randomUUID().replace(/-/g, '').slice(0, 24),
+          tag: o.tag,
+          locationId,
+          createdBy: state.data.userId,
+          deleted: false,
+          createdAt: at,
+          updatedAt: at,
+        };
         list.push(tag);
       }
       subscriptions.publish('SocialPlannerTagUpdate', locationId, { tagIds: [tag._id] });
@@ -195,6 +165,8 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     },
     setTokenTtl: (seconds: number) => (tokens.ttlSeconds = seconds),
     data: () => state.data,
+    info: () => ({ service: 'highlevel', seed: currentSeed, credentials }),
+    seed: () => currentSeed,
   };
 
   const app = express();
@@ -203,30 +175,9 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   app.use(requestLogger(inspector, opts.logRequest));
   app.use(express.json({ limit: '2mb' }));
 
-  const adminApi = express.Router();
-  adminApi.use(adminGuard);
-  adminApi.get('/info', (_req, res) => res.json({ service: 'highlevel', seed: currentSeed, credentials }));
-  adminApi.get('/requests', (req, res) => {
-    const q = req.query as Record<string, string>;
-    res.json({ requests: admin.requests({ route: q.route, operationId: q.operationId, since: q.since ? Number(q.since) : undefined, limit: q.limit ? Number(q.limit) : undefined }) });
-  });
-  adminApi.get('/counters', (_req, res) => res.json(admin.counters()));
-  adminApi.post('/reset', (req, res) => {
-    admin.reset({ oauth: Boolean(req.body?.oauth) });
-    res.json({ ok: true, seed: currentSeed });
-  });
-  adminApi.post('/seed', (req, res) => {
-    admin.reseed(req.body?.seed as number);
-    res.json({ ok: true, seed: currentSeed });
-  });
-  adminApi.get('/faults', (_req, res) => res.json(admin.getFaults()));
-  adminApi.put('/faults', (req, res) => {
-    admin.setFaults({ seed: req.body?.seed, rules: req.body?.rules ?? [] });
-    res.json(admin.getFaults());
-  });
+  const adminApi = commonAdminRouter(admin);
   adminApi.get('/webhooks/keys', (_req, res) => res.json({ ed25519PublicKey: keys.ed25519PublicPem, rsaPublicKey: keys.rsaPublicPem }));
   adminApi.post('/webhooks/send', async (req, res) => res.json(await admin.sendWebhook(req.body ?? {})));
-  adminApi.post('/tokens', (req, res) => res.json(admin.issueToken(req.body ?? {})));
   adminApi.get('/webhooks/subscriptions', (_req, res) => res.json({ subscriptions: subscriptions.subscriptions }));
   adminApi.post('/webhooks/subscriptions', (req, res) => res.json({ subscriptions: admin.subscribe(req.body?.url, req.body?.types) }));
   adminApi.delete('/webhooks/subscriptions', (_req, res) => {
@@ -234,20 +185,11 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     res.json({ subscriptions: [] });
   });
   adminApi.get('/webhooks/deliveries', (_req, res) => res.json({ deliveries: admin.deliveries() }));
-  adminApi.post('/tags', (req, res) => res.json(admin.upsertTag(req.body ?? {})));
-  adminApi.post('/pits', (req, res) => res.json(admin.createPrivateIntegrationToken(req.body ?? {})));
+  adminApi.post('/tokens', (req, res) => res.json(admin.issueToken(req.body ?? {})));
   adminApi.post('/tokens/expire', (_req, res) => res.json({ expired: admin.expireAccessTokens() }));
-  adminApi.get('/data', (_req, res) =>
-    res.json({
-      companyId: state.data.companyId,
-      locations: state.data.locations.map((l) => ({
-        ...l,
-        tags: state.data.tags.get(l.id),
-        accounts: state.data.accounts.get(l.id),
-        posts: state.data.posts.get(l.id)?.filter((p) => !p.deleted),
-      })),
-    }),
-  );
+  adminApi.post('/pits', (req, res) => res.json(admin.createPrivateIntegrationToken(req.body ?? {})));
+  adminApi.post('/tags', (req, res) => res.json(admin.upsertTag(req.body ?? {})));
+  adminApi.get('/data', (_req, res) => res.json(dataView(state.data)));
   app.use('/_sandbox', adminApi);
 
   // The token endpoints fail like any other route when fault rules say so (refresh under failure).
@@ -263,7 +205,9 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     };
     if (!(await applyFault(faults.decide(route, f.operationId, req.path), req, res, answer))) next();
   });
-  app.use(oauthRouter({ specs, tokens, data: () => state.data, counters: () => inspector.counters, validator, autoApprove: opts.autoApprove }));
+  app.use(
+    oauthRouter({ specs, tokens, data: () => state.data, counters: () => inspector.counters, validator, autoApprove: opts.autoApprove }),
+  );
   app.all('/social-media-posting/{*rest}', (req, res, next) => handleApiRequest(state, req, res).catch(next));
   app.use((req, res) => res.status(404).json({ statusCode: 404, message: `Cannot ${req.method} ${req.path}`, error: 'Not Found' }));
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
@@ -283,3 +227,16 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
 }
 
 export type HighLevelServer = Awaited<ReturnType<typeof startHighLevelServer>>;
+
+/** The demo data as JSON (GET /_sandbox/data): per location its tags, accounts and live posts. */
+function dataView(data: HighLevelDemoData) {
+  return {
+    companyId: data.companyId,
+    locations: data.locations.map((l) => ({
+      ...l,
+      tags: data.tags.get(l.id),
+      accounts: data.accounts.get(l.id),
+      posts: data.posts.get(l.id)?.filter((p) => !p.deleted),
+    })),
+  };
+}

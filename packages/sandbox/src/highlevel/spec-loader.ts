@@ -176,14 +176,12 @@ function toOperations(doc: Record<string, unknown>, version: ApiVersion): HlOper
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      const params = ((op.parameters as Array<Record<string, unknown>>) ?? []).map(
-        (p): HlParameter => ({
-          name: String(p.name),
-          in: p.in as HlParameter['in'],
-          required: Boolean(p.required),
-          schema: (p.schema as JsonSchema) ?? {},
-        }),
-      );
+      const params = ((op.parameters as Array<Record<string, unknown>>) ?? []).map((p): HlParameter => ({
+        name: String(p.name),
+        in: p.in as HlParameter['in'],
+        required: Boolean(p.required),
+        schema: (p.schema as JsonSchema) ?? {},
+      }));
       const versionParam = params.find((p) => p.in === 'header' && p.name === 'Version');
       const versionHeader = (versionParam?.schema.enum as string[] | undefined) ?? [version === 'v2' ? '2021-07-28' : 'v3'];
       const rb = op.requestBody as { required?: boolean; content?: Record<string, { schema?: JsonSchema }> } | undefined;
@@ -216,7 +214,11 @@ function toOperations(doc: Record<string, unknown>, version: ApiVersion): HlOper
         parameters: params,
         requestBody:
           rb && contentType
-            ? { required: Boolean(rb.required), contentType, schema: normalizeQuirks(rb.content?.[contentType]?.schema ?? {}) as JsonSchema }
+            ? {
+                required: Boolean(rb.required),
+                contentType,
+                schema: normalizeQuirks(rb.content?.[contentType]?.schema ?? {}) as JsonSchema,
+              }
             : undefined,
         successStatus: Number(successCode),
         successSchema: official ? (normalizeQuirks(official) as JsonSchema) : undefined,

@@ -62,7 +62,11 @@ export function buildStatistics(seed: number, accounts: DemoAccount[], current: 
     return out;
   };
   const engagement: Record<string, Record<string, number>> = {};
-  const platformTotals = { impressions: {} as Record<string, unknown>, followers: {} as Record<string, unknown>, likes: {} as Record<string, unknown> };
+  const platformTotals = {
+    impressions: {} as Record<string, unknown>,
+    followers: {} as Record<string, unknown>,
+    likes: {} as Record<string, unknown>,
+  };
   const postsPerDay: Record<string, number[]> = {};
   for (const p of platforms) {
     const accs = byPlatform(p);

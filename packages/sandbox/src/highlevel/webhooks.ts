@@ -60,7 +60,10 @@ export interface WebhookDelivery {
 
 export async function sendHighLevelWebhook(keys: WebhookKeys, req: HighLevelWebhookRequest): Promise<WebhookDelivery> {
   if (!req.url || !isLoopbackUrl(req.url)) {
-    throw new SandboxConfigError('SANDBOX_WEBHOOK_URL', `webhook url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(req.url)}): the sandbox sends nothing off this machine`);
+    throw new SandboxConfigError(
+      'SANDBOX_WEBHOOK_URL',
+      `webhook url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(req.url)}): the sandbox sends nothing off this machine`,
+    );
   }
   if (!req.type) throw new SandboxConfigError('SANDBOX_WEBHOOK_TYPE', 'webhook `type` is required, e.g. "SocialPlannerPostPublished"');
   const webhookId = req.webhookId ?? randomUUID();
@@ -73,8 +76,10 @@ export async function sendHighLevelWebhook(keys: WebhookKeys, req: HighLevelWebh
   });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const which = req.signatures ?? 'ed25519';
-  if (which === 'ed25519' || which === 'both') headers['x-ghl-signature'] = sign(null, Buffer.from(body), keys.ed25519Private).toString('base64');
-  if (which === 'legacy' || which === 'both') headers['x-wh-signature'] = sign('sha256', Buffer.from(body), keys.rsaPrivate).toString('base64');
+  if (which === 'ed25519' || which === 'both')
+    headers['x-ghl-signature'] = sign(null, Buffer.from(body), keys.ed25519Private).toString('base64');
+  if (which === 'legacy' || which === 'both')
+    headers['x-wh-signature'] = sign('sha256', Buffer.from(body), keys.rsaPrivate).toString('base64');
   return deliver(req.url, body, headers, webhookId);
 }
 
@@ -111,9 +116,16 @@ export class HighLevelSubscriptions {
 
   subscribe(sub: HighLevelSubscription): HighLevelSubscription[] {
     if (!sub?.url || !isLoopbackUrl(sub.url)) {
-      throw new SandboxConfigError('SANDBOX_WEBHOOK_URL', `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(sub?.url)})`);
+      throw new SandboxConfigError(
+        'SANDBOX_WEBHOOK_URL',
+        `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(sub?.url)})`,
+      );
     }
-    this.subscriptions.push({ url: sub.url, ...(sub.types ? { types: sub.types } : {}), ...(sub.signatures ? { signatures: sub.signatures } : {}) });
+    this.subscriptions.push({
+      url: sub.url,
+      ...(sub.types ? { types: sub.types } : {}),
+      ...(sub.signatures ? { signatures: sub.signatures } : {}),
+    });
     return this.subscriptions;
   }
 
@@ -121,7 +133,14 @@ export class HighLevelSubscriptions {
     for (const sub of this.subscriptions) {
       if (sub.types && !sub.types.includes(type)) continue;
       void sendHighLevelWebhook(this.keys, { url: sub.url, type, locationId, payload, signatures: sub.signatures }).then((d) => {
-        this.deliveries.push({ type, url: sub.url, webhookId: d.webhookId, status: d.status, ...(d.error ? { error: d.error } : {}), at: new Date().toISOString() });
+        this.deliveries.push({
+          type,
+          url: sub.url,
+          webhookId: d.webhookId,
+          status: d.status,
+          ...(d.error ? { error: d.error } : {}),
+          at: new Date().toISOString(),
+        });
         if (this.deliveries.length > 2000) this.deliveries.splice(0, this.deliveries.length - 2000);
         this.onDelivery(d.ok);
       });

@@ -21,7 +21,10 @@ export interface PayacaAnswer {
   body: unknown;
 }
 
-const fail = (status: number, message: string, errors: Array<{ field: string; message: string }> = []): PayacaAnswer => ({ status, body: { message, errors } });
+const fail = (status: number, message: string, errors: Array<{ field: string; message: string }> = []): PayacaAnswer => ({
+  status,
+  body: { message, errors },
+});
 
 function page<T>(items: T[], query: Record<string, string>) {
   const offset = Number(query.offset ?? 0) || 0;
@@ -36,7 +39,10 @@ function checkCustomFields(data: PayacaData, role: 'customer' | 'project', value
   for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
     const def = defs.get(key);
     if (!def) {
-      errors.push({ field: `customFields.${key}`, message: `no ${role} custom field has the identifier "${key}"; list them with GET /v1/custom-fields?groupRole=${role}` });
+      errors.push({
+        field: `customFields.${key}`,
+        message: `no ${role} custom field has the identifier "${key}"; list them with GET /v1/custom-fields?groupRole=${role}`,
+      });
     } else if (def.type === 'number' && typeof value !== 'number') {
       errors.push({ field: `customFields.${key}`, message: 'must be a number' });
     } else if (def.type === 'select' && !def.options?.includes(String(value))) {
@@ -50,7 +56,12 @@ function resolvePipeline(data: PayacaData, pipeline?: { id?: string; title?: str
   const p = pipeline ? data.pipelines.find((x) => x.id === pipeline.id || x.title === pipeline.title) : data.pipelines[0];
   if (!p) return { error: fail(422, 'Validation failed', [{ field: 'pipeline', message: `no pipeline ${JSON.stringify(pipeline)}` }]) };
   const s = stage ? p.stages.find((x) => x.id === stage.id || x.title === stage.title) : p.stages[0];
-  if (!s) return { error: fail(422, 'Validation failed', [{ field: 'pipelineStage', message: `pipeline "${p.title}" has no stage ${JSON.stringify(stage)}` }]) };
+  if (!s)
+    return {
+      error: fail(422, 'Validation failed', [
+        { field: 'pipelineStage', message: `pipeline "${p.title}" has no stage ${JSON.stringify(stage)}` },
+      ]),
+    };
   return { pipeline: { id: p.id, title: p.title } as TitleAndId, stage: { id: s.id, title: s.title } as TitleAndId };
 }
 
@@ -145,7 +156,11 @@ export const payacaHandlers: Record<string, Handler> = {
     if (bad) return bad;
     const before = projectView(p);
     if (body.pipeline !== undefined || body.pipelineStage !== undefined) {
-      const resolved = resolvePipeline(data, (body.pipeline as TitleAndId | undefined) ?? p.pipeline, body.pipelineStage as TitleAndId | undefined);
+      const resolved = resolvePipeline(
+        data,
+        (body.pipeline as TitleAndId | undefined) ?? p.pipeline,
+        body.pipelineStage as TitleAndId | undefined,
+      );
       if (resolved.error) return resolved.error;
       p.pipeline = resolved.pipeline as TitleAndId;
       p.pipelineStage = resolved.stage as TitleAndId;
@@ -164,7 +179,11 @@ export const payacaHandlers: Record<string, Handler> = {
       publish('project.tagsChanged', { project: projectView(p), added, removed, previousTags: before.tags });
     }
     if (before.pipelineStage.id !== p.pipelineStage.id) {
-      publish('project.pipelineStageChanged', { project: projectView(p), pipelineStage: { ...p.pipelineStage }, previousPipelineStage: before.pipelineStage });
+      publish('project.pipelineStageChanged', {
+        project: projectView(p),
+        pipelineStage: { ...p.pipelineStage },
+        previousPipelineStage: before.pipelineStage,
+      });
     }
     return { status: 200, body: projectView(p) };
   },

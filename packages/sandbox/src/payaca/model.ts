@@ -68,7 +68,10 @@ function compile(operationId: string, method: string, path: string, rest: Partia
 
 export function loadPayacaModel(file = defaultPayacaModelFile()): { operations: PayacaOperation[]; source: string } {
   if (!existsSync(file)) {
-    return { operations: FALLBACK.map(([id, m, p, s]) => compile(id, m, p, { successStatus: s })), source: 'built-in fallback (no schema validation)' };
+    return {
+      operations: FALLBACK.map(([id, m, p, s]) => compile(id, m, p, { successStatus: s })),
+      source: 'built-in fallback (no schema validation)',
+    };
   }
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const doc = dereference(raw, file, dirname(file));

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { adminGuard } from '../core/admin-guard';
+import { commonAdminRouter } from '../core/admin-routes';
 import { applyFault } from '../core/fault-middleware';
 import { type FaultConfig, FaultInjector } from '../core/faults';
 import { facts, type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
@@ -53,7 +53,11 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
   let data: PayacaData = buildPayacaData(opts.seed);
   let currentSeed = opts.seed;
   const webhooks = new PayacaWebhookSender(
-    { secret: credentials.webhookSecret, maxAttempts: opts.webhookRetry?.maxAttempts ?? 5, baseDelayMs: opts.webhookRetry?.baseDelayMs ?? 1000 },
+    {
+      secret: credentials.webhookSecret,
+      maxAttempts: opts.webhookRetry?.maxAttempts ?? 5,
+      baseDelayMs: opts.webhookRetry?.baseDelayMs ?? 1000,
+    },
     (a) => {
       if (a.status >= 200 && a.status < 300) inspector.counters.webhooksSent++;
       else inspector.counters.webhooksFailed++;
@@ -74,7 +78,8 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
       faults.configure(opts.faults);
     },
     reseed: (seed: number) => {
-      if (!Number.isInteger(seed)) throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
+      if (!Number.isInteger(seed))
+        throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
       currentSeed = seed;
       data = buildPayacaData(seed);
       inspector.reset();
@@ -90,12 +95,20 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
       const payload: Record<string, unknown> = { ...(req.data ?? {}) };
       if (req.projectId !== undefined) {
         const p = dataFor(req.projectId, 'project');
-        if (!p) throw new SandboxConfigError('SANDBOX_UNKNOWN_PROJECT', `no Payaca project ${req.projectId} in the sandbox (see GET /_sandbox/data)`);
+        if (!p)
+          throw new SandboxConfigError(
+            'SANDBOX_UNKNOWN_PROJECT',
+            `no Payaca project ${req.projectId} in the sandbox (see GET /_sandbox/data)`,
+          );
         payload.project = structuredClone(p);
       }
       if (req.customerId !== undefined) {
         const c = dataFor(req.customerId, 'customer');
-        if (!c) throw new SandboxConfigError('SANDBOX_UNKNOWN_CUSTOMER', `no Payaca customer ${req.customerId} in the sandbox (see GET /_sandbox/data)`);
+        if (!c)
+          throw new SandboxConfigError(
+            'SANDBOX_UNKNOWN_CUSTOMER',
+            `no Payaca customer ${req.customerId} in the sandbox (see GET /_sandbox/data)`,
+          );
         payload.customer = structuredClone(c);
       }
       if (req.url) {
@@ -105,6 +118,8 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
       return { eventIds: webhooks.publish(req.event, payload) };
     },
     data: () => data,
+    info: () => ({ service: 'payaca', seed: currentSeed, model: model.source, credentials }),
+    seed: () => currentSeed,
   };
 
   const app = express();
@@ -113,27 +128,7 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
   app.use(requestLogger(inspector, opts.logRequest));
   app.use(express.json({ limit: '2mb' }));
 
-  const adminApi = express.Router();
-  adminApi.use(adminGuard);
-  adminApi.get('/info', (_req, res) => res.json({ service: 'payaca', seed: currentSeed, model: model.source, credentials }));
-  adminApi.get('/requests', (req, res) => {
-    const q = req.query as Record<string, string>;
-    res.json({ requests: admin.requests({ route: q.route, operationId: q.operationId, since: q.since ? Number(q.since) : undefined, limit: q.limit ? Number(q.limit) : undefined }) });
-  });
-  adminApi.get('/counters', (_req, res) => res.json(admin.counters()));
-  adminApi.post('/reset', (_req, res) => {
-    admin.reset();
-    res.json({ ok: true, seed: currentSeed });
-  });
-  adminApi.post('/seed', (req, res) => {
-    admin.reseed(req.body?.seed as number);
-    res.json({ ok: true, seed: currentSeed });
-  });
-  adminApi.get('/faults', (_req, res) => res.json(admin.getFaults()));
-  adminApi.put('/faults', (req, res) => {
-    admin.setFaults({ seed: req.body?.seed, rules: req.body?.rules ?? [] });
-    res.json(admin.getFaults());
-  });
+  const adminApi = commonAdminRouter(admin);
   adminApi.get('/webhooks/subscriptions', (_req, res) => res.json({ subscriptions: admin.subscriptions() }));
   adminApi.post('/webhooks/subscriptions', (req, res) => res.json({ subscriptions: admin.subscribe(req.body?.url, req.body?.events) }));
   adminApi.delete('/webhooks/subscriptions', (_req, res) => {
@@ -165,7 +160,10 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
       const given = Buffer.from(req.header('Authorization') ?? '');
       if (given.length !== expectedAuth.length || !timingSafeEqual(given, expectedAuth)) {
         res.set('WWW-Authenticate', 'Basic realm="Payaca API"');
-        res.status(401).json({ message: 'Unauthorized: send HTTP Basic auth with your API key (clientId:clientSecret from My Company → Integrations)', errors: [] });
+        res.status(401).json({
+          message: 'Unauthorized: send HTTP Basic auth with your API key (clientId:clientSecret from My Company → Integrations)',
+          errors: [],
+        });
         return;
       }
       const m = op.pathRegex.exec(path) as RegExpExecArray;
@@ -186,7 +184,8 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
           if (p.required) errors.push({ field: p.name, message: `${p.name} is required (${p.in} parameter)` });
           continue;
         }
-        for (const msg of validator.validate(p.schema, value, { coerce: true })) errors.push({ field: p.name, message: msg.replace(/^\(body\)/, p.name) });
+        for (const msg of validator.validate(p.schema, value, { coerce: true }))
+          errors.push({ field: p.name, message: msg.replace(/^\(body\)/, p.name) });
       }
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       if (op.bodySchema) {
@@ -211,7 +210,8 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
   app.use((req, res) => res.status(404).json({ message: `Cannot ${req.method} ${req.path}: the Payaca API lives under /v1`, errors: [] }));
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof SandboxError) res.status(400).json({ message: err.message, code: err.code, errors: [] });
-    else if (err.type === 'entity.parse.failed') res.status(400).json({ message: `Request body is not valid JSON: ${err.message}`, errors: [] });
+    else if (err.type === 'entity.parse.failed')
+      res.status(400).json({ message: `Request body is not valid JSON: ${err.message}`, errors: [] });
     else res.status(err.status && err.status < 600 ? err.status : 500).json({ message: `Sandbox error: ${err.message}`, errors: [] });
   });
 

@@ -78,8 +78,25 @@ export interface PayacaData {
 const FIRST = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Harry', 'Mia', 'Jack', 'Sophie', 'Noah', 'Grace', 'Leo'];
 const LAST = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Evans', 'Thomas', 'Roberts', 'Walker'];
 const STREETS = ['High Street', 'Station Road', 'Church Lane', 'Victoria Road', 'Mill Lane', 'Park Avenue'];
-const CITIES: Array<[string, string]> = [['Leeds', 'LS1'], ['York', 'YO1'], ['Bristol', 'BS1'], ['Manchester', 'M1'], ['Sheffield', 'S1']];
-const PROJECT_TAGS = ['Kitchen Refit', 'Boiler Service', 'Emergency Call-out', 'Bathroom', 'Rewire', 'EV Charger', 'Solar PV', 'Heat Pump', 'Social Post', 'Review Request'];
+const CITIES: Array<[string, string]> = [
+  ['Leeds', 'LS1'],
+  ['York', 'YO1'],
+  ['Bristol', 'BS1'],
+  ['Manchester', 'M1'],
+  ['Sheffield', 'S1'],
+];
+const PROJECT_TAGS = [
+  'Kitchen Refit',
+  'Boiler Service',
+  'Emergency Call-out',
+  'Bathroom',
+  'Rewire',
+  'EV Charger',
+  'Solar PV',
+  'Heat Pump',
+  'Social Post',
+  'Review Request',
+];
 
 const BASE_TIME = Date.UTC(2026, 0, 5, 9, 0, 0);
 
@@ -96,7 +113,13 @@ export function buildPayacaData(seed: number): PayacaData {
     { id: id(), title: 'Maintenance', stages: ['Due', 'Booked', 'Done'].map((title) => ({ id: id(), title })) },
   ];
   const customFields: CustomFieldDefinition[] = [
-    { identifier: 'preferredContact', label: 'Preferred contact', type: 'select', groupRole: 'customer', options: ['phone', 'email', 'sms'] },
+    {
+      identifier: 'preferredContact',
+      label: 'Preferred contact',
+      type: 'select',
+      groupRole: 'customer',
+      options: ['phone', 'email', 'sms'],
+    },
     { identifier: 'highlevelContactId', label: 'HighLevel contact id', type: 'text', groupRole: 'customer' },
     { identifier: 'marketingConsent', label: 'Marketing consent', type: 'select', groupRole: 'customer', options: ['yes', 'no'] },
     { identifier: 'socialPostId', label: 'Social post id', type: 'text', groupRole: 'project' },

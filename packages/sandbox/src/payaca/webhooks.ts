@@ -48,7 +48,10 @@ export class PayacaWebhookSender {
 
   subscribe(sub: PayacaSubscription): PayacaSubscription[] {
     if (!sub?.url || !isLoopbackUrl(sub.url)) {
-      throw new SandboxConfigError('SANDBOX_WEBHOOK_URL', `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(sub?.url)})`);
+      throw new SandboxConfigError(
+        'SANDBOX_WEBHOOK_URL',
+        `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(sub?.url)})`,
+      );
     }
     this.subscriptions.push({ url: sub.url, ...(sub.events ? { events: sub.events } : {}) });
     return this.subscriptions;
@@ -71,8 +74,15 @@ export class PayacaWebhookSender {
   }
 
   /** One delivery with retries; resolves with the last attempt. */
-  async deliver(url: string, event: string, envelope: { id: string }, attempt: number, maxAttempts: number): Promise<PayacaDeliveryAttempt & { body: string; signature: string }> {
-    if (!isLoopbackUrl(url)) throw new SandboxConfigError('SANDBOX_WEBHOOK_URL', `webhook url must be on 127.0.0.1 or localhost (got ${JSON.stringify(url)})`);
+  async deliver(
+    url: string,
+    event: string,
+    envelope: { id: string },
+    attempt: number,
+    maxAttempts: number,
+  ): Promise<PayacaDeliveryAttempt & { body: string; signature: string }> {
+    if (!isLoopbackUrl(url))
+      throw new SandboxConfigError('SANDBOX_WEBHOOK_URL', `webhook url must be on 127.0.0.1 or localhost (got ${JSON.stringify(url)})`);
     const body = JSON.stringify(envelope);
     const signature = signPayaca(this.options.secret, body);
     let status = 0;
@@ -89,7 +99,15 @@ export class PayacaWebhookSender {
     } catch (err) {
       error = (err as Error).message;
     }
-    const record: PayacaDeliveryAttempt = { eventId: envelope.id, event, url, attempt, status, ...(error ? { error } : {}), at: new Date().toISOString() };
+    const record: PayacaDeliveryAttempt = {
+      eventId: envelope.id,
+      event,
+      url,
+      attempt,
+      status,
+      ...(error ? { error } : {}),
+      at: new Date().toISOString(),
+    };
     this.attempts.push(record);
     if (this.attempts.length > 2000) this.attempts.splice(0, this.attempts.length - 2000);
     this.onAttempt(record);

@@ -14,7 +14,13 @@ const addFormats = ((addFormatsImport as unknown as { default?: unknown }).defau
 const SPECS = fileURLToPath(new URL('../../../../specs/highlevel/', import.meta.url));
 const BASE = 'https://specs.local/highlevel/';
 
-const FILES = ['apps/social-media-posting.json', 'apps/v3/social-planner-v3.json', 'apps/oauth.json', 'common/common-schemas.json', 'apps/v3/common/common-schemas.json'];
+const FILES = [
+  'apps/social-media-posting.json',
+  'apps/v3/social-planner-v3.json',
+  'apps/oauth.json',
+  'common/common-schemas.json',
+  'apps/v3/common/common-schemas.json',
+];
 
 let ajv: Ajv | undefined;
 
