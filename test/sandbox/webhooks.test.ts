@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(check(), what).toBe(true);
 }
 
