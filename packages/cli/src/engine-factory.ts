@@ -7,10 +7,10 @@ import {
   type CredentialResolver,
   type Engine,
   type Flow,
-  type Step,
   type EngineLogger,
   type MappingLimits,
   createRateLimiter,
+  walkSteps,
   type RateLimiter,
 } from '@splice/runtime';
 import { baseUrlsFor, createConnectorRegistry, productionBaseUrls } from '@splice/connectors';
@@ -95,14 +95,7 @@ export function createCliEngine(opts: CliEngineOptions = {}): Engine & { close()
 /** Credential names a flow's steps use (declared or not). */
 function credentialNames(flow: Flow): Set<string> {
   const names = new Set(Object.keys(flow.credentials ?? {}));
-  const visit = (steps: Step[] | undefined): void => {
-    for (const s of steps ?? []) {
-      if (s.type === 'call' && s.credential) names.add(s.credential);
-      if (s.type === 'if') (visit(s.then), visit(s.else));
-      if (s.type === 'foreach') visit(s.steps);
-    }
-  };
-  visit(flow.steps);
+  for (const { step } of walkSteps(flow.steps ?? [])) if (step.type === 'call' && step.credential) names.add(step.credential);
   return names;
 }
 

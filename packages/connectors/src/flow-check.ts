@@ -1,4 +1,5 @@
-import type { CallStep, Flow, Step } from '@splice/runtime';
+import type { CallStep, Flow } from '@splice/runtime';
+import { walkSteps } from '@splice/runtime/engine/steps/walk-steps';
 import { isTemplateExpression, templateLiteral } from '@splice/runtime/mapping/template';
 import type { ErrorObject } from 'ajv';
 import { closestOperationIds, findOperation } from './catalog';
@@ -20,26 +21,15 @@ export interface FlowProblem {
  */
 export function checkCatalogCalls(flow: Flow, _ctx?: unknown): FlowProblem[] {
   const problems: FlowProblem[] = [];
-  walk(flow, flow.steps ?? [], ['steps'], problems);
+  for (const { step, path } of walkSteps(flow.steps ?? [])) {
+    if (step.type !== 'call') continue;
+    const op = checkCall(step.uses, step.with, Boolean(step.credential), path, problems);
+    if (op) checkStepOptions(flow, step, op, path, problems);
+  }
   return problems;
 }
 
 type Path = Array<string | number>;
-
-function walk(flow: Flow, steps: Step[], at: Path, problems: FlowProblem[]): void {
-  steps.forEach((step, i) => {
-    const here = [...at, i];
-    if (step.type === 'call') {
-      const op = checkCall(step.uses, step.with, Boolean(step.credential), here, problems);
-      if (op) checkStepOptions(flow, step, op, here, problems);
-    }
-    if (step.type === 'if') {
-      walk(flow, step.then ?? [], [...here, 'then'], problems);
-      walk(flow, step.else ?? [], [...here, 'else'], problems);
-    }
-    if (step.type === 'foreach') walk(flow, step.steps ?? [], [...here, 'steps'], problems);
-  });
-}
 
 /** `paginate` only on list operations; a credential declared for the operation's connector. */
 function checkStepOptions(flow: Flow, step: CallStep, op: CatalogOperation, at: Path, problems: FlowProblem[]): void {

@@ -12,6 +12,7 @@ export { stepDefinitions, stepDefinition, defineStep, type StepDefinition, type 
 export type { StepRunContext, RunState, Scope, SequenceResult } from './engine/step-context';
 export { resolveRetryPolicy, retryDelayMs, shouldRetry, DEFAULT_RETRY_ON, type RetryPolicy } from './engine/retry-policy';
 export { isTruthy } from './engine/truthiness';
+export { walkSteps } from './engine/steps/walk-steps';
 export { httpAction, type HttpActionInput } from './actions/http';
 export { createHttpSender, authHeaders, type HttpSenderOptions } from './actions/http-sender';
 export { hostAllowed, isLoopbackHost } from './actions/host-allow-list';
