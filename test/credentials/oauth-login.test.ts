@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore, resolveLoginSettings } from '../../packages/server/src/credentials/index';
@@ -224,5 +224,49 @@ describe('splice auth login highlevel against the sandbox', () => {
     );
     await expect(resolveLoginSettings(store, { name: 'ghl-pit' })).rejects.toThrow(/is a highlevel-pit, not an OAuth connection/);
     await store.close();
+  });
+
+  it('asks for exactly the scopes a flow needs with --scopes-from', async () => {
+    const flowFile = join(data.dir, 'tags.flow.yaml');
+    writeFileSync(
+      flowFile,
+      [
+        'apiVersion: splice/v1',
+        'kind: Flow',
+        'metadata: { name: scoped }',
+        'credentials: { ghl: { connector: highlevel } }',
+        'trigger: { type: manual }',
+        'steps:',
+        '  - { id: fetchTags, type: call, uses: highlevel.get-tags-location-id, credential: ghl, with: { params: { locationId: loc_1 } } }',
+        '  - { id: fetchAccounts, type: call, uses: highlevel.get-account, credential: ghl, with: { params: { locationId: loc_1 } } }',
+        '',
+      ].join('\n'),
+    );
+    const cli = runCli([
+      'auth',
+      'login',
+      'highlevel',
+      '--name',
+      'ghl-scoped',
+      '--client-id',
+      sandbox.credentials.highlevel.oauth.clientId,
+      '--client-secret-env',
+      'TEST_GHL_CLIENT_SECRET',
+      '--scopes-from',
+      flowFile,
+      '--base-url',
+      sandbox.highlevel.url,
+      '--port',
+      '0',
+      '--timeout',
+      '60',
+      '--data-dir',
+      data.dir,
+    ]);
+    const installUrl = await waitFor(() => /^\s+(http\S+chooselocation\S+)$/m.exec(cli.out.join(''))?.[1], 'the install URL');
+    expect(new URL(installUrl).searchParams.get('scope')).toBe('socialplanner/account.readonly socialplanner/tag.readonly');
+    expect((await approveOnConsentPage(installUrl)).status).toBe(200);
+    expect(await cli.done, cli.text()).toBe(0);
+    expect(cli.out.join('')).toContain('granted:   socialplanner/account.readonly socialplanner/tag.readonly');
   });
 });

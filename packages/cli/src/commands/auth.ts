@@ -1,10 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import { createConnectorRegistry } from '@splice/connectors';
+import { loadFlowFile } from '@splice/runtime';
 import {
   CredentialStore,
   OAuthLoginRegistry,
   createOAuthCallbackHandler,
+  deriveFlowScopes,
   resolveLoginSettings,
   type CallbackOutcome,
 } from '@splice/server/credentials/index';
@@ -47,6 +50,25 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** --scopes plus, with --scopes-from, every scope the flow's HighLevel call steps need (from the catalog). */
+async function scopesToAsk(opts: Opts): Promise<string[] | undefined> {
+  const given = parseScopes(opts.scopes) ?? [];
+  if (!opts.scopesFrom) return given.length ? given : undefined;
+  const parsed = await loadFlowFile(opts.scopesFrom);
+  if (!parsed.flow) {
+    throw new CliUsageError(
+      `${opts.scopesFrom} is not a valid flow (${parsed.errors[0]?.format() ?? 'unreadable'}); run \`splice validate ${opts.scopesFrom}\`.`,
+    );
+  }
+  const actions = createConnectorRegistry({ connectors: ['highlevel'] });
+  const needed = deriveFlowScopes(parsed.flow, actions)
+    .filter((n) => actions.get(n.uses)?.connector === 'highlevel')
+    .map((n) => n.scope);
+  if (!needed.length && !given.length)
+    throw new CliUsageError(`${opts.scopesFrom} has no HighLevel call steps that need a scope; pass --scopes.`);
+  return [...new Set([...given, ...needed])].sort();
+}
+
 export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
   const auth = program.command('auth').description('Connect accounts with OAuth');
   auth
@@ -58,6 +80,7 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
     .option('--client-secret-env <VAR>', 'read the client secret from environment variable VAR')
     .option('--client-secret-stdin', 'read the client secret from stdin')
     .option('--scopes <scopes>', 'scopes to ask for, space- or comma-separated (default: the ones stored with --name)')
+    .option('--scopes-from <flow.yaml>', "ask for exactly the scopes this flow's HighLevel steps need (added to --scopes)")
     .option(
       '--base-url <url>',
       'HighLevel API base, e.g. the sandbox: token endpoint <base>/oauth/token, install page <base>/oauth/chooselocation',
@@ -77,7 +100,7 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
           name,
           clientId: opts.clientId,
           clientSecret: await secretFrom(opts),
-          scopes: parseScopes(opts.scopes),
+          scopes: await scopesToAsk(opts),
           baseUrl: opts.baseUrl,
           installUrl: opts.installUrl,
         });
