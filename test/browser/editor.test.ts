@@ -263,6 +263,12 @@ describe('editor in the browser', () => {
     await expect.poll(async () => (await yamlText(page)).includes('- id: start')).toBe(false);
     expect(await page.getByTestId('node-start').count()).toBe(0);
 
+    // The keyboard alternative to connecting: "Runs after" in the inspector.
+    await page.getByTestId('node-getTagsLocationId').click();
+    await page.getByTestId('tab-inspector').click();
+    await page.getByLabel('Runs after').selectOption('trigger');
+    await expect.poll(async () => (await yamlText(page)).indexOf('- id: getTagsLocationId') < (await yamlText(page)).indexOf('- id: filter')).toBe(true);
+
     // Before anything runs, the mapping editor lists the operation's required fields left unmapped.
     await page.getByTestId('node-getTagsLocationId').click();
     await page.getByTestId('tab-mapping').click();

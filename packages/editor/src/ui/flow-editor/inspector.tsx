@@ -29,7 +29,7 @@ export function Inspector({ onOpenMapping }: { onOpenMapping: () => void }) {
   const graph = useEditor((s) => s.flow?.graph);
   const problems = useEditor((s) => s.flow?.problems);
   const operations = useEditor((s) => s.operations);
-  const { setField, deleteField, rename, removeNode } = useEditor.getState();
+  const { setField, deleteField, rename, removeNode, connect } = useEditor.getState();
   if (!data || !graph) return null;
   if (!selected) {
     return (
@@ -61,6 +61,21 @@ export function Inspector({ onOpenMapping }: { onOpenMapping: () => void }) {
       ))}
       <TextSetting label="Step id" value={selected} onCommit={(v) => rename(selected, v)} />
       <TextSetting label="Name" value={String(step.name ?? '')} onCommit={(v) => setOrDelete('name', v)} placeholder="shown on the canvas" />
+      <div className="form-row">
+        <label htmlFor="runs-after" title="The keyboard alternative to connecting nodes on the canvas">
+          Runs after
+        </label>
+        <select id="runs-after" value={graph.edges.find((e) => e.target === selected && e.kind === 'next')?.source ?? ''} onChange={(e) => e.target.value && connect(e.target.value, selected, 'next')}>
+          <option value="">—</option>
+          {graph.nodes
+            .filter((n) => n.id !== selected)
+            .map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.id === 'trigger' ? 'the trigger (runs first)' : n.id}
+              </option>
+            ))}
+        </select>
+      </div>
       {step.type === 'call' && (
         <>
           <div className="op-info">
