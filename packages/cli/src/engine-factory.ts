@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ActionRegistry,
   createEngine,
@@ -17,6 +19,8 @@ import { baseUrlsFor, createConnectorRegistry, productionBaseUrls } from '@splic
 import { createSpliceActions, type SpliceDbSource } from '@splice/server/insights/splice-actions';
 import { openDatabase } from '@splice/server/storage/database';
 import { CredentialStore, TokenRefresher, createStoreCredentialResolver } from '@splice/server/credentials/index';
+import { CliUsageError } from './command';
+import { ExitCode } from './exit-codes';
 
 /**
  * Where the CLI's actions come from. Each source is one line: the runtime's `http`; connectors add their
@@ -109,8 +113,24 @@ export async function openCliCredentials(
   flow: Flow,
   opts: { dataDir?: string; bindings?: Record<string, string> } = {},
 ): Promise<{ resolver: CredentialResolver; close(): Promise<void> } | undefined> {
-  if (credentialNames(flow).size === 0) return undefined;
-  const store = await CredentialStore.open({ dataDir: opts.dataDir });
+  const names = credentialNames(flow);
+  if (names.size === 0) return undefined;
+  const store = await openCliCredentialStore(opts.dataDir, `the flow uses credential${names.size === 1 ? '' : 's'} ${[...names].join(', ')}`);
   const resolver = createStoreCredentialResolver({ store, bindings: opts.bindings, refresher: new TokenRefresher({ store }) });
   return { resolver, close: () => store.close() };
+}
+
+/**
+ * The data dir's credential store, for reading. A missing store is a usage error with how to make one,
+ * rather than a fresh empty store (and master key) created as a side effect of `run` or `validate`.
+ */
+export async function openCliCredentialStore(dataDir: string | undefined, why: string): Promise<CredentialStore> {
+  const dir = dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice';
+  if (!existsSync(join(dir, 'splice.db'))) {
+    throw new CliUsageError(
+      `${why}, but ${dir} holds no credential store. Add them first, e.g. \`printf %s "$TOKEN" | splice credentials add <name> --kind highlevel-pit --token-stdin --data-dir ${dir}\`, or point --data-dir (or SPLICE_DATA_DIR) at the data dir that has them.`,
+      ExitCode.USAGE,
+    );
+  }
+  return CredentialStore.open({ dataDir: dir });
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,5 +77,16 @@ describe('splice run --help', () => {
     const r = await splice('run', '--help');
     expect(r.out).not.toContain('(default: [])');
     expect(r.out).toContain('--env <KEY=VALUE>');
+  });
+});
+
+describe('splice run without a credential store', () => {
+  it('names the missing store and how to add credentials (exit 2), and creates nothing', async () => {
+    const empty = join(await mkdtemp(join(tmpdir(), 'splice-no-store-')), 'data');
+    const r = await splice('run', flowFile, '--env', `target=${server.url}/ping`, '--data-dir', empty);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`the flow uses credential api, but ${empty} holds no credential store`);
+    expect(r.err).toContain('splice credentials add');
+    expect(existsSync(empty)).toBe(false);
   });
 });

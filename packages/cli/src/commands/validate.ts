@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { loadFlowFile, validateFlow, type ActionRegistry, type FlowCheck } from '@splice/runtime';
 import { checkCatalogCalls } from '@splice/connectors';
-import { CredentialStore, loadCredentialScopeCheck } from '@splice/server/credentials/index';
+import { loadCredentialScopeCheck } from '@splice/server/credentials/index';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
-import { cliActionRegistry } from '../engine-factory';
+import { cliActionRegistry, openCliCredentialStore } from '../engine-factory';
 import { ExitCode } from '../exit-codes';
 import { expandFlowPaths } from './flow-files';
 import { collect, keyValues } from './key-value-options';
@@ -49,7 +49,7 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIO) =
 
 /** The credentials module's scope check over a snapshot of the data dir's store (metadata only). */
 async function credentialScopeCheck(dataDir: string, bindings: Record<string, string>, actions: ActionRegistry): Promise<FlowCheck> {
-  const store = await CredentialStore.open({ dataDir });
+  const store = await openCliCredentialStore(dataDir, '--data-dir asks for the credential scope check');
   try {
     return await loadCredentialScopeCheck({ store, actions, bindings });
   } finally {
