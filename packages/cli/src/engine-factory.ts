@@ -12,13 +12,14 @@ import {
   type EngineLogger,
   type MappingLimits,
   createRateLimiter,
+  CredentialError,
   walkSteps,
   type RateLimiter,
 } from '@splice/runtime';
 import { baseUrlsFor, createConnectorRegistry, productionBaseUrls } from '@splice/connectors';
 import { createSpliceActions, type SpliceDbSource } from '@splice/server/insights/splice-actions';
 import { openDatabase } from '@splice/server/storage/database';
-import { CredentialStore, TokenRefresher, createStoreCredentialResolver } from '@splice/server/credentials/index';
+import { CredentialCode, CredentialStore, TokenRefresher, createStoreCredentialResolver } from '@splice/server/credentials/index';
 import { CliUsageError } from './command';
 import { ExitCode } from './exit-codes';
 
@@ -116,7 +117,23 @@ export async function openCliCredentials(
   const names = credentialNames(flow);
   if (names.size === 0) return undefined;
   const store = await openCliCredentialStore(opts.dataDir, `the flow uses credential${names.size === 1 ? '' : 's'} ${[...names].join(', ')}`);
-  const resolver = createStoreCredentialResolver({ store, bindings: opts.bindings, refresher: new TokenRefresher({ store }) });
+  const inner = createStoreCredentialResolver({ store, bindings: opts.bindings, refresher: new TokenRefresher({ store }) });
+  const resolver: CredentialResolver = {
+    async resolve(name, needs) {
+      try {
+        return await inner.resolve(name, needs);
+      } catch (err) {
+        // The store says "bind it in the environment"; on the command line that is --credential.
+        if ((err as { code?: string })?.code !== CredentialCode.UNBOUND) throw err;
+        throw new CredentialError(
+          CredentialCode.UNBOUND,
+          `${(err as Error).message} With \`splice run\`: --credential ${name}=<stored name> (\`splice credentials list\` shows them).`,
+          { cause: err },
+        );
+      }
+    },
+    onUnauthorized: (cred) => inner.onUnauthorized!(cred),
+  };
   return { resolver, close: () => store.close() };
 }
 

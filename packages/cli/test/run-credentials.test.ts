@@ -62,6 +62,7 @@ describe('splice run with stored credentials', () => {
     expect(server.requests.length).toBe(before);
     expect(r.out).toContain("splice credentials add api");
     expect(r.out).toContain("[CREDENTIAL_UNBOUND]");
+    expect(r.out).toContain("--credential api=<stored name>");
   });
 
   it('documents where credentials come from in `splice run --help`', async () => {
