@@ -57,6 +57,9 @@ describe('splice run', () => {
     expect(r.out).toMatch(/flow forward-tag-change {2}SUCCEEDED/);
     expect(r.out).toMatch(/✓ shapeTags +map/);
     expect(r.out).toContain(`POST ${server.url}/hook → 201`);
+    // Each step's output on one line: the mapped value, and the server's answer.
+    expect(r.out).toContain('output: {"project":"p1","tags":[{"name":"ROOF"},{"name":"GUTTER"}]}');
+    expect(r.out).toContain('output: {"ok":true,"got":{"project":"p1"');
   });
 
   it('--dry-run shows the request and sends nothing; --json prints the full record', async () => {

@@ -18,6 +18,7 @@ export function formatRunRecord(record: RunRecord): string {
     );
     step.attempts.forEach((a) => lines.push(...attemptLines(a, step.attempts.length, indent, record.dryRun === true, step.error)));
     if (step.error) lines.push(`${indent}    error: ${step.error.message} [${step.error.code}]`);
+    else if (step.output !== undefined && !step.fromCheckpoint) lines.push(`${indent}    output: ${preview(step.output)}`);
     for (const w of step.warnings ?? []) lines.push(`${indent}    warning: ${w}`);
   }
   if (record.error) {
@@ -52,6 +53,12 @@ function attemptLines(a: StepAttempt, total: number, indent: string, dryRun: boo
   if (a.error && (total > 1 || (!a.request && !sameAsStep)))
     out.push(`${indent}    ${prefix}${a.error.message} [${a.error.code}]${a.error.retryable ? ' (retryable)' : ''}`);
   return out;
+}
+
+/** One line of the step's (already redacted) output; `--json` prints it whole. */
+function preview(value: unknown, max = 160): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}… (${text.length} chars; --json shows all)` : text;
 }
 
 function ms(v: number | undefined): string {
