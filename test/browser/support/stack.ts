@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +23,34 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export function ensureEditorBuilt(): void {
+function distIsFresh(): boolean {
   const sourcesChanged = Math.max(newestMtime(join(EDITOR_DIR, 'src')), statSync(join(EDITOR_DIR, 'index.html')).mtimeMs, statSync(join(EDITOR_DIR, 'vite.config.ts')).mtimeMs);
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sourcesChanged) return;
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: EDITOR_DIR, stdio: 'inherit' });
+  return existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sourcesChanged;
+}
+
+/**
+ * Builds the editor when dist is missing or stale. Test files run in parallel workers, so one build at a
+ * time (a lock directory): a second build would empty dist under a server that is serving it.
+ */
+export function ensureEditorBuilt(): void {
+  if (distIsFresh()) return;
+  const lock = join(EDITOR_DIR, '.build-lock');
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A build elapsed over 5 minutes means its process died: take the lock over.
+      if (Date.now() - started > 300_000) break;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (!distIsFresh()) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: EDITOR_DIR, stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Stack {
