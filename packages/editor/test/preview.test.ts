@@ -21,6 +21,11 @@ describe('mapping preview evaluation (what the worker runs)', () => {
     expect(res.errors.map((e) => `${e.path.join('.')} ${e.code}`)).toEqual(['b MAPPING_COMPILE', 'c MAPPING_EVALUATION']);
   });
 
+  it('inside foreach, binds $item to the first item of each enclosing loop', async () => {
+    const res = await evaluatePreview({ id: 4, input: bindings.event, bindings, foreachItems: ['$event.tags'], template: { name: '=$item.name', i: '=$index' } });
+    expect(res).toEqual({ id: 4, ok: true, errors: [], value: { name: 'a', i: 0 }, item: { name: 'a' } });
+  });
+
   it('stops a runaway expression with the runtime limit (MAPPING_TIMEOUT)', async () => {
     const res = await evaluatePreview({ id: 3, input: {}, bindings, expression: '($f := function($x){ $f($x + 1) }; $f(0))' }, { timeoutMs: 200 });
     expect(res.ok).toBe(false);

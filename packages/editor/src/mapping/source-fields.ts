@@ -33,11 +33,14 @@ export function sourceGroups(
   outputSchemaOf: (uses: string) => Record<string, unknown> | undefined,
   lastRun?: RunRecord,
   envValues: Record<string, unknown> = {},
+  /** Inside foreach: the item the preview used (`$item`). */
+  item?: { value: unknown },
 ): SourceGroup[] {
   const trigger = isObj(flow.trigger) ? flow.trigger : {};
   const sample = trigger.sample ?? trigger.event;
   const eventFields = mergeFieldTrees(isObj(trigger.input) ? fieldTreeFromSchema(trigger.input) : [], fieldTreeFromValue(sample ?? {}));
   const groups: SourceGroup[] = [{ root: { kind: 'event' }, label: 'Trigger event', fields: eventFields }];
+  if (item) groups.push({ root: { kind: 'item' }, label: 'Current item (first of the loop)', fields: fieldTreeFromValue(item.value ?? {}) });
   for (const id of stepsBefore(flow, stepId)) {
     const step = findStep(flow.steps, id);
     if (!step) continue;

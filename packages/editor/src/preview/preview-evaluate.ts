@@ -38,11 +38,19 @@ async function evaluateTree(value: unknown, req: PreviewRequest, path: (string |
   return value;
 }
 
-export async function evaluatePreview(req: PreviewRequest, limits: MappingLimits = DEFAULT_MAPPING_LIMITS): Promise<PreviewResponse> {
+export async function evaluatePreview(request: PreviewRequest, limits: MappingLimits = DEFAULT_MAPPING_LIMITS): Promise<PreviewResponse> {
   const errors: PreviewFieldError[] = [];
+  let req = request;
+  let item: unknown;
+  for (const items of request.foreachItems ?? []) {
+    const list = await evaluateOne(items, req, ['$item'], errors, limits);
+    item = Array.isArray(list) ? list[0] : list;
+    req = { ...req, bindings: { ...req.bindings, item, index: 0 } };
+  }
+  const withItem = request.foreachItems?.length ? { item } : {};
   if (req.expression !== undefined) {
     const value = await evaluateOne(req.expression, req, [], errors, limits);
-    return errors.length ? { id: req.id, ok: false, errors } : { id: req.id, ok: true, value, errors };
+    return errors.length ? { id: req.id, ok: false, errors, ...withItem } : { id: req.id, ok: true, value, errors, ...withItem };
   }
-  return { id: req.id, ok: true, value: await evaluateTree(req.template, req, [], errors, limits), errors };
+  return { id: req.id, ok: true, value: await evaluateTree(req.template, req, [], errors, limits), errors, ...withItem };
 }

@@ -8,6 +8,11 @@ export interface PreviewRequest {
   expression?: string;
   input: unknown;
   bindings: MappingBindings;
+  /**
+   * `items` expressions of the foreach steps around the step, outermost first: the preview binds `$item`
+   * to the first item of each (and `$index` to 0), as the first iteration of a run would.
+   */
+  foreachItems?: string[];
 }
 
 export interface PreviewFieldError {
@@ -19,6 +24,7 @@ export interface PreviewFieldError {
   offset?: number;
 }
 
+/** `item`: the `$item` the preview used (inside foreach), for the mapping editor's source fields. */
 export type PreviewResponse =
-  | { id: number; ok: true; value: unknown; errors: PreviewFieldError[] }
-  | { id: number; ok: false; errors: PreviewFieldError[] };
+  | { id: number; ok: true; value: unknown; errors: PreviewFieldError[]; item?: unknown }
+  | { id: number; ok: false; errors: PreviewFieldError[]; item?: unknown };

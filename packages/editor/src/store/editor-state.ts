@@ -130,6 +130,8 @@ export interface PreviewState {
   status: 'running' | 'done' | 'timeout' | 'error';
   value?: unknown;
   errors: PreviewFieldError[];
+  /** The `$item` used inside foreach (first item of the loop). */
+  item?: unknown;
 }
 
 export interface PreviewSlice {

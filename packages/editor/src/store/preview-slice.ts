@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { EditorState, PreviewSlice, PreviewState } from './editor-state';
 import type { MappingBindings } from '@splice/runtime/mapping/index';
 import { findStep } from '../mapping/source-fields';
+import { enclosingForeach } from '../model/flow-graph';
 import { PreviewClient } from '../preview/preview-client';
 
 
@@ -38,14 +39,19 @@ export const createPreviewSlice: StateCreator<EditorState, [], [], PreviewSlice>
       const expression = step.type === 'map' ? step.expression : step.type === 'filter' || step.type === 'if' ? step.condition : step.type === 'foreach' ? step.items : undefined;
       const template = step.type === 'call' ? (step.with ?? {}) : undefined;
       if (typeof expression !== 'string' && template === undefined) return set({ preview: undefined });
-      set({ preview: { stepId, status: 'running', errors: get().preview?.stepId === stepId ? get().preview!.errors : [], value: get().preview?.stepId === stepId ? get().preview!.value : undefined } });
+      // While running, the last answer for this step stays on screen (no flicker while typing).
+      const prev = get().preview?.stepId === stepId ? get().preview : undefined;
+      set({ preview: { stepId, status: 'running', errors: prev?.errors ?? [], value: prev?.value, ...(prev && 'item' in prev ? { item: prev.item } : {}) } });
       client ??= new PreviewClient();
-      const res = await client.evaluate({ input: bindings.event, bindings, ...(typeof expression === 'string' ? { expression } : { template }) });
+      // Inside foreach: `$item` is the first item of each enclosing loop, as in a run's first iteration.
+      const graph = state.flow?.graph;
+      const foreachItems = graph ? enclosingForeach(graph, stepId).reverse().map((id) => String(findStep(state.flow?.data.steps, id)?.items ?? '[]')) : [];
+      const res = await client.evaluate({ input: bindings.event, bindings, foreachItems, ...(typeof expression === 'string' ? { expression } : { template }) });
       if (res.errors.some((e) => e.code === 'PREVIEW_SUPERSEDED')) return;
       const timedOut = res.errors.some((e) => e.code === 'MAPPING_TIMEOUT');
       set({
         workerRestarts: client.restarts,
-        preview: { stepId, status: timedOut ? 'timeout' : res.ok && !res.errors.length ? 'done' : 'error', value: res.ok ? res.value : undefined, errors: res.errors },
+        preview: { stepId, status: timedOut ? 'timeout' : res.ok && !res.errors.length ? 'done' : 'error', value: res.ok ? res.value : undefined, errors: res.errors, ...('item' in res ? { item: res.item } : {}) },
       });
     }, 120);
   },

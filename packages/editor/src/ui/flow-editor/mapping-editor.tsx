@@ -116,8 +116,8 @@ export function MappingEditor({ stepId }: { stepId: string }) {
   const step = data ? findStep(data.steps, stepId) : undefined;
   const node = graph?.nodes.find((n) => n.id === stepId);
   const groups = useMemo(
-    () => (data ? sourceGroups(data, stepId, (uses) => operations.get(uses)?.outputSchema, lastRun, envValues) : []),
-    [data, stepId, operations, lastRun, envValues],
+    () => (data ? sourceGroups(data, stepId, (uses) => operations.get(uses)?.outputSchema, lastRun, envValues, preview && 'item' in preview ? { value: preview.item } : undefined) : []),
+    [data, stepId, operations, lastRun, envValues, preview],
   );
   if (!step || !node || !data) return <p className="muted">Select a step to map its fields.</p>;
   const sources = () => groups;
