@@ -97,8 +97,8 @@ export function Inspector({ onOpenMapping }: { onOpenMapping: () => void }) {
               <input id="paginate" type="checkbox" checked={step.paginate === true} onChange={(e) => (e.target.checked ? setField([...p, 'paginate'], true) : deleteField([...p, 'paginate']))} />
             </div>
           )}
-          {(['params', 'query', 'headers'] as const).filter((s) => s in props).map((s) => (
-            <SchemaForm key={s} label={s === 'params' ? 'Path parameters' : s === 'query' ? 'Query' : 'Headers'} schema={resolveSchema(props[s], input)} root={input} value={isObj(step.with) ? step.with[s] : undefined} path={[...p, 'with', s]} />
+          {(['params', 'query', 'body', 'headers'] as const).filter((s) => s in props && !(s === 'body' && isObj(step.with) && typeof step.with.body === 'string')).map((s) => (
+            <SchemaForm key={s} label={s === 'params' ? 'Path parameters' : s === 'query' ? 'Query' : s === 'body' ? 'Body' : 'Headers'} schema={resolveSchema(props[s], input)} root={input} value={isObj(step.with) ? step.with[s] : undefined} path={[...p, 'with', s]} />
           ))}
           <button type="button" className="primary" onClick={onOpenMapping} data-testid="open-mapping">
             Map fields…
