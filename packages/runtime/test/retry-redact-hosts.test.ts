@@ -10,6 +10,15 @@ describe('retry policy', () => {
     expect([...d.retryOn]).toEqual([408, 425, 429, 500, 502, 503, 504]);
   });
 
+  it("resolves a step's retry once per spec, read-only", () => {
+    const spec = { maxAttempts: 5, initialDelay: '2s' as const };
+    const first = resolveRetryPolicy(spec);
+    expect(resolveRetryPolicy(spec)).toBe(first);
+    expect(first).toMatchObject({ maxAttempts: 5, initialDelayMs: 2000, maxDelayMs: 30_000 });
+    expect(resolveRetryPolicy({ maxAttempts: 2 })).toMatchObject({ maxAttempts: 2, initialDelayMs: 500 });
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
   it('uses full jitter within an exponentially growing, capped window', () => {
     const err = new ActionError('HTTP_5XX', 'x', { retryable: true, details: { status: 503 } });
     expect(retryDelayMs(err, 1, policy, () => 0)).toBe(0);

@@ -11,13 +11,24 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_ON = [408, 425, 429, 500, 502, 503, 504] as const;
 
-export function resolveRetryPolicy(spec: RetryPolicySpec | undefined): RetryPolicy {
-  return {
+function buildRetryPolicy(spec: RetryPolicySpec | undefined): RetryPolicy {
+  return Object.freeze({
     maxAttempts: spec?.maxAttempts ?? 3,
     initialDelayMs: parseDuration(spec?.initialDelay, 500),
     maxDelayMs: parseDuration(spec?.maxDelay, 30_000),
     retryOn: new Set(spec?.retryOn ?? DEFAULT_RETRY_ON),
-  };
+  });
+}
+
+const DEFAULT_POLICY = buildRetryPolicy(undefined);
+/** A step's `retry` is resolved once, not on every call (a flow's steps are read-only while it runs). */
+const resolvedPolicies = new WeakMap<RetryPolicySpec, RetryPolicy>();
+
+export function resolveRetryPolicy(spec: RetryPolicySpec | undefined): RetryPolicy {
+  if (!spec) return DEFAULT_POLICY;
+  let policy = resolvedPolicies.get(spec);
+  if (!policy) resolvedPolicies.set(spec, (policy = buildRetryPolicy(spec)));
+  return policy;
 }
 
 /**
