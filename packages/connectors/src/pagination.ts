@@ -53,6 +53,8 @@ export async function paginateAll(op: CatalogOperation, parts: RequestParts, sen
     target[pg.offset] = asSpec(offset, first[pg.offset]);
     const res = await send(page);
     pages++;
+    // A dry run shows the first page's request only: there is no real answer to page through.
+    if (ctx.dryRun) break;
     const got = at(res.body, pg.itemsPath);
     if (!Array.isArray(got)) {
       ctx.warn(`${op.id}: page ${pages} has no array at ${pg.itemsPath.join('.')}; stopped paginating`);

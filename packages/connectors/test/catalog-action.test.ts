@@ -133,6 +133,21 @@ describe('catalog actions (one generic factory) against a loopback API', () => {
     await close();
   });
 
+  it('a dry run sends nothing, shows one page, and raises no warnings about its synthetic answer', async () => {
+    const recorded: string[] = [];
+    const { ctx, warnings, close } = actionContext(
+      { highlevel: api.url },
+      { paginate: true, dryRun: true, strictResponses: true, recordRequest: (r) => recorded.push(`${r.method} ${r.url}`) },
+    );
+    const before = api.seen.length;
+    await action('highlevel.get-tags-location-id').run({ params: { locationId: 'loc_1' }, query: { limit: 100 } }, ctx);
+    expect(api.seen.length).toBe(before);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatch(/^GET .*\/social-media-posting\/loc_1\/tags\?limit=100&skip=0$/);
+    expect(warnings).toEqual([]);
+    await close();
+  });
+
   it('refuses to send a non-JSON (multipart) body instead of sending it wrongly', async () => {
     const { ctx, close } = actionContext({ highlevel: api.url });
     const before = api.seen.length;
