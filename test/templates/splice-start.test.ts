@@ -12,8 +12,13 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'splice-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** Runs `splice start` until it is up, returns what it printed and the API's statistics, then stops it. */
-async function start(): Promise<{ out: string; stats: any; trends: any; exitCode: number | null }> {
+const TEMPLATES = ['live-tag-sync', 'location-tags-into-payaca', 'post-statistics', 'tag-details-sync'];
+
+/**
+ * Runs `splice start` until it is up, returns what it printed and the API's statistics (and, when asked,
+ * each template's test run with its own sample event, as the editor's Test run button sends it), then stops it.
+ */
+async function start(opts: { testRuns?: boolean } = {}): Promise<{ out: string; stats: any; trends: any; testRuns: Record<string, any>; exitCode: number | null }> {
   const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/splice.mjs'), 'start', '--data-dir', dataDir, '--port', '0', '--sandbox-port', '0'], {
     cwd: ROOT,
     env: { ...process.env, SPLICE_ADMIN_TOKEN: '' },
@@ -29,18 +34,23 @@ async function start(): Promise<{ out: string; stats: any; trends: any; exitCode
   }
   const [, base, token] = /Editor:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out) ?? [];
   const get = async (path: string) => (await fetch(`${base}/api${path}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const testRuns: Record<string, any> = {};
+  for (const id of opts.testRuns ? TEMPLATES : []) {
+    const res = await fetch(`${base}/api/flows/${id}/test-runs`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    testRuns[id] = { httpStatus: res.status, ...(await res.json()) };
+  }
   const stats = await get('/insights/statistics?groupBy=location');
   const trends = await get('/insights/tags/trends');
   const editor = await fetch(`${base}/`);
   expect(editor.status).toBe(200);
   child.kill('SIGTERM');
   const exitCode = await new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { out, stats, trends, exitCode };
+  return { out, stats, trends, testRuns, exitCode };
 }
 
 describe('splice start', () => {
   it('first start: demo credentials, templates, seeded dashboards and the URLs; a second start duplicates nothing', async () => {
-    const first = await start();
+    const first = await start({ testRuns: true });
     expect(first.out).toMatch(/Editor:\s+http:\/\/127\.0\.0\.1:\d+\/#token=splice_/);
     expect(first.out).toContain('sandbox-highlevel (added), sandbox-payaca (added), sandbox-highlevel-webhook (added), sandbox-payaca-webhook (added)');
     expect(first.out).toContain('live-tag-sync (imported, active), location-tags-into-payaca (imported, active), post-statistics (imported, active), tag-details-sync (imported, active)');
@@ -51,6 +61,15 @@ describe('splice start', () => {
     expect(first.trends.snapshots).toBeGreaterThan(3);
     expect(first.trends.locations).toHaveLength(3);
     expect(first.exitCode).toBe(0);
+    // A new user's first test run of each imported template, with the template's own sample event and the
+    // staging bindings `splice start` made: the samples name the sandbox's demo records, so nothing fails.
+    for (const id of TEMPLATES) {
+      const run = first.testRuns[id];
+      const failed = (run.steps ?? []).filter((s: { status: string }) => s.status === 'failed');
+      expect({ id, httpStatus: run.httpStatus, failed }, JSON.stringify(run.error ?? run)).toEqual({ id, httpStatus: 200, failed: [] });
+      // live-tag-sync ran at start already, so its test run may find nothing new (filtered), never a failure.
+      expect(['succeeded', 'filtered'], `${id}: ${JSON.stringify(run.error)}`).toContain(run.status);
+    }
 
     const second = await start();
     expect(second.out).toContain('sandbox-highlevel (unchanged), sandbox-payaca (unchanged), sandbox-highlevel-webhook (unchanged), sandbox-payaca-webhook (unchanged)');

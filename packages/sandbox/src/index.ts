@@ -9,3 +9,5 @@ export type { HighLevelWebhookRequest, WebhookDelivery } from './highlevel/webho
 export type { PayacaCredentials, PayacaWebhookSendRequest } from './payaca/server';
 export { signPayaca } from './payaca/webhooks';
 export { SandboxError, SandboxConfigError, SandboxSpecError } from './errors';
+export { SPEC_EXAMPLE_LOCATION_ID } from './highlevel/demo-data';
+export { PAYACA_FIRST_CUSTOMER_ID, PAYACA_FIRST_PROJECT_ID } from './payaca/store';

@@ -109,6 +109,13 @@ const SUMMARIES = [
   'Thank you for 500 five-star reviews!',
 ];
 
+/**
+ * The first demo location carries the location id of HighLevel's own API examples (the OpenAPI files,
+ * the connector's trigger samples and the templates' sample events all use it), so an example copied
+ * from the spec or a template's sample test-runs against the sandbox unchanged. The others follow the seed.
+ */
+export const SPEC_EXAMPLE_LOCATION_ID = 've9EPM428h8vShlRW1KT';
+
 /** A fixed epoch so created dates do not depend on when the sandbox starts. */
 const BASE_TIME = Date.UTC(2026, 0, 5, 9, 0, 0);
 const DAY_MS = 86_400_000;
@@ -118,8 +125,10 @@ export function buildDemoData(seed: number): HighLevelDemoData {
   const companyId = alnumId(rand);
   const userId = alnumId(rand);
   const data: HighLevelDemoData = { seed, companyId, userId, locations: [], tags: new Map(), accounts: new Map(), posts: new Map() };
-  for (const name of LOCATION_NAMES) {
-    const loc: DemoLocation = { id: alnumId(rand), name, companyId };
+  for (const [index, name] of LOCATION_NAMES.entries()) {
+    // The seeded id is drawn either way so the rest of the data stays a function of the seed alone.
+    const seededId = alnumId(rand);
+    const loc: DemoLocation = { id: index === 0 ? SPEC_EXAMPLE_LOCATION_ID : seededId, name, companyId };
     data.locations.push(loc);
     const tagCount = 12 + Math.floor(rand() * 6);
     const names = [...TAG_NAMES].sort(() => rand() - 0.5).slice(0, tagCount);

@@ -99,10 +99,18 @@ const PROJECT_TAGS = [
 ];
 
 const BASE_TIME = Date.UTC(2026, 0, 5, 9, 0, 0);
+/** First id handed out; pipelines, stages and tax rates take the first 15, then customers and projects. */
+const PAYACA_FIRST_ID = 10_000;
+export const PAYACA_FIRST_CUSTOMER_ID = '10015';
+export const PAYACA_FIRST_PROJECT_ID = '10016';
 
 export function buildPayacaData(seed: number): PayacaData {
   const rand = mulberry32(seed ^ 0x9a7aca);
-  let nextId = 10_000 + Math.floor(rand() * 1000);
+  // Ids start at the same number whatever the seed (the draw is kept so the rest still follows the seed):
+  // the first customer is always PAYACA_FIRST_CUSTOMER_ID with PAYACA_FIRST_PROJECT_ID as its first job, the
+  // ids the templates' sample events name, so their test runs against the sandbox find real records.
+  rand();
+  let nextId = PAYACA_FIRST_ID;
   const id = () => String(nextId++);
   const pipelines: Pipeline[] = [
     {
