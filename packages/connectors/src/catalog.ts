@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCatalogFile, type CatalogFile, type CatalogOperation } from './catalog/catalog-types';
+import { closestMatches } from '@splice/runtime';
 import { parseJson } from './catalog/json';
 import { CATALOG_SOURCES } from './catalog-sources';
 
@@ -48,22 +49,7 @@ export function allOperationIds(): string[] {
   return [...index().keys()];
 }
 
-/** Ids closest to `input` (edit distance on the part after the connector), best first. */
+/** Ids closest to `input` (edit distance), best first: for "did you mean" hints on unknown `uses`. */
 export function closestOperationIds(input: string, max = 3): string[] {
-  const scored = allOperationIds().map((id) => ({ id, d: editDistance(input.toLowerCase(), id.toLowerCase()) }));
-  scored.sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
-  const limit = Math.max(3, Math.floor(input.length / 2));
-  return scored.filter((s) => s.d <= limit).slice(0, max).map((s) => s.id);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return closestMatches(input, allOperationIds(), { max, tolerance: Math.max(3, Math.floor(input.length / 2)) });
 }

@@ -2,5 +2,5 @@ export { parseFlow, type ParsedFlow } from './parse-flow';
 export { loadFlowFile } from './load-flow-file';
 export { validateFlow, type FlowCheck, type ValidateFlowOptions } from './validate-flow';
 export { formatPath, type FieldPath } from './source-map';
-export { closestMatch, didYouMean } from './closest-match';
+export { closestMatch, closestMatches, didYouMean } from './closest-match';
 export { stepReferences } from './semantic-checks';
