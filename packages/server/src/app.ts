@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { ServerContext } from './context';
 import { httpErrorBody } from './errors';
 import { createWebhookRouter } from './intake/webhook-router';
+import { createOAuthCallbackRoute } from './oauth-callback-route';
 
 /**
  * The HTTP app: webhook intake at `/hooks/:flowName`, the REST API at `/api` (the API module's
@@ -21,6 +22,7 @@ export function createApp(ctx: ServerContext, opts: CreateAppOptions = {}): Expr
   app.set('trust proxy', 'loopback');
 
   app.use('/hooks', createWebhookRouter(ctx));
+  app.get('/oauth/callback', createOAuthCallbackRoute(ctx));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
