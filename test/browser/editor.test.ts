@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPayacaData } from '../../packages/sandbox/src/payaca/store';
+import { parseFlow } from '../../packages/runtime/src/index';
 import type { CredentialStore } from '../../packages/server/src/credentials/credential-store';
 import { collectPageErrors, launchBrowser, screenshot } from './support/browser';
 import { startStack, type Stack } from './support/stack';
@@ -9,7 +9,8 @@ import { startStack, type Stack } from './support/stack';
 /**
  * The acceptance path of the editor, as a new user walks it, in headless Chromium against the real
  * server and the sandbox: sign in with the printed URL, add sandbox credentials, import a template,
- * bind the credentials, drag a field mapping and watch the preview change, save, test-run, see each
+ * bind the credentials, drag a field mapping and watch the preview change, save, test-run with the
+ * template's own sample event (it names the sandbox's demo records: nothing to edit), see each
  * step's result, and find the change in the YAML view with every original comment intact. Then a
  * runaway expression in the preview times out while the page stays responsive.
  */
@@ -21,17 +22,17 @@ let stack: Stack;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 let pageErrors: string[];
-/** A customer and project of the sandbox's seeded Payaca data, and the sandbox's HighLevel location. */
-let sample: { locationId: string; customerId: string; projectId: string; projectTags: string[] };
+/** The template's sample event, used as it is: a new user does not edit it before the first test run. */
+const sample = (parseFlow(templateText, { file: `templates/${TEMPLATE}.yaml` }).flow!.trigger as { sample: { locationId: string; customerId: string; projectId: string } }).sample;
 
 beforeAll(async () => {
   stack = await startStack();
   browser = await launchBrowser();
   page = await browser.context.newPage();
   pageErrors = collectPageErrors(page);
-  const payaca = buildPayacaData(stack.sandbox.seed);
-  const project = payaca.projects[0]!;
-  sample = { locationId: stack.sandbox.credentials.highlevel.locationId, customerId: project.customerId, projectId: project.id, projectTags: project.tags.slice(0, 1) };
+  // The sample names records the sandbox really has (its first demo location, customer and job).
+  expect(stack.sandbox.credentials.highlevel.locations.map((l) => l.id)).toContain(sample.locationId);
+  expect(stack.sandbox.admin.payaca.data().projects.find((p) => p.id === sample.projectId)?.customerId).toBe(sample.customerId);
 }, 240_000);
 
 afterAll(async () => {
@@ -95,18 +96,6 @@ describe('editor in the browser', () => {
     await expect.poll(() => page.getByTestId('credential-binding').inputValue()).toBe('sandbox-payaca');
     const envs = await stack.api<{ environments: Array<{ name: string; bindings: Record<string, string> }> }>('GET', '/environments');
     expect(envs.environments.find((e) => e.name === 'staging')!.bindings).toMatchObject({ highlevel: 'sandbox-highlevel', payaca: 'sandbox-payaca' });
-  });
-
-  it('sets the sample event to a sandbox location and customer in the trigger inspector', async () => {
-    await page.getByTestId('node-trigger').click();
-    const editor = page.getByRole('textbox', { name: 'Sample event' });
-    await editor.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(JSON.stringify(sample));
-    await page.getByRole('button', { name: 'Apply sample' }).click();
-    await expect.poll(async () => (await yamlText(page)).includes(`customerId: "${sample.customerId}"`) || (await yamlText(page)).includes(`customerId: ${sample.customerId}`)).toBe(true);
-    expect(await yamlText(page)).toContain('# What the API call must carry.');
   });
 
   it('drags a source field onto a target field and the preview changes', async () => {
@@ -175,14 +164,10 @@ describe('editor in the browser', () => {
     for (const c of templateComments) expect(text).toContain(c);
     const saved = (await stack.api<{ flow: { yaml: string } }>('GET', `/flows/${TEMPLATE}`)).flow.yaml;
     for (const c of templateComments) expect(saved).toContain(c);
-    // Every line of the template is still there, in order, except the sample event that was replaced.
+    // Every line of the template is still there, in order: the visual edit only added the new mapping.
     const lines = saved.split('\n');
-    const templateLines = templateText.split('\n');
-    const sampleStart = templateLines.indexOf('  sample:');
-    const sampleEnd = templateLines.indexOf('steps:', sampleStart);
-    expect(sampleStart).toBeGreaterThan(0);
     let at = 0;
-    for (const line of [...templateLines.slice(0, sampleStart), ...templateLines.slice(sampleEnd)]) {
+    for (const line of templateText.split('\n')) {
       at = lines.indexOf(line, at);
       expect(at, `line kept: ${line}`).toBeGreaterThanOrEqual(0);
     }
