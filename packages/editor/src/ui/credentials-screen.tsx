@@ -33,7 +33,14 @@ const KINDS: KindForm[] = [
   },
 ];
 
-const SOCIAL_SCOPES = ['socialplanner/account.readonly', 'socialplanner/post.readonly', 'socialplanner/statistics.readonly', 'socialplanner/tag.readonly', 'socialplanner/tag.write'];
+/** What the templates need (they only read HighLevel): ticked by default. The list to pick from is the catalog's. */
+const DEFAULT_SCOPES = ['socialplanner/account.readonly', 'socialplanner/post.readonly', 'socialplanner/statistics.readonly', 'socialplanner/tag.readonly'];
+
+/** HighLevel's scopes as the catalog declares them (from the official scope list), so none is made up. */
+function useHighLevelScopes(): string[] {
+  const catalog = useEditor((s) => s.catalog);
+  return catalog.find((c) => c.id === 'highlevel')?.scopes ?? DEFAULT_SCOPES;
+}
 
 export function ReconnectBanner() {
   const credentials = useEditor((s) => s.credentials);
@@ -55,7 +62,7 @@ function AddCredential({ kind, onDone }: { kind: KindForm; onDone: () => void })
   const attempt = useEditor((s) => s.attempt);
   const [name, setName] = useState(kind.connector === 'highlevel' ? 'highlevel' : 'payaca');
   const [values, setValues] = useState<Record<string, string>>({});
-  const [scopes, setScopes] = useState<string[]>(kind.connector === 'highlevel' ? SOCIAL_SCOPES : []);
+  const [scopes, setScopes] = useState<string[]>(kind.connector === 'highlevel' ? DEFAULT_SCOPES : []);
   return (
     <form
       className="card form"
@@ -86,11 +93,12 @@ function AddCredential({ kind, onDone }: { kind: KindForm; onDone: () => void })
   );
 }
 
-function ScopePicker({ scopes, onChange }: { scopes: string[]; onChange: (s: string[]) => void }) {
+function ScopePicker({ scopes, onChange, legend = 'Scopes granted' }: { scopes: string[]; onChange: (s: string[]) => void; legend?: string }) {
+  const all = useHighLevelScopes();
   return (
-    <fieldset>
-      <legend>Scopes granted</legend>
-      {SOCIAL_SCOPES.map((s) => (
+    <fieldset className="scope-picker">
+      <legend>{legend}</legend>
+      {all.map((s) => (
         <label key={s} className="check">
           <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => onChange(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}
         </label>
@@ -105,7 +113,7 @@ function ConnectOAuth({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('highlevel-oauth');
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
-  const [scopes, setScopes] = useState<string[]>(SOCIAL_SCOPES);
+  const [scopes, setScopes] = useState<string[]>(DEFAULT_SCOPES);
   const environment = useEditor((s) => s.environment);
   return (
     <form
@@ -138,7 +146,7 @@ function ConnectOAuth({ onDone }: { onDone: () => void }) {
       <label>
         App client secret <input type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} required autoComplete="off" />
       </label>
-      <ScopePicker scopes={scopes} onChange={setScopes} />
+      <ScopePicker scopes={scopes} onChange={setScopes} legend="Scopes to ask for" />
       <button type="submit" className="primary">
         Open consent page
       </button>
