@@ -85,6 +85,13 @@ export function parseTestFile(text: string, file: string): ParsedTestFile {
   }
   const locate = (path: PathSegment[]) => locateNode(doc, path, locateOffset, file);
   const suite = doc.toJS() as unknown;
+  if (!suite || typeof suite !== 'object' || Array.isArray(suite)) {
+    throw new FlowValidationError(
+      'FLOW_TEST_INVALID',
+      'the file is empty or not a YAML mapping: a flow test file has `tests:` (a list of cases, each with a name). See schemas/flow-test.schema.json for the format.',
+      { location: { file, line: 1, col: 1 } },
+    );
+  }
   const validate = schemaValidator();
   if (!validate(suite)) {
     const e = validate.errors![0]!;

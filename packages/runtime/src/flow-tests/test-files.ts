@@ -57,7 +57,7 @@ export async function runTestFile(testFile: string, opts: FlowTestRunOptions & {
   let flow: Flow;
   try {
     if (!existsSync(flowFile)) {
-      throw new SpliceError('FLOW_TEST_NO_FLOW', `${testFile}: the flow it tests (${flowFile}) does not exist. Put the flow beside it or set \`flow:\` in the test file.`);
+      throw new SpliceError('FLOW_TEST_NO_FLOW', `the flow it tests (${flowFile}) does not exist. Put the flow beside it or set \`flow:\` in the test file.`);
     }
     flow = await opts.loadFlow(readFileSync(flowFile, 'utf8'), flowFile);
   } catch (err) {

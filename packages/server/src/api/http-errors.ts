@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { SpliceError } from '@splice/runtime';
 import type { ApiErrorBody, ApiIssue } from './contract';
 import { httpErrorBody, ServerError } from '../errors';
@@ -58,4 +58,28 @@ function statusOfUserError(code: string, fallback: number): number {
   if (/NOT_FOUND$/.test(code)) return 404;
   if (/(EXISTS|CONFLICT)$/.test(code)) return 409;
   return fallback === 400 ? 422 : fallback;
+}
+
+/** Refuses keys a request body does not know (a typo like `kind` for `type` must not be dropped silently). */
+export function onlyKeys(b: object, known: readonly string[], at = 'body'): void {
+  for (const k of Object.keys(b)) {
+    if (!known.includes(k)) throw badRequest(`${at}.${k}`, `${at}.${k} is not a field here; use ${known.map((x) => `\`${x}\``).join(', ')}.`);
+  }
+}
+
+const BODY_TYPES = ['application/json', 'application/*+json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+/** A body in a format the API does not read is refused (415) rather than ignored as "no body". */
+export function requireKnownBodyType(): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody || req.is(BODY_TYPES)) return next();
+    next(
+      new ServerError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type ${req.headers['content-type'] ?? '(none)'} is not read here: send JSON with Content-Type: application/json (flow text may also go as application/yaml).`,
+        415,
+      ),
+    );
+  };
 }

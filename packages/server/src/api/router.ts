@@ -5,7 +5,7 @@ import { createInsightsRouter } from '../insights/insights-router';
 import { ensureAdminToken, rotateAdminToken } from './admin-token';
 import { apiServices } from './api-services';
 import { cors, editorOrigins, requireAdminToken } from './auth';
-import { apiErrorHandler } from './http-errors';
+import { apiErrorHandler, requireKnownBodyType } from './http-errors';
 import { openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog-routes';
 import { credentialRoutes } from './routes/credential-routes';
@@ -32,6 +32,7 @@ export function createApiRouter(ctx: ServerContext): Router {
   // Scripts may send a flow file as it is: `curl --data-binary @flow.yaml -H 'Content-Type: application/yaml'`.
   router.use(express.text({ limit: '5mb', type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'] }));
   router.use(requireAdminToken(api.auth));
+  router.use(requireKnownBodyType());
   router.use((_req, _res, next) => {
     api.ready.then(() => next(), next);
   });

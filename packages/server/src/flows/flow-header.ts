@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 
 /**
  * The few facts the API lists about a flow (id, title, trigger) read leniently from its text, so a
@@ -28,4 +28,28 @@ export function readFlowHeader(yaml: string): FlowHeader {
     description: str(d.metadata?.description),
     triggerType: t === 'webhook' || t === 'schedule' || t === 'manual' ? t : undefined,
   };
+}
+
+/**
+ * Why a text cannot be a flow at all (not YAML, or not a mapping), with the 1-based line:col of the first
+ * YAML error, so an API answer can say where to look. Undefined when the text is a YAML mapping.
+ */
+export function yamlProblem(yaml: string): { message: string; line: number; col: number } | undefined {
+  const doc = parseDocument(yaml, { prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const [line, col] = err.linePos?.[0] ? [err.linePos[0].line, err.linePos[0].col] : lineColOf(yaml, err.pos[0]);
+    return { message: `the text is not valid YAML: ${err.message.split('\n')[0]}`, line, col };
+  }
+  const value: unknown = doc.toJS();
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { message: 'the text is not a flow: it must be a YAML mapping with apiVersion, kind, metadata, trigger and steps', line: 1, col: 1 };
+  }
+  return undefined;
+}
+
+function lineColOf(text: string, offset: number): [number, number] {
+  const before = text.slice(0, Math.max(0, offset));
+  const lines = before.split('\n');
+  return [lines.length, (lines[lines.length - 1] ?? '').length + 1];
 }

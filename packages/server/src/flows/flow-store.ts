@@ -1,7 +1,7 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { ConflictError, NotFoundError, ServerError } from '../errors';
 import type { SpliceDb } from '../storage/database';
-import { readFlowHeader } from './flow-header';
+import { readFlowHeader, yamlProblem } from './flow-header';
 
 /**
  * Flows as YAML text, verbatim: every save is a numbered revision (author, message, time); rollback
@@ -64,6 +64,13 @@ export class FlowStore {
   private async createOnce(input: { yaml: string; id?: string; author?: string; message?: string }): Promise<SaveResult> {
     assertText(input.yaml);
     const id = input.id ?? readFlowHeader(input.yaml).name;
+    const problem = id ? undefined : yamlProblem(input.yaml);
+    if (problem) {
+      throw new ServerError('FLOW_YAML_INVALID', `flow.yaml:${problem.line}:${problem.col}: ${problem.message}. Fix the text and send it again.`, 422, {
+        path: 'body.yaml',
+        location: { file: 'flow.yaml', line: problem.line, col: problem.col },
+      });
+    }
     if (!id) {
       throw new ServerError('INVALID_REQUEST', 'The flow has no id: give `id` in the request or `metadata.name` in the YAML.', 422, { path: 'body.id' });
     }
@@ -155,7 +162,7 @@ export class FlowStore {
     const row = await this.db.selectFrom('flow_revisions').selectAll().where('flow_id', '=', id).where('revision', '=', revision).executeTakeFirst();
     if (!row) {
       await this.get(id);
-      throw new NotFoundError('Revision', `${id}@${revision}`);
+      throw new ServerError('NOT_FOUND', `Flow "${id}" has no revision ${revision}. List its revisions with GET /api/flows/${id}/revisions.`, 404);
     }
     return toRevision(row);
   }
@@ -167,7 +174,9 @@ export class FlowStore {
 
   /** Unified diff between two revisions (git style, 3 lines of context). */
   async diff(id: string, from: number, to: number): Promise<string> {
-    const [a, b] = await Promise.all([this.revision(id, from), this.revision(id, to)]);
+    // `to` first: when both are missing, the error names the one the caller asked for.
+    const b = await this.revision(id, to);
+    const a = await this.revision(id, from);
     if (a.yaml === b.yaml) return '';
     return createTwoFilesPatch(`${id}.yaml@${from}`, `${id}.yaml@${to}`, a.yaml, b.yaml, a.createdAt, b.createdAt, { context: 3, headerOptions: FILE_HEADERS_ONLY });
   }

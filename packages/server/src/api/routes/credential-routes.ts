@@ -8,9 +8,10 @@ import { testCredential } from '../../credentials/credential-test';
 import { isEnvironmentName } from '../../environments/environment-store';
 import { credentialKinds, getKind } from '../../credentials/kinds/index';
 import { OAuthLoginRegistry } from '../../credentials/oauth-login';
+import { SpliceError } from '@splice/runtime';
 import { ServerError } from '../../errors';
 import type { ApiServices } from '../api-services';
-import { badRequest } from '../http-errors';
+import { badRequest, onlyKeys } from '../http-errors';
 import { body, optString, param } from './flow-routes';
 
 /**
@@ -46,22 +47,24 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
 
   r.post('/credentials', async (req, res) => {
     const b = body<CreateCredentialRequest>(req);
+    onlyKeys(b, ['name', 'type', 'connector', 'secret', 'scopes', 'meta']);
     const name = optString(b.name, 'body.name');
     const type = optString(b.type, 'body.type');
     if (!name) throw badRequest('body.name', 'Give the credential a `name`, e.g. "ghl-main".');
     if (!type) throw badRequest('body.type', `Give the credential kind as \`type\`: one of ${credentialKinds.map((k) => k.kind).join(', ')}.`);
     const kind = getKind(type);
     const values = { ...checkStrings(b.meta, 'body.meta'), ...secretValues(b.secret, kind.primarySecret) };
-    const info = await store().add({ name, kind: type, values, ...(b.scopes ? { scopes: checkScopes(b.scopes) } : {}), ...(b.connector ? { connector: optString(b.connector, 'body.connector') } : {}) });
+    const info = await withBodyPaths(type, () => store().add({ name, kind: type, values, ...(b.scopes ? { scopes: checkScopes(b.scopes) } : {}), ...(b.connector ? { connector: optString(b.connector, 'body.connector') } : {}) }));
     res.status(201).location(`/api/credentials/${info.name}`).json(toMetadata(info));
   });
 
   r.patch('/credentials/:name', async (req, res) => {
     const b = body<UpdateCredentialRequest>(req);
+    onlyKeys(b, ['secret', 'scopes', 'meta']);
     const name = param(req, 'name');
     const cur = await store().get(name);
     const values = { ...checkStrings(b.meta, 'body.meta'), ...(b.secret !== undefined ? secretValues(b.secret, getKind(cur.kind).primarySecret) : {}) };
-    const info = await store().rotate(name, values, b.scopes ? { scopes: checkScopes(b.scopes) } : {});
+    const info = await withBodyPaths(cur.kind, () => store().rotate(name, values, b.scopes ? { scopes: checkScopes(b.scopes) } : {}));
     res.json(toMetadata(info));
   });
 
@@ -120,4 +123,20 @@ function checkStrings(v: unknown, path: string): Record<string, string> {
 function checkScopes(v: unknown): string[] {
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) throw badRequest('body.scopes', 'body.scopes must be an array of scope strings, e.g. ["socialplanner/tag.readonly"].');
   return v as string[];
+}
+
+/**
+ * The credential store names fields by their own name (`token`); an API caller needs the request path
+ * (`body.secret.token`, `body.meta.locationId`, `body.name`) to find what to fix.
+ */
+async function withBodyPaths<T>(kindName: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as SpliceError;
+    if (!(e instanceof SpliceError) || !e.path || e.path.startsWith('body')) throw err;
+    const field = getKind(kindName).fields.find((f) => f.name === e.path);
+    const path = e.path === 'name' ? 'body.name' : field ? `body.${field.secret ? 'secret' : 'meta'}.${field.name}` : `body.${e.path}`;
+    throw new ServerError(e.code, e.message, 422, { path, cause: err });
+  }
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { EnvironmentInfo, ListEnvironmentsResponse, UpdateEnvironmentRequest } from '../contract';
 import type { EnvironmentSettings } from '../../environments/environment-store';
 import type { ApiServices } from '../api-services';
+import { onlyKeys } from '../http-errors';
 import { body, param } from './flow-routes';
 
 /** Environments: base URLs, credential bindings, $env values, and what is deployed where. */
@@ -24,6 +25,7 @@ export function environmentRoutes(api: ApiServices): Router {
 
   r.patch('/environments/:name', async (req, res) => {
     const b = body<UpdateEnvironmentRequest>(req);
+    onlyKeys(b, ['baseUrls', 'bindings', 'values']);
     const updated = await api.environments.update(param(req, 'name'), b);
     await api.scheduler.reconcile();
     res.json(await info(updated));

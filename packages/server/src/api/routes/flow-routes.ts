@@ -13,12 +13,14 @@ import type {
   ValidateRequest,
   ValidationResult,
 } from '../contract';
+import { parseTestFile } from '@splice/runtime/flow-tests/index';
+import { SpliceError } from '@splice/runtime';
 import { ServerError } from '../../errors';
 import { isEnvironmentName } from '../../environments/environment-store';
 import { deployToStaging } from '../../environments/promotion';
 import type { SaveResult, StoredRevision } from '../../flows/flow-store';
 import type { ApiServices } from '../api-services';
-import { badRequest } from '../http-errors';
+import { badRequest, onlyKeys } from '../http-errors';
 
 /**
  * Flows: CRUD on YAML text (verbatim), revisions with diff and rollback, validation with line:col,
@@ -41,6 +43,7 @@ export function flowRoutes(api: ApiServices): Router {
 
   r.post('/flows', async (req, res) => {
     const b = body<CreateFlowRequest>(req);
+    onlyKeys(b, ['yaml', 'id', 'message', 'author']);
     const result = await flows.create({ yaml: b.yaml, id: optString(b.id, 'body.id'), author: optString(b.author, 'body.author'), message: optString(b.message, 'body.message') });
     res.status(201).location(`/api/flows/${result.flow.id}`).json(await saved(result));
   });
@@ -52,6 +55,7 @@ export function flowRoutes(api: ApiServices): Router {
 
   r.put('/flows/:id', async (req, res) => {
     const b = body<UpdateFlowRequest>(req);
+    onlyKeys(b, ['yaml', 'message', 'author', 'baseRevision']);
     const base = b.baseRevision;
     if (base !== undefined && !Number.isInteger(base)) throw badRequest('body.baseRevision', 'body.baseRevision must be a revision number.');
     const result = await flows.save(param(req, 'id'), { yaml: b.yaml, author: optString(b.author, 'body.author'), message: optString(b.message, 'body.message'), baseRevision: base });
@@ -141,7 +145,10 @@ export function flowRoutes(api: ApiServices): Router {
 
   r.put('/flows/:id/tests', async (req, res) => {
     const id = param(req, 'id');
-    const t = await flows.putTests(id, body<{ yaml: string }>(req).yaml);
+    const yaml = body<{ yaml: string }>(req).yaml;
+    await flows.get(id);
+    if (typeof yaml === 'string') checkTestFile(yaml, `${id}.test.yaml`);
+    const t = await flows.putTests(id, yaml);
     const body2: FlowTestsDocument = { flowId: id, ...t };
     res.json(body2);
   });
@@ -188,4 +195,15 @@ export function optString(v: unknown, path: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw badRequest(path, `${path} must be a string.`);
   return v;
+}
+
+/** A test file that cannot run is refused when saved (422 with line:col), not at promotion time. */
+function checkTestFile(yaml: string, file: string): void {
+  try {
+    parseTestFile(yaml, file);
+  } catch (err) {
+    if (!(err instanceof SpliceError)) throw err;
+    const at = err.location ? `${file}:${err.location.line}:${err.location.col}: ` : '';
+    throw new ServerError(err.code, `${at}${err.message}`, 422, { path: 'body.yaml', ...(err.location ? { location: err.location } : {}) });
+  }
 }
