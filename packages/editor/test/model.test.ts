@@ -3,8 +3,9 @@ import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import { FlowDocument } from '../src/model/flow-document';
 import { flowToGraph, stepsBefore } from '../src/model/flow-graph';
-import { layoutGraph, NODE_HEIGHT } from '../src/model/flow-layout';
+import { CALL_NODE_HEIGHT, layoutGraph, NODE_HEIGHT } from '../src/model/flow-layout';
 import { validateFlow, type OperationFacts } from '../src/model/flow-validation';
+import { describeRunOutcome } from '../src/model/run-outcome';
 
 const source = readFileSync(new URL('./fixtures/commented-flow.yaml', import.meta.url), 'utf8');
 const flow = FlowDocument.parse(source).toJS();
@@ -88,5 +89,27 @@ describe('layoutGraph', () => {
     expect(y('t')).toBe(y('e'));
     expect(pos.get('t')!.x).not.toBe(pos.get('e')!.x);
     expect(y('z')).toBeGreaterThan(y('t'));
+  });
+
+  it('leaves a call node its full height (connector, status and scope badges) before the next node', async () => {
+    const g = flowToGraph({ trigger: { type: 'manual' }, steps: [{ id: 'get', type: 'call', uses: 'highlevel.get-tags-location-id' }, { id: 'names', type: 'map' }] });
+    const pos = await layoutGraph(g);
+    // The gap between the boxes stays (at least 40 px), measured from the call node's real bottom.
+    expect(pos.get('names')!.y).toBeGreaterThanOrEqual(pos.get('get')!.y + CALL_NODE_HEIGHT + 40);
+  });
+});
+
+describe('describeRunOutcome', () => {
+  const step = (id: string, type: string, status: 'succeeded' | 'failed' | 'skipped' | 'filtered') => ({ id, type, status, startedAt: '', durationMs: 0, attempts: [] });
+  it('says a filtered run found nothing to do, as information, naming the filter', () => {
+    const out = describeRunOutcome({ status: 'filtered', steps: [step('getTags', 'call', 'succeeded'), step('changed', 'filter', 'filtered'), step('addTags', 'call', 'skipped')] });
+    expect(out).toEqual({ kind: 'info', text: 'Test run finished early: the filter step "changed" found nothing to do, so the steps after it did not run (1 call made). This is not an error.' });
+  });
+  it('names the failed step and its error', () => {
+    const out = describeRunOutcome({ status: 'failed', steps: [step('getTags', 'call', 'failed')], error: { code: 'HTTP_403', message: 'token does not have access to this location', step: 'getTags' } });
+    expect(out).toEqual({ kind: 'error', text: 'Test run failed at step "getTags": token does not have access to this location' });
+  });
+  it('counts the calls a successful run made', () => {
+    expect(describeRunOutcome({ status: 'succeeded', steps: [step('a', 'call', 'succeeded'), step('b', 'map', 'succeeded'), step('c', 'call', 'skipped')] }).text).toContain('1 call made');
   });
 });

@@ -5,6 +5,7 @@ import { FlowDocument } from '../model/flow-document';
 import { addStep, connectSteps, deleteStep, FlowEditError, renameStep, setTrigger } from '../model/flow-edits';
 import { flowToGraph, type FlowGraph } from '../model/flow-graph';
 import { layoutGraph } from '../model/flow-layout';
+import { describeRunOutcome } from '../model/run-outcome';
 import { validateFlow } from '../model/flow-validation';
 import type { ApiRequestError } from '../api/api-client';
 
@@ -194,7 +195,10 @@ export const createFlowSlice: StateCreator<EditorState, [], [], FlowSlice> = (se
       const run = await get().attempt('run the flow against staging', () => get().api.testRun(f!.id!, { yaml: f!.text }));
       const now = get().flow!;
       set({ flow: { ...now, running: false, lastRun: run ?? now.lastRun } });
-      if (run) get().notify(run.status === 'succeeded' ? 'info' : 'error', `Test run ${run.status}${run.error ? `: ${run.error.message}` : ''}.`);
+      if (run) {
+        const outcome = describeRunOutcome(run);
+        get().notify(outcome.kind, outcome.text);
+      }
     },
     async validateRemote() {
       const f = get().flow;

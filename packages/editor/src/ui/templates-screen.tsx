@@ -3,12 +3,16 @@ import type { SaveFlowResponse } from '@splice/server/api/contract';
 import type { ApiRequestError } from '../api/api-client';
 import { useEditor } from '../store/store';
 
+/** Connectors that need a stored credential (Splice's own steps and core steps need none). */
+const EXTERNAL_CONNECTORS = ['highlevel', 'payaca'];
+
 /** The Payaca ↔ Users API templates: what each does, the scopes it needs, and import into a new flow. */
 export function TemplatesScreen() {
   const templates = useEditor((s) => s.templates);
   const api = useEditor((s) => s.api);
   const navigate = useEditor((s) => s.navigate);
   const notify = useEditor((s) => s.notify);
+  const environments = useEditor((s) => s.environments);
   const [busy, setBusy] = useState<string | undefined>();
   const importTemplate = async (id: string) => {
     setBusy(id);
@@ -25,7 +29,15 @@ export function TemplatesScreen() {
     }
     setBusy(undefined);
     if (res) {
-      notify('info', `Imported "${res.flow.title ?? res.flow.id}" as flow ${res.flow.id}. Bind the credentials in the inspector, then press Test run.`);
+      // With `splice start`, staging already binds the sandbox's credentials: then there is nothing to bind.
+      const template = templates.find((t) => t.id === id);
+      const bindings = environments.find((e) => e.name === 'staging')?.bindings ?? {};
+      const unbound = (template?.connectors ?? []).filter((c) => EXTERNAL_CONNECTORS.includes(c) && !bindings[c]);
+      notify(
+        'info',
+        `Imported "${res.flow.title ?? res.flow.id}" as flow ${res.flow.id}. ` +
+          (unbound.length ? `Bind a ${unbound.join(' and a ')} credential in the inspector (select a call step), then press Test run.` : 'Staging already has its credentials: press Test run to try it against the sandbox.'),
+      );
       navigate({ name: 'flow', id: res.flow.id });
     }
   };

@@ -46,11 +46,13 @@ export function tagCountChartOption(trends: C.InsightsTagTrendsResponse, label: 
     tooltip: { trigger: 'axis' },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 48, right: 16, top: 32, bottom: 28 },
-    xAxis: { type: 'category', data: trends.dates },
+    // A time axis: snapshots are not evenly spaced (a backfill of past days, then today's), and a category
+    // axis would draw a gap of months as wide as a gap of a day.
+    xAxis: { type: 'time' },
     yAxis: { type: 'value' },
     series: trends.locations.map((l) => {
       const byDate = new Map(l.points.map((p) => [p.date, p.usage]));
-      return { name: label(l.locationId), type: 'line', connectNulls: true, data: trends.dates.map((d) => byDate.get(d) ?? null) };
+      return { name: label(l.locationId), type: 'line', connectNulls: true, data: trends.dates.map((d) => [d, byDate.get(d) ?? null]) };
     }),
   };
 }
@@ -61,7 +63,7 @@ export function risingTagsChartOption(trends: C.InsightsTagTrendsResponse, label
     tooltip: { trigger: 'axis' },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 48, right: 16, top: 32, bottom: 28 },
-    xAxis: { type: 'category', data: trends.dates },
+    xAxis: { type: 'time' },
     yAxis: { type: 'value' },
     series: trends.tags.map((t) => {
       const byDate = new Map(t.points.map((p) => [p.date, p.value]));
@@ -69,7 +71,7 @@ export function risingTagsChartOption(trends: C.InsightsTagTrendsResponse, label
         name: multipleLocations ? `${t.name} (${label(t.locationId)})` : t.name,
         type: 'line',
         connectNulls: true,
-        data: trends.dates.map((d) => byDate.get(d) ?? null),
+        data: trends.dates.map((d) => [d, byDate.get(d) ?? null]),
       };
     }),
   };
