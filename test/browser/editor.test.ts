@@ -196,6 +196,12 @@ describe('editor in the browser', () => {
     await page.getByTestId('expr-body.reference').locator('.cm-content').click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText('$contains("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+b/)');
+    // While the worker is stuck, the page itself keeps answering: a frame is painted and the status reads "running".
+    await expect.poll(() => page.getByTestId('preview-status').textContent()).toBe('running');
+    const duringRun = await page.evaluate(
+      () => new Promise<string>((resolve) => requestAnimationFrame(() => resolve(document.querySelector('[data-testid="preview-status"]')?.textContent ?? ''))),
+    );
+    expect(duringRun).toBe('running');
     await expect.poll(() => page.evaluate(() => (window as unknown as { spliceEditor: { getState(): { workerRestarts: number } } }).spliceEditor.getState().workerRestarts), { timeout: 15_000 }).toBe(restartsBefore + 1);
     expect(await page.getByTestId('preview-timeout').textContent()).toContain('did not finish');
     // The replacement worker answers the next preview.
