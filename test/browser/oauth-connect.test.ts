@@ -62,6 +62,7 @@ describe('connect HighLevel by OAuth from the Credentials page', () => {
     // The Credentials page notices the new connection by itself and lists it with the granted scopes.
     const row = page.getByTestId('credential-ghl-oauth');
     await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toContain('HighLevel OAuth 2.0 app connection'); // the kind in words, its id below
     expect(await row.textContent()).toContain('highlevel-oauth');
     const scopes = await row.locator('.badge.scope').allTextContents();
     expect(scopes.sort()).toEqual(['socialplanner/statistics.readonly', 'socialplanner/tag.readonly']);

@@ -104,6 +104,7 @@ export class ApiClient {
   createCredential = (req: C.CreateCredentialRequest) => this.request<unknown>('POST', '/credentials', req);
   deleteCredential = async (name: string) => (await this.request<unknown>('DELETE', `/credentials/${enc(name)}`), true);
   /** Starts a HighLevel OAuth install; answers the consent page URL to open (staging: the sandbox's). */
+  credentialKinds = () => this.request<C.ListCredentialKindsResponse>('GET', '/credentials/kinds');
   startOAuth = (req: C.StartOAuthRequest) => this.request<C.StartOAuthResponse>('POST', '/credentials/oauth/highlevel/start', req);
 
   environments = () => this.request<C.ListEnvironmentsResponse>('GET', '/environments');

@@ -160,9 +160,12 @@ export function CredentialsScreen() {
   const api = useEditor((s) => s.api);
   const attempt = useEditor((s) => s.attempt);
   const [adding, setAdding] = useState<string | undefined>();
+  // Kind titles from the server ("HighLevel private integration token"), so the list reads in words.
+  const [kindTitles, setKindTitles] = useState<Record<string, string>>({});
   useEffect(() => {
     void load();
-  }, [load]);
+    api.credentialKinds().then((r) => setKindTitles(Object.fromEntries(r.kinds.map((k) => [k.kind, k.title]))), () => undefined);
+  }, [load, api]);
   const done = () => {
     setAdding(undefined);
     void load();
@@ -202,7 +205,10 @@ export function CredentialsScreen() {
             <tr key={c.name} data-testid={`credential-${c.name}`}>
               <td>{c.name}</td>
               <td>{c.connector}</td>
-              <td>{c.type}</td>
+              <td>
+                {kindTitles[c.type] ?? c.type}
+                {kindTitles[c.type] && <div className="muted small">{c.type}</div>}
+              </td>
               <td>{c.scopes?.map((s) => <span key={s} className="badge scope">{s}</span>) ?? '—'}</td>
               <td>
                 <span className={`badge ${c.status === 'needs_reconnect' ? 'failed' : 'ok'}`}>{c.status ?? 'ok'}</span>
