@@ -87,7 +87,9 @@ describe('connect HighLevel by OAuth from the Credentials page', () => {
     const html = await res.text();
     expect(html).toContain('HighLevel could not be connected');
     expect(html).toContain('Start the connection again from the Credentials page.');
-    expect(await (stack.server.ctx.stores.credentials as CredentialStore).list()).toEqual(expect.not.arrayContaining([expect.objectContaining({ name: 'abc' })]));
+    expect(await (stack.server.ctx.stores.credentials as CredentialStore).list()).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ name: 'abc' })]),
+    );
   });
 
   it('had no uncaught page errors', () => {

@@ -15,7 +15,11 @@ export function createOAuthCallbackRoute(ctx: ServerContext) {
     try {
       const store = ctx.stores.credentials as CredentialStore | undefined;
       if (!store) {
-        sendPage(res, { status: 503, message: 'Splice cannot store credentials: the server has no master key (set SPLICE_MASTER_KEY or let it create its key file), then start the connection again.' });
+        sendPage(res, {
+          status: 503,
+          message:
+            'Splice cannot store credentials: the server has no master key (set SPLICE_MASTER_KEY or let it create its key file), then start the connection again.',
+        });
         return;
       }
       // The API's start route keeps pending installs on the same registry (created by whichever runs first).
@@ -36,8 +40,13 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 function sendPage(res: Response, outcome: Pick<CallbackOutcome, 'status' | 'message' | 'credential'>): void {
   const ok = outcome.status < 300;
   // The core's messages speak to CLI users; in the browser the way to start again is the Credentials page.
-  const message = outcome.message.replace(/Start again with `splice auth login highlevel`\.?/, 'Start the connection again from the Credentials page.');
-  const scopes = outcome.credential?.scopes?.length ? `<p>Granted scopes: ${outcome.credential.scopes.map((s) => `<code>${esc(s)}</code>`).join(' ')}</p>` : '';
+  const message = outcome.message.replace(
+    /Start again with `splice auth login highlevel`\.?/,
+    'Start the connection again from the Credentials page.',
+  );
+  const scopes = outcome.credential?.scopes?.length
+    ? `<p>Granted scopes: ${outcome.credential.scopes.map((s) => `<code>${esc(s)}</code>`).join(' ')}</p>`
+    : '';
   res
     .status(outcome.status)
     .set({ 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' })

@@ -20,7 +20,10 @@ export function describeRunOutcome(run: Pick<RunRecord, 'status' | 'steps' | 'er
     }
     default: {
       const step = run.error?.step ?? run.steps.find((s) => s.status === 'failed')?.id;
-      return { kind: 'error', text: `Test run ${run.status}${step ? ` at step "${step}"` : ''}${run.error ? `: ${run.error.message}` : ''}` };
+      return {
+        kind: 'error',
+        text: `Test run ${run.status}${step ? ` at step "${step}"` : ''}${run.error ? `: ${run.error.message}` : ''}`,
+      };
     }
   }
 }
