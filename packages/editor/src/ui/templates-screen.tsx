@@ -46,7 +46,7 @@ export function TemplatesScreen() {
       <header className="screen-header">
         <h1>Templates</h1>
       </header>
-      <p className="muted">Ready flows for Payaca and the Users API (HighLevel Social Planner). Import one, bind credentials and test-run it against the sandbox.</p>
+      <p className="muted">Ready flows for Payaca and the Users API (HighLevel Social Planner). “Use this template” copies one into a new flow; press Test run there to try it against the sandbox with the template’s sample event.</p>
       {templates.length === 0 && <p>No templates found on the server.</p>}
       <div className="cards">
         {templates.map((t) => (
