@@ -48,7 +48,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const workers = new WorkerPool(ctx);
 
   const http = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(ctx.config.port, ctx.config.host, () => resolve(s));
+    // express 5 passes a listen error (EADDRNOTAVAIL, ENOTFOUND) to this callback too.
+    const s = app.listen(ctx.config.port, ctx.config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once('error', reject);
   });
   http.keepAliveTimeout = 65_000;

@@ -14,6 +14,7 @@ import {
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { dataDirOf, parseScopes } from './credential-options';
+import { openCredentialStore } from './credentials';
 
 type Opts = Record<string, string | undefined>;
 
@@ -92,7 +93,10 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
     .option('--data-dir <dir>', 'data dir (default $SPLICE_DATA_DIR or .splice)')
     .action(async (provider: string, opts: Opts) => {
       if (provider !== 'highlevel') throw new CliUsageError(`unknown provider ${provider}: only \`highlevel\` uses OAuth.`);
-      const store = await CredentialStore.open({ dataDir: dataDirOf(opts) });
+      const port = Number(opts.port);
+      if (!/^\d+$/.test(String(opts.port)) || port > 65535) throw new CliUsageError(`--port must be a whole number from 0 to 65535, got "${String(opts.port)}".`);
+      if (!/^\d+$/.test(String(opts.timeout)) || Number(opts.timeout) < 1) throw new CliUsageError(`--timeout must be a whole number of seconds ≥ 1, got "${String(opts.timeout)}".`);
+      const store = await openCredentialStore(dataDirOf(opts));
       const server = createServer();
       try {
         const name = opts.name!;
@@ -117,8 +121,8 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
             void handler(req, res);
           });
         });
-        const port = await listen(server, Number(opts.port));
-        const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+        const boundPort = await listen(server, port);
+        const redirectUri = `http://127.0.0.1:${boundPort}${CALLBACK_PATH}`;
         const { installUrl } = registry.start({
           name,
           clientId,
@@ -137,8 +141,16 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
         const timedOut = new Promise<undefined>((resolve) => {
           timer = globalThis.setTimeout(() => resolve(undefined), timeoutMs) as unknown as NodeJS.Timeout;
         });
-        const outcome = await Promise.race([done, timedOut]);
+        // Ctrl-C while waiting: nothing was stored yet; say so and exit 130 after closing the store.
+        let onSigint: (() => void) | undefined;
+        const interrupted = new Promise<'interrupted'>((resolve) => {
+          onSigint = () => resolve('interrupted');
+          process.once('SIGINT', onSigint);
+        });
+        const outcome = await Promise.race([done, timedOut, interrupted]);
         clearTimeout(timer);
+        if (onSigint) process.off('SIGINT', onSigint);
+        if (outcome === 'interrupted') throw new CliUsageError(`interrupted: no credential was stored for ${name}.`, ExitCode.INTERRUPTED);
         if (!outcome)
           throw new CliUsageError(
             `no callback within ${opts.timeout} s: run the command again and open the URL it prints.`,

@@ -15,8 +15,33 @@ import { addFieldOptions, collectValues, dataDirOf, parseScopes } from './creden
 
 type Opts = Record<string, unknown> & { dataDir?: string; json?: boolean };
 
+/**
+ * Opens the credential store of the data dir; a data dir that cannot hold it (a file, a read-only or
+ * missing parent, no permission) is an environment error (exit 3) that names the dir and the fix.
+ */
+export async function openCredentialStore(dataDir: string): Promise<CredentialStore> {
+  try {
+    return await CredentialStore.open({ dataDir });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why: Record<string, string> = {
+      EEXIST: 'it is a file, not a directory',
+      ENOTDIR: 'a part of its path is a file, not a directory',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EROFS: 'the file system is read-only',
+      SQLITE_CANTOPEN: 'the database file cannot be opened there',
+      SQLITE_READONLY: 'the database file is read-only',
+    };
+    if (why[code]) {
+      throw new CliUsageError(`data dir ${dataDir} cannot be used (${why[code]}). Pass --data-dir <a writable directory> or set SPLICE_DATA_DIR.`, ExitCode.ENVIRONMENT);
+    }
+    throw err;
+  }
+}
+
 async function withStore<T>(opts: Opts, fn: (store: CredentialStore) => Promise<T>): Promise<T> {
-  const store = await CredentialStore.open({ dataDir: dataDirOf(opts) });
+  const store = await openCredentialStore(dataDirOf(opts));
   try {
     return await fn(store);
   } finally {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type {
   ApiErrorBody,
@@ -33,8 +33,34 @@ class ApiCallError extends Error {
   }
 }
 
+/** Reads a file named on the command line; a missing, unreadable, directory or empty one is a usage error (exit 2). */
+function readInputFile(file: string, what: string): string {
+  if (!existsSync(file)) throw new CliUsageError(`${file}: no such file. Give the path of ${what}.`);
+  if (statSync(file).isDirectory()) throw new CliUsageError(`${file} is a directory. Give the path of ${what}.`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliUsageError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check its permissions.`);
+  }
+  if (!text.trim()) throw new CliUsageError(`${file} is empty. Give the path of ${what}.`);
+  if (text.includes('\u0000')) throw new CliUsageError(`${file} is a binary file, not ${what}.`);
+  return text;
+}
+
+function serverUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CliUsageError(`--server "${raw}" is not a URL: give the server's address, e.g. http://127.0.0.1:8787.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliUsageError(`--server "${raw}" must be an http(s) URL, e.g. http://127.0.0.1:8787.`);
+  return raw.replace(/\/+$/, '');
+}
+
 function client(opts: ClientOpts) {
-  const base = (opts.server ?? process.env.SPLICE_SERVER ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  const base = serverUrl(opts.server ?? process.env.SPLICE_SERVER ?? 'http://127.0.0.1:8787');
   const token = opts.token ?? process.env.SPLICE_ADMIN_TOKEN;
   if (!token) throw new CliUsageError('no admin token: pass --token or set SPLICE_ADMIN_TOKEN (printed once by `splice serve` at first start).');
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -49,7 +75,12 @@ function client(opts: ClientOpts) {
       throw new CliUsageError(`cannot reach the Splice server at ${base} (${(err as Error).message}); start it with \`splice serve\` or pass --server.`, ExitCode.ENVIRONMENT);
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    let parsed: unknown;
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      throw new CliUsageError(`${base} answered ${method} /api${path} with HTTP ${res.status} and no JSON: is it a Splice server? Check --server.`, ExitCode.ENVIRONMENT);
+    }
     if (!res.ok) throw new ApiCallError(res.status, parsed as ApiErrorBody);
     return parsed as T;
   };
@@ -111,15 +142,14 @@ export const registerFlows: RegisterCommand = (program: Command, io: CliIO) => {
     .option('-m, --message <text>', 'revision message')
     .action(
       withClient(io, async (call, file: string, opts: { message?: string }) => {
-        if (!existsSync(file)) throw new CliUsageError(`${file}: no such file.`);
-        const yaml = readFileSync(file, 'utf8');
+        const yaml = readInputFile(file, 'a flow YAML file');
         const id = /^\s*name:\s*([a-z0-9][a-z0-9-]*)\s*$/m.exec(yaml)?.[1];
         const exists = id ? await call<FlowResponse>('GET', `/flows/${id}`).then(() => true, (e) => (e instanceof ApiCallError && e.status === 404 ? false : Promise.reject(e))) : false;
         const saved = exists
           ? await call<SaveFlowResponse>('PUT', `/flows/${id}`, { yaml, message: opts.message })
           : await call<SaveFlowResponse>('POST', '/flows', { yaml, message: opts.message });
         const testsFile = file.replace(/\.ya?ml$/, '.test.yaml');
-        if (existsSync(testsFile)) await call('PUT', `/flows/${saved.flow.id}/tests`, { yaml: readFileSync(testsFile, 'utf8') });
+        if (existsSync(testsFile)) await call('PUT', `/flows/${saved.flow.id}/tests`, { yaml: readInputFile(testsFile, 'a flow test file') });
         io.out(`${saved.flow.id}: ${saved.created ? `revision ${saved.revision.revision} saved` : `unchanged (revision ${saved.revision.revision})`}${existsSync(testsFile) ? ', tests pushed' : ''}\n`);
         for (const e of saved.flow.validation.errors) io.err(`  ${file}:${e.location?.line ?? 1}:${e.location?.col ?? 1}: ${e.message} [${e.code}]\n`);
         io.setExit(saved.flow.valid ? ExitCode.OK : ExitCode.FAILED);
@@ -136,7 +166,13 @@ export const registerFlows: RegisterCommand = (program: Command, io: CliIO) => {
       withClient(io, async (call, id: string, opts: { revision?: string; output?: string }) => {
         const rev = int(opts.revision, '--revision');
         const yaml = rev ? (await call<{ yaml: string }>('GET', `/flows/${id}/revisions/${rev}`)).yaml : (await call<FlowResponse>('GET', `/flows/${id}`)).flow.yaml;
-        if (opts.output) writeFileSync(opts.output, yaml);
+        if (opts.output) {
+          try {
+            writeFileSync(opts.output, yaml);
+          } catch (err) {
+            throw new CliUsageError(`cannot write ${opts.output} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give a file path in a writable directory.`);
+          }
+        }
         else io.out(yaml);
       }),
     );
@@ -205,7 +241,7 @@ export const registerFlows: RegisterCommand = (program: Command, io: CliIO) => {
     .action(
       withClient(io, async (call, id: string, opts: { payload?: string; payloadFile?: string }) => {
         let payload: unknown = {};
-        const raw = opts.payloadFile ? readFileSync(opts.payloadFile, 'utf8') : opts.payload;
+        const raw = opts.payloadFile ? readInputFile(opts.payloadFile, 'a JSON payload file') : opts.payload;
         if (raw !== undefined) {
           try {
             payload = JSON.parse(raw);

@@ -5,6 +5,8 @@ import { ExitCode } from '../exit-codes';
 
 type Opts = Record<string, string | undefined>;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 function int(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -38,13 +40,18 @@ export const registerServe: RegisterCommand = (program: Command, io: CliIO) => {
       const port = int(opts.port, '--port', 0)!;
       if (port > 65535) throw new CliUsageError(`--port must be at most 65535, got ${port}.`);
       const leaseMs = int(opts.leaseMs, '--lease-ms', 100);
+      const logLevel = opts.logLevel ?? process.env.SPLICE_LOG_LEVEL;
+      if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
+        throw new CliUsageError(`${opts.logLevel !== undefined ? '--log-level' : 'SPLICE_LOG_LEVEL'} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+      }
+      const dataDir = opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice';
       const server = await startServer({
         handleSignals: true,
         config: {
           port,
           host: opts.host,
-          dataDir: opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice',
-          logLevel: opts.logLevel ?? process.env.SPLICE_LOG_LEVEL,
+          dataDir,
+          logLevel,
           intake: { bodyLimitBytes: int(opts.bodyLimit, '--body-limit', 1) },
           queue: {
             maxAttempts: int(opts.maxAttempts, '--max-attempts', 1),
@@ -61,6 +68,10 @@ export const registerServe: RegisterCommand = (program: Command, io: CliIO) => {
           throw new CliUsageError(`port ${port} on ${opts.host} is in use: pass another --port.`, ExitCode.ENVIRONMENT);
         if (err.code === 'EACCES')
           throw new CliUsageError(`cannot use ${opts.host}:${port} or the data dir (permission denied).`, ExitCode.ENVIRONMENT);
+        if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+          throw new CliUsageError(`cannot listen on --host ${opts.host}: it is not an address of this machine (${err.code}). Use 127.0.0.1 (default) or 0.0.0.0.`, ExitCode.ENVIRONMENT);
+        if (err.code === 'EEXIST' || err.code === 'ENOTDIR' || err.code === 'EROFS' || err.code === 'SQLITE_CANTOPEN')
+          throw new CliUsageError(`data dir ${dataDir} cannot be used (${err.code}): pass --data-dir <a writable directory> or set SPLICE_DATA_DIR.`, ExitCode.ENVIRONMENT);
         throw err;
       });
       io.out(`Splice server listening on ${server.url} (webhooks: ${server.url}/hooks/<flow>, API: ${server.url}/api)\n`);

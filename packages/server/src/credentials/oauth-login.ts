@@ -215,7 +215,7 @@ export async function resolveLoginSettings(
     credentialError(CredentialCode.FIELD_INVALID, `${what} is required for ${input.name}: ${how}.`);
   if (!clientId) throw missing('the OAuth client id', 'pass --client-id (from the app in the HighLevel marketplace)');
   if (!clientSecret) throw missing('the OAuth client secret', 'pass --client-secret-env VAR or --client-secret-stdin');
-  if (!scopes?.length) throw missing('the scopes', 'pass --scopes, e.g. "socialplanner/post.readonly socialplanner/tag.readonly"');
+  if (!scopes?.length) throw missing('at least one scope', 'pass --scopes, e.g. "socialplanner/post.readonly socialplanner/tag.readonly"');
   let ends = oauthEndpoints(input.baseUrl, input.installUrl);
   const storedTokenUrl = previous?.info.meta.tokenUrl;
   if (!input.baseUrl && storedTokenUrl && storedTokenUrl !== ends.tokenUrl) {
