@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { createConnectorRegistry } from '@splice/connectors';
 import { loadFlowFile } from '@splice/runtime';
 import {
-  CredentialStore,
   OAuthLoginRegistry,
   createOAuthCallbackHandler,
   deriveFlowScopes,
