@@ -143,6 +143,47 @@ describe('flows', () => {
   });
 });
 
+describe('runs and optional bodies', () => {
+  it('refuses a run payload sent without its `payload` wrapper instead of running {}', async () => {
+    expect((await api.call('POST', '/api/flows/greet/activate', {})).status).toBe(200);
+    const res = await api.call('POST', '/api/flows/greet/runs', { name: 'Ada' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.path).toBe('body.name');
+    expect(res.body.error.message).toContain('`payload`');
+    expect((await api.call('GET', '/api/runs?flow=greet')).body.runs).toEqual([]);
+  });
+
+  it('checks the types of test-run, deploy, promote and import options', async () => {
+    for (const [path, b, field] of [
+      ['/api/flows/greet/test-runs', { revision: 'x' }, 'body.revision'],
+      ['/api/flows/greet/test-runs', { dryRun: 'yes' }, 'body.dryRun'],
+      ['/api/flows/greet/test-runs', { evnt: {} }, 'body.evnt'],
+      ['/api/flows/greet/tests/run', { revision: 1.5 }, 'body.revision'],
+      ['/api/flows/greet/deploy', { revision: 'head' }, 'body.revision'],
+      ['/api/flows/greet/promote', { rev: 1 }, 'body.rev'],
+      ['/api/templates/live-tag-sync/import', { id: 'x' }, 'body.id'],
+    ] as const) {
+      const res = await api.call('POST', path, b);
+      expect(res.status, `${path} ${JSON.stringify(b)}: ${JSON.stringify(res.body)}`).toBe(422);
+      expect(res.body.error.path).toBe(field);
+    }
+  });
+
+  it('refuses OAuth starts with a non-http redirect URI, an unknown environment or user type', async () => {
+    const base = { name: 'conn', clientId: 'cid', clientSecret: 'cs', scopes: ['socialplanner/tag.readonly'] };
+    for (const [extra, field] of [
+      [{ redirectUri: 'javascript:alert(1)' }, 'body.redirectUri'],
+      [{ environment: 'prod' }, 'body.environment'],
+      [{ userType: 'Agency' }, 'body.userType'],
+      [{ clientSecretEnv: 'X' }, 'body.clientSecretEnv'],
+    ] as const) {
+      const res = await api.call('POST', '/api/credentials/oauth/highlevel/start', { ...base, ...extra });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body.error.path).toBe(field);
+    }
+  });
+});
+
 describe('templates, environments, credentials', () => {
   it('does not read files outside the template library through the id', async () => {
     for (const id of ['..%2F..%2Fpackage', '..%2Fpackage.json', '%2Fetc%2Fpasswd', '....%2F%2Fschemas%2Fflow.schema']) {

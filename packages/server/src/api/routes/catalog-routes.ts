@@ -3,7 +3,7 @@ import { connectors, getCatalog, inputSchemaOf, outputSchemaOf, triggerEvents } 
 import { httpAction } from '@splice/runtime';
 import type { CatalogConnector, CatalogResponse, ImportTemplateRequest, ListSchedulesResponse, ListTemplatesResponse, SaveFlowResponse, TemplateDetail } from '../contract';
 import type { ApiServices } from '../api-services';
-import { body, optString, param } from './flow-routes';
+import { body, optString, param, optionalBody } from './flow-routes';
 import { spliceCatalogOperations } from '../../insights/splice-actions';
 
 /**
@@ -79,7 +79,7 @@ export function catalogRoutes(api: ApiServices): Router {
   });
 
   r.post('/templates/:id/import', async (req, res) => {
-    const b = (req.body && typeof req.body === 'object' ? req.body : {}) as ImportTemplateRequest;
+    const b = optionalBody<ImportTemplateRequest>(req, ['flowId']);
     const t = api.templates.get(param(req, 'id'));
     const result = await api.flows.create({ yaml: t.yaml, ...(b.flowId ? { id: optString(b.flowId, 'body.flowId') } : {}), message: `Imported from template ${t.id}` });
     if (t.testsYaml !== undefined) await api.flows.putTests(result.flow.id, t.testsYaml);

@@ -89,6 +89,10 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
 
   r.post('/credentials/oauth/highlevel/start', async (req, res) => {
     const b = body<StartOAuthRequest>(req);
+    onlyKeys(b, ['name', 'clientId', 'clientSecret', 'scopes', 'environment', 'redirectUri', 'userType']);
+    if (b.environment !== undefined && !isEnvironmentName(b.environment)) throw badRequest('body.environment', 'body.environment must be "staging" or "production".');
+    if (b.userType !== undefined && b.userType !== 'Location' && b.userType !== 'Company') throw badRequest('body.userType', 'body.userType must be "Location" or "Company".');
+    if (b.redirectUri !== undefined && !/^https?:\/\/[^/]/.test(String(b.redirectUri))) throw badRequest('body.redirectUri', 'body.redirectUri must be an http(s) URL that reaches this server\'s /oauth/callback.');
     for (const f of ['name', 'clientId', 'clientSecret'] as const) if (!optString(b[f], `body.${f}`)) throw badRequest(`body.${f}`, `body.${f} is required.`);
     const scopes = checkScopes(b.scopes ?? []);
     const envName = b.environment ?? 'staging';

@@ -207,3 +207,14 @@ function checkTestFile(yaml: string, file: string): void {
     throw new ServerError(err.code, `${at}${err.message}`, 422, { path: 'body.yaml', ...(err.location ? { location: err.location } : {}) });
   }
 }
+
+/** A body that may be left out: absent or empty is `{}`; anything else must be a JSON object of known keys. */
+export function optionalBody<T extends object>(req: Request, known: readonly string[]): Partial<T> {
+  const b = req.body as unknown;
+  if (b === undefined || b === null || b === '') return {};
+  if (typeof b !== 'object' || Array.isArray(b)) {
+    throw new ServerError('BAD_REQUEST', 'Send a JSON object body with Content-Type: application/json (or no body).', 400, { path: 'body' });
+  }
+  onlyKeys(b, known);
+  return b as Partial<T>;
+}

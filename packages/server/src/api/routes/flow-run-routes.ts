@@ -9,7 +9,7 @@ import { flowTestActions } from '../../insights/flow-test-actions';
 import type { ApiServices } from '../api-services';
 import type { ServerContext } from '../../context';
 import { badRequest } from '../http-errors';
-import { body, param } from './flow-routes';
+import { body, optionalBody, param } from './flow-routes';
 
 /**
  * Running flows: editor test runs (sync, staging, optionally dry), manual/API triggers through the durable
@@ -23,7 +23,10 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
 
   r.post('/flows/:id/test-runs', async (req, res) => {
     const id = param(req, 'id');
-    const b = (req.body ?? {}) as TestRunRequest;
+    const b = optionalBody<TestRunRequest>(req, ['event', 'dryRun', 'yaml', 'revision']);
+    if (b.revision !== undefined && !Number.isInteger(b.revision)) throw badRequest('body.revision', 'body.revision must be a revision number (1, 2, ...).');
+    if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') throw badRequest('body.dryRun', 'body.dryRun must be true or false.');
+    if (b.yaml !== undefined && typeof b.yaml !== 'string') throw badRequest('body.yaml', 'body.yaml must be the flow text (a string).');
     const stored = await flows.get(id);
     let yaml: string;
     let where: string;
@@ -49,7 +52,8 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
 
   r.post('/flows/:id/runs', async (req, res) => {
     const id = param(req, 'id');
-    const b = (req.body ?? {}) as TriggerRunRequest;
+    // Unknown keys are refused: a payload sent without its `payload` wrapper must not run as {}.
+    const b = optionalBody<TriggerRunRequest>(req, ['payload', 'idempotencyKey']);
     const stored = await flows.get(id);
     if (!stored.active) {
       throw new ServerError('FLOW_INACTIVE', `Flow "${id}" is not active, so it takes no runs. Activate it with POST /api/flows/${id}/activate (or test it with POST /api/flows/${id}/test-runs).`, 409);
@@ -75,7 +79,9 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
 
   r.post('/flows/:id/tests/run', async (req, res) => {
     const id = param(req, 'id');
-    const b = (req.body ?? {}) as { revision?: number; yaml?: string };
+    const b = optionalBody<{ revision?: number; yaml?: string }>(req, ['revision', 'yaml']);
+    if (b.revision !== undefined && !Number.isInteger(b.revision)) throw badRequest('body.revision', 'body.revision must be a revision number (1, 2, ...).');
+    if (b.yaml !== undefined && typeof b.yaml !== 'string') throw badRequest('body.yaml', 'body.yaml must be the flow test text (a string).');
     const stored = await flows.get(id);
     const tests = typeof b.yaml === 'string' ? { yaml: b.yaml } : await flows.tests(id);
     if (!tests) throw new ServerError('NOT_FOUND', `Flow "${id}" has no tests. Add them with PUT /api/flows/${id}/tests.`, 404);
@@ -95,7 +101,7 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
   });
 
   r.post('/flows/:id/deploy', async (req, res) => {
-    const b = (req.body ?? {}) as DeployRequest;
+    const b = optionalBody<DeployRequest>(req, ['revision', 'environment']);
     if (b.environment !== undefined && b.environment !== 'staging') {
       throw badRequest('body.environment', 'Only staging takes direct deploys; production takes promoted revisions: POST /api/flows/:id/promote.');
     }
@@ -107,7 +113,7 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
   });
 
   r.post('/flows/:id/promote', async (req, res) => {
-    const b = (req.body ?? {}) as PromoteRequest;
+    const b = optionalBody<PromoteRequest>(req, ['revision']);
     if (b.revision !== undefined && !Number.isInteger(b.revision)) throw badRequest('body.revision', 'body.revision must be a revision number.');
     const result = await promoteToProduction(service, api.actions(), param(req, 'id'), b.revision, 'admin');
     await api.scheduler.reconcile();
