@@ -57,6 +57,7 @@ describe('connect HighLevel by OAuth from the Credentials page', () => {
     const callbackText = (await consent.textContent('body')) ?? '';
     expect(callbackText).toContain(`Connected ghl-oauth to location ${location.id}`);
     await screenshot(consent, '21-oauth-callback');
+    await consent.close();
     expect(stack.sandbox.highlevel.admin.requests({ route: 'POST /oauth/token' }).length).toBe(exchangesBefore + 1);
 
     // The Credentials page notices the new connection by itself and lists it with the granted scopes.
@@ -79,6 +80,33 @@ describe('connect HighLevel by OAuth from the Credentials page', () => {
       headers: { Authorization: `Bearer ${active.secret.accessToken}`, Version: '2021-07-28' },
     });
     expect(tags.status).toBe(200);
+  });
+
+  it('a connection HighLevel stopped accepting shows a banner; Reconnect goes through the consent page again', async () => {
+    const store = stack.server.ctx.stores.credentials as CredentialStore;
+    // What the token refresher records when HighLevel answers invalid_grant.
+    await store.markNeedsReconnect('ghl-oauth', 'the refresh token was rejected');
+    // Leave and come back: the Credentials page loads the list when it opens.
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByRole('link', { name: 'Credentials' }).click();
+    await page.getByTestId('reconnect-banner').waitFor();
+    const row = page.getByTestId('credential-ghl-oauth');
+    await expect.poll(() => row.textContent()).toContain('needs_reconnect');
+    await row.getByRole('button', { name: 'Reconnect' }).click();
+    const form = page.getByRole('form', { name: 'Connect HighLevel by OAuth' });
+    expect(await form.getByLabel('Name').inputValue()).toBe('ghl-oauth');
+    const oauth = stack.sandbox.credentials.highlevel.oauth;
+    await form.getByLabel('App client id').fill(oauth.clientId);
+    await form.getByLabel('App client secret').fill(oauth.clientSecret);
+    const [consent] = await Promise.all([page.waitForEvent('popup'), form.getByRole('button', { name: 'Open consent page' }).click()]);
+    await consent.getByRole('listitem').first().getByRole('button', { name: 'Approve' }).click();
+    await consent.getByTestId('oauth-result').waitFor();
+    expect(await consent.getByTestId('oauth-result').textContent()).toBe('HighLevel is connected');
+    // A new version of the same credential, active again; the banner goes away.
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('active');
+    expect(await page.getByTestId('reconnect-banner').count()).toBe(0);
+    expect((await store.get('ghl-oauth')).activeVersion).toBe(2);
+    await consent.close();
   });
 
   it('a callback with an unknown state is refused with a page that says how to start again', async () => {

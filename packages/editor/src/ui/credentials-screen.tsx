@@ -107,10 +107,10 @@ function ScopePicker({ scopes, onChange, legend = 'Scopes granted' }: { scopes: 
   );
 }
 
-function ConnectOAuth({ onDone }: { onDone: () => void }) {
+function ConnectOAuth({ onDone, reconnect }: { onDone: () => void; reconnect?: string }) {
   const api = useEditor((s) => s.api);
   const attempt = useEditor((s) => s.attempt);
-  const [name, setName] = useState('highlevel-oauth');
+  const [name, setName] = useState(reconnect ?? 'highlevel-oauth');
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
   const [scopes, setScopes] = useState<string[]>(DEFAULT_SCOPES);
@@ -121,13 +121,15 @@ function ConnectOAuth({ onDone }: { onDone: () => void }) {
       aria-label="Connect HighLevel by OAuth"
       onSubmit={async (e) => {
         e.preventDefault();
+        // A reconnect stores a new version of the same name: done when that version appears, not before.
+        const before = useEditor.getState().credentials.find((c) => c.name === name)?.version ?? 0;
         const res = await attempt('start the HighLevel connection', () => api.startOAuth({ name, clientId, clientSecret, scopes, environment }));
         if (!res) return;
         // The consent page opens in a new window; its callback stores the tokens on the server.
         window.open(res.installUrl, 'splice-oauth', 'width=720,height=760');
         const poll = setInterval(async () => {
           const list = await api.credentials().catch(() => undefined);
-          if (list?.credentials.some((c) => c.name === name && c.status !== 'needs_reconnect')) {
+          if (list?.credentials.some((c) => c.name === name && c.status !== 'needs_reconnect' && (c.version ?? 1) > before)) {
             clearInterval(poll);
             onDone();
           }
@@ -135,7 +137,7 @@ function ConnectOAuth({ onDone }: { onDone: () => void }) {
         setTimeout(() => clearInterval(poll), 10 * 60_000);
       }}
     >
-      <h3>Connect HighLevel (OAuth)</h3>
+      <h3>{reconnect ? `Reconnect ${reconnect} (OAuth)` : 'Connect HighLevel (OAuth)'}</h3>
       <p className="muted">Opens HighLevel's consent page ({environment === 'staging' ? 'the sandbox’s, for staging' : 'production'}); pick the location and approve. Also reconnects an existing connection of the same name.</p>
       <label>
         Name <input value={name} onChange={(e) => setName(e.target.value)} required />
@@ -185,7 +187,7 @@ export function CredentialsScreen() {
           </button>
         </div>
       </header>
-      {adding === 'oauth' && <ConnectOAuth onDone={done} />}
+      {adding?.startsWith('oauth') && <ConnectOAuth key={adding} onDone={done} {...(adding.startsWith('oauth:') ? { reconnect: adding.slice('oauth:'.length) } : {})} />}
       {KINDS.filter((k) => k.type === adding).map((k) => (
         <AddCredential key={k.type} kind={k} onDone={done} />
       ))}
@@ -214,8 +216,8 @@ export function CredentialsScreen() {
                 <span className={`badge ${c.status === 'needs_reconnect' ? 'failed' : 'ok'}`}>{c.status ?? 'ok'}</span>
               </td>
               <td>
-                {c.status === 'needs_reconnect' && c.connector === 'highlevel' && (
-                  <button type="button" onClick={() => setAdding('oauth')}>
+                {c.status === 'needs_reconnect' && c.type === 'highlevel-oauth' && (
+                  <button type="button" onClick={() => setAdding(`oauth:${c.name}`)}>
                     Reconnect
                   </button>
                 )}
