@@ -70,6 +70,7 @@ const cases: Record<string, Case> = {
   'flows run: payload file missing': { args: (d) => ['flows', 'run', 'greet', '--payload-file', join(d, 'nope.json'), '--server', notSpliceUrl], exit: 2, says: /no such file/, env: { SPLICE_ADMIN_TOKEN: 'x' } },
   'test: no such path': { args: (d) => ['test', join(d, 'nope')], exit: 2, says: /no such file or directory/ },
   'test: empty test file': { args: (d) => ['test', join(d, 'greet.test.yaml')], exit: 1, says: /greet\.test\.yaml:1:1: the file is empty or not a YAML mapping/, onStdout: true },
+  'auth: client secret on argv': { args: (d) => ['auth', 'login', 'highlevel', '--name', 'x', '--client-id', 'cid', '--client-secret', 'cs-on-argv', ...data(d)], exit: 2, says: /never taken from the command line.*--client-secret-env/ },
   'auth: port not a number': { args: (d) => ['auth', 'login', 'highlevel', '--name', 'x', '--port', 'abc', ...data(d)], exit: 2, says: /--port must be a whole number/ },
   'auth: unknown provider': { args: (d) => ['auth', 'login', 'github', '--name', 'x', ...data(d)], exit: 2, says: /unknown provider github/ },
   'sandbox: port not a number': { args: () => ['sandbox', '--port', 'abc'], exit: 2, says: /--port must be a whole number/ },

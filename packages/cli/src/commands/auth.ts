@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createConnectorRegistry } from '@splice/connectors';
 import { loadFlowFile } from '@splice/runtime';
 import {
@@ -20,7 +20,7 @@ type Opts = Record<string, string | undefined>;
 const CALLBACK_PATH = '/oauth/callback';
 
 async function secretFrom(opts: Opts): Promise<string | undefined> {
-  if (opts.clientSecret) return opts.clientSecret;
+
   if (opts.clientSecretEnv) {
     const v = process.env[opts.clientSecretEnv];
     if (!v) throw new CliUsageError(`environment variable ${opts.clientSecretEnv} (client secret) is not set or empty.`);
@@ -76,7 +76,8 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
     .description('Install the HighLevel app on a location: prints the install URL, waits for the callback on 127.0.0.1, stores the tokens')
     .requiredOption('--name <name>', 'credential name to store the connection as (an existing one is reconnected)')
     .option('--client-id <id>', 'OAuth client id (default: the one stored with --name)')
-    .option('--client-secret <secret>', 'OAuth client secret (visible in `ps`: prefer --client-secret-env or --client-secret-stdin)')
+    // Refused, not dropped: a secret on the command line lands in `ps` and the shell history.
+    .addOption(new Option('--client-secret <secret>').hideHelp())
     .option('--client-secret-env <VAR>', 'read the client secret from environment variable VAR')
     .option('--client-secret-stdin', 'read the client secret from stdin')
     .option('--scopes <scopes>', 'scopes to ask for, space- or comma-separated (default: the ones stored with --name)')
@@ -92,6 +93,9 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
     .option('--data-dir <dir>', 'data dir (default $SPLICE_DATA_DIR or .splice)')
     .action(async (provider: string, opts: Opts) => {
       if (provider !== 'highlevel') throw new CliUsageError(`unknown provider ${provider}: only \`highlevel\` uses OAuth.`);
+      if (opts.clientSecret !== undefined) {
+        throw new CliUsageError('secrets are never taken from the command line (they show in `ps` and the shell history): use --client-secret-env VAR or --client-secret-stdin.');
+      }
       const port = Number(opts.port);
       if (!/^\d+$/.test(String(opts.port)) || port > 65535) throw new CliUsageError(`--port must be a whole number from 0 to 65535, got "${String(opts.port)}".`);
       if (!/^\d+$/.test(String(opts.timeout)) || Number(opts.timeout) < 1) throw new CliUsageError(`--timeout must be a whole number of seconds ≥ 1, got "${String(opts.timeout)}".`);
