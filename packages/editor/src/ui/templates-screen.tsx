@@ -18,7 +18,10 @@ export function TemplatesScreen() {
     setBusy(id);
     // A template already imported (e.g. by `splice start`) is imported again as a copy: `<id>-2`, `-3`, ...
     let res: SaveFlowResponse | undefined;
-    for (let n = 1; n <= 20 && !res; n++) {
+    // Start from the first free id (the retry below still covers a flow created meanwhile).
+    const taken = new Set((await api.flows().catch(() => undefined))?.flows.map((f) => f.id) ?? []);
+    const first = taken.has(id) ? [...Array(20).keys()].map((i) => i + 2).find((n) => !taken.has(`${id}-${n}`)) ?? 2 : 1;
+    for (let n = first; n <= first + 20 && !res; n++) {
       try {
         res = await api.importTemplate(id, n === 1 ? undefined : `${id}-${n}`);
       } catch (err) {
