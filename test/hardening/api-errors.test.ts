@@ -190,7 +190,7 @@ describe('templates, environments, credentials', () => {
       for (const [m, p] of [
         ['GET', `/api/templates/${id}`],
         ['POST', `/api/templates/${id}/import`],
-      ]) {
+      ] as const) {
         const res = await api.call(m, p, m === 'POST' ? {} : undefined);
         expect(res.status, `${m} ${p}`).toBe(404);
         expect(JSON.stringify(res.body)).not.toMatch(/"name":\s*"splice"|root:/);
@@ -214,6 +214,12 @@ describe('templates, environments, credentials', () => {
     const missing = await api.call('POST', '/api/credentials', { name: 'c1', type: 'payaca-api-key', secret: {} });
     expect(missing.status).toBe(422);
     expect(missing.body.error.path).toMatch(/^body\.(secret|meta)\./);
+    const unknownMeta = await api.call('POST', '/api/credentials', { name: 'c1', type: 'highlevel-pit', secret: 'pit-x', meta: { location: 'loc' } });
+    expect(unknownMeta.status).toBe(422);
+    expect(unknownMeta.body.error.path).toBe('body.meta.location');
+    const otherConnector = await api.call('POST', '/api/credentials', { name: 'c1', type: 'highlevel-pit', secret: 'pit-x', connector: 'payaca' });
+    expect(otherConnector.status).toBe(422);
+    expect(otherConnector.body.error.path).toBe('body.connector');
     const kind = await api.call('POST', '/api/credentials', { name: 'c1', type: 'nope', secret: 'x' });
     expect(kind.status).toBe(422);
     expect((await api.call('GET', '/api/credentials')).body.credentials).toEqual([]);

@@ -58,7 +58,6 @@ function flow(steps: string): string {
   return `apiVersion: splice/v1\nkind: Flow\nmetadata:\n  name: test-runs-of-text\ncredentials:\n  ghl: { connector: highlevel }\ntrigger:\n  type: manual\nsteps:\n${steps}`;
 }
 
-const errorsOf = (run: any): string => JSON.stringify(run?.error ?? run?.steps?.map((s: any) => s.error) ?? run);
 
 describe('outbound hosts', () => {
   it('refuses an http step aimed at a host outside the allow-list, before sending', async () => {
@@ -86,15 +85,21 @@ describe('outbound hosts', () => {
     expect(trapHits).toEqual([]);
   });
 
-  it('refuses a connector base URL outside the connector hosts for catalog calls', async () => {
-    expect((await api.call('PATCH', '/api/environments/staging', { baseUrls: { highlevel: 'http://splice-hardening.invalid/highlevel' } })).status).toBe(200);
-    try {
-      const res = await testRun(flow('  - id: tags\n    type: call\n    uses: highlevel.v2.get-tags-location-id\n    credential: ghl\n    with: { params: { locationId: loc1 } }\n'));
-      expect(res.body.status, JSON.stringify(res.body)).not.toBe('succeeded');
-      expect(errorsOf(res.body)).toMatch(/HOST_NOT_ALLOWED/);
-    } finally {
-      await api.call('PATCH', '/api/environments/staging', { baseUrls: sandbox.baseUrls });
+  it('refuses a base URL outside the connector hosts, or for an unknown connector, when it is configured', async () => {
+    // A base URL's host is allowed for every outbound call, so it must not widen the allow-list.
+    for (const [baseUrls, path] of [
+      [{ highlevel: 'http://splice-hardening.invalid/highlevel' }, 'body.baseUrls.highlevel'],
+      [{ payaca: 'https://api.payaca.com.splice-hardening.invalid/v1' }, 'body.baseUrls.payaca'],
+      [{ exfil: 'http://splice-hardening.invalid' }, 'body.baseUrls.exfil'],
+      [{ highlevel: 'ftp://127.0.0.1/x' }, 'body.baseUrls.highlevel'],
+    ] as const) {
+      const res = await api.call('PATCH', '/api/environments/production', { baseUrls });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body.error.path).toBe(path);
     }
+    const env = await api.call('GET', '/api/environments/production');
+    expect(JSON.stringify(env.body.baseUrls)).not.toContain('invalid');
+    expect((await api.call('PATCH', '/api/environments/production', { baseUrls: { highlevel: 'https://services.leadconnectorhq.com' } })).status).toBe(200);
   });
 
   it('does not follow redirects off-host, for http steps or catalog calls', async () => {

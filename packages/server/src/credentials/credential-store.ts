@@ -104,6 +104,14 @@ export class CredentialStore {
       );
     }
     const kind = getKind(input.kind);
+    // Only generic kinds (connector "http") may be pointed at a connector; a PIT is always HighLevel's.
+    if (input.connector !== undefined && input.connector !== kind.connector && kind.connector !== 'http') {
+      throw credentialError(
+        CredentialCode.FIELD_INVALID,
+        `a ${kind.kind} credential is for connector ${kind.connector}, not ${input.connector}. Leave the connector out, or use a generic kind (bearer, api-key-header).`,
+        { path: 'connector' },
+      );
+    }
     const { secret, meta } = splitFields(kind, input.values);
     kind.validate?.({ secret, meta, scopes: input.scopes });
     const now = new Date().toISOString();

@@ -54,7 +54,7 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
     if (!type) throw badRequest('body.type', `Give the credential kind as \`type\`: one of ${credentialKinds.map((k) => k.kind).join(', ')}.`);
     const kind = getKind(type);
     const values = { ...checkStrings(b.meta, 'body.meta'), ...secretValues(b.secret, kind.primarySecret) };
-    const info = await withBodyPaths(type, () => store().add({ name, kind: type, values, ...(b.scopes ? { scopes: checkScopes(b.scopes) } : {}), ...(b.connector ? { connector: optString(b.connector, 'body.connector') } : {}) }));
+    const info = await withBodyPaths(type, b, () => store().add({ name, kind: type, values, ...(b.scopes ? { scopes: checkScopes(b.scopes) } : {}), ...(b.connector ? { connector: optString(b.connector, 'body.connector') } : {}) }));
     res.status(201).location(`/api/credentials/${info.name}`).json(toMetadata(info));
   });
 
@@ -64,7 +64,7 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
     const name = param(req, 'name');
     const cur = await store().get(name);
     const values = { ...checkStrings(b.meta, 'body.meta'), ...(b.secret !== undefined ? secretValues(b.secret, getKind(cur.kind).primarySecret) : {}) };
-    const info = await withBodyPaths(cur.kind, () => store().rotate(name, values, b.scopes ? { scopes: checkScopes(b.scopes) } : {}));
+    const info = await withBodyPaths(cur.kind, b, () => store().rotate(name, values, b.scopes ? { scopes: checkScopes(b.scopes) } : {}));
     res.json(toMetadata(info));
   });
 
@@ -133,14 +133,25 @@ function checkScopes(v: unknown): string[] {
  * The credential store names fields by their own name (`token`); an API caller needs the request path
  * (`body.secret.token`, `body.meta.locationId`, `body.name`) to find what to fix.
  */
-async function withBodyPaths<T>(kindName: string, fn: () => Promise<T>): Promise<T> {
+async function withBodyPaths<T>(kindName: string, b: { meta?: unknown; secret?: unknown }, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     const e = err as SpliceError;
     if (!(e instanceof SpliceError) || !e.path || e.path.startsWith('body')) throw err;
     const field = getKind(kindName).fields.find((f) => f.name === e.path);
-    const path = e.path === 'name' ? 'body.name' : field ? `body.${field.secret ? 'secret' : 'meta'}.${field.name}` : `body.${e.path}`;
+    // An unknown field is named where the caller put it (meta or secret).
+    const sentIn = (v: unknown) => !!v && typeof v === 'object' && e.path! in (v as object);
+    const path =
+      e.path === 'name' || e.path === 'connector'
+        ? `body.${e.path}`
+        : field
+          ? `body.${field.secret ? 'secret' : 'meta'}.${field.name}`
+          : sentIn(b.meta)
+            ? `body.meta.${e.path}`
+            : sentIn(b.secret)
+              ? `body.secret.${e.path}`
+              : `body.${e.path}`;
     throw new ServerError(e.code, e.message, 422, { path, cause: err });
   }
 }
