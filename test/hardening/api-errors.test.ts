@@ -184,6 +184,24 @@ describe('runs and optional bodies', () => {
   });
 });
 
+describe('unknown ids', () => {
+  it('answer 404 with the list route to look in', async () => {
+    for (const [path, list] of [
+      ['/api/flows/nope', 'GET /api/flows'],
+      ['/api/runs/nope', 'GET /api/runs'],
+      ['/api/templates/nope', 'GET /api/templates'],
+      ['/api/environments/nope', 'GET /api/environments'],
+    ] as const) {
+      const res = await api.call('GET', path);
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toContain(list);
+    }
+    const dead = await api.call('DELETE', '/api/dead-letters/nope');
+    expect(dead.status).toBe(404);
+    expect(dead.body.error.message).toContain('GET /api/dead-letters');
+  });
+});
+
 describe('templates, environments, credentials', () => {
   it('does not read files outside the template library through the id', async () => {
     for (const id of ['..%2F..%2Fpackage', '..%2Fpackage.json', '%2Fetc%2Fpasswd', '....%2F%2Fschemas%2Fflow.schema']) {

@@ -27,7 +27,8 @@ export class IntakeUnavailableError extends ServerError {
 
 export class NotFoundError extends ServerError {
   constructor(what: string, id: string) {
-    super('NOT_FOUND', `${what} "${id}" does not exist. List them with GET /api/${what.toLowerCase()}s.`, 404);
+    // "Dead letter" lists at /api/dead-letters: the route is the kebab-case plural.
+    super('NOT_FOUND', `${what} "${id}" does not exist. List them with GET /api/${what.toLowerCase().replace(/\s+/g, '-')}s.`, 404);
   }
 }
 
