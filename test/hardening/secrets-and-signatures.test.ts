@@ -79,7 +79,8 @@ async function waitForRun(flow: string, count: number): Promise<any[]> {
 
 beforeAll(async () => {
   delete process.env.SPLICE_ADMIN_TOKEN;
-  sandbox = await createSandbox({ rateLimit: false, logLevel: 'silent' });
+  // 2-second access tokens: the run below refreshes the OAuth connection, so refresh logs are searched too.
+  sandbox = await createSandbox({ rateLimit: false, logLevel: 'silent', tokenTtlSeconds: 2 });
   dataDir = mkdtempSync(join(tmpdir(), 'splice-hardening-'));
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -144,6 +145,7 @@ beforeAll(async () => {
   const active = await call('POST', '/api/flows/signed-sync/activate', {});
   expect(active.status, active.text).toBe(200);
 
+  await new Promise((r) => setTimeout(r, 2_100)); // let the access token expire
   const body = JSON.stringify({ id: 'evt-1', type: 'project.tagsChanged', data: { projectId: 'p1' } });
   const res = await fetch(`${server.url}/hooks/signed-sync`, {
     method: 'POST',
@@ -153,6 +155,25 @@ beforeAll(async () => {
   expect(res.status, await res.text()).toBeLessThan(300);
   const runs = await waitForRun('signed-sync', 1);
   expect(runs[0].status, JSON.stringify(runs[0])).toBe('succeeded');
+  const after = await CredentialStore.open({ dataDir });
+  try {
+    const oauth = await after.readActive('ghl-oauth');
+    secrets.refreshedAccessToken = oauth.secret.accessToken!;
+    secrets.refreshedRefreshToken = oauth.secret.refreshToken!;
+  } finally {
+    await after.close();
+  }
+  expect(secrets.refreshedAccessToken, 'the OAuth connection was refreshed during the run').not.toBe(secrets.accessToken);
+
+  // A failing call (a wrong PIT answered 401) is logged and recorded too: its token must not show either.
+  secrets.wrongPit = 'pit-wrong-hardening-5d1c0e';
+  expect((await call('POST', '/api/credentials', { name: 'ghl-wrong', type: 'highlevel-pit', secret: secrets.wrongPit, meta: { locationId: hl.locationId } })).status).toBe(201);
+  expect((await call('PATCH', '/api/environments/staging', { bindings: { ghl: 'ghl-wrong', ghlOauth: 'ghl-oauth', payaca: 'payaca-key', hooks: 'payaca-hooks' } })).status).toBe(200);
+  const failed = await call('POST', '/api/flows/signed-sync/test-runs', { event: { id: 'evt-test' } });
+  expect(failed.body.status, failed.text).toBe('failed');
+  expect(failed.text).toMatch(/401/);
+  expectNoSecret(failed.text, 'the failed test run');
+  expect((await call('PATCH', '/api/environments/staging', { bindings: { ghl: 'ghl-pit', ghlOauth: 'ghl-oauth', payaca: 'payaca-key', hooks: 'payaca-hooks' } })).status).toBe(200);
 }, 90_000);
 
 afterAll(async () => {
