@@ -205,27 +205,41 @@ export const serverSuite: BenchSuite = {
   },
 };
 
-/** Starts the server in its own process (test/server/fixtures/server-entry.ts), loads it, reads its RSS. */
-async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox>>, ms: number): Promise<number> {
+/** The bench flow as the YAML a user saves through the API: the same steps, its webhook key a stored credential. */
+const FLOW_YAML = `apiVersion: splice/v1
+kind: Flow
+metadata:
+  name: bench-hook
+credentials:
+  hook: { connector: payaca }
+trigger: { type: webhook, source: payaca, secret: hook, idempotencyKey: eventId }
+steps:
+  - id: shape
+    type: map
+    expression: '{ "tagIds": tags.("tag-" & id) }'
+  - id: fetchTags
+    type: call
+    uses: http
+    with:
+      method: POST
+      url: "=$env.hlBase & '/social-media-posting/' & $env.locationId & '/tags/details'"
+      headers: { Authorization: "='Bearer ' & $env.token", Version: '2021-07-28' }
+      body: '=$steps.shape'
+`;
+
+/**
+ * Resident memory of \`splice serve\` exactly as a user runs it (packages/cli/bin/splice.mjs, its own
+ * process, default wiring): the flow saved and activated through the REST API, its webhook key a stored
+ * credential bound in the environment, then signed webhooks at steady load; RSS read from its /metrics.
+ */
+export async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox>>, ms: number): Promise<number> {
   const creds = sandbox.credentials.highlevel;
-  const config = {
-    config: {
-      port: 0,
-      dataDir: mkdtempSync(join(tmpdir(), 'splice-bench-rss-')),
-      logLevel: 'warn',
-      workers: { count: CONCURRENCY, perFlowConcurrency: CONCURRENCY },
-    },
-    flows: [flow()],
-    webhookKeys: { 'bench-hook': [{ kind: 'hmac-sha256', secret: SECRET }] },
-    environment: {
-      baseUrls: {},
-      bindings: {},
-      values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
-    },
-  };
-  const entry = fileURLToPath(new URL('../test/server/fixtures/server-entry.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, SPLICE_TEST_SERVER: JSON.stringify(config) },
+  const token = `bench-admin-${process.pid}`;
+  const bin = fileURLToPath(new URL('../packages/cli/bin/splice.mjs', import.meta.url));
+  const dataDir = mkdtempSync(join(tmpdir(), 'splice-bench-rss-'));
+  const args = ['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--workers', `${CONCURRENCY}`, '--concurrency', `${CONCURRENCY}`];
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, SPLICE_ADMIN_TOKEN: token },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -233,13 +247,32 @@ async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox>>, ms:
       let out = '';
       child.stdout!.on('data', (d) => {
         out += String(d);
-        const m = /READY (\S+)/.exec(out);
+        const m = /listening on (http:\/\/\S+?) /.exec(out);
         if (m) resolve(m[1]!);
       });
-      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+      child.once('exit', (code) => reject(new Error(`splice serve exited with ${code}`)));
     });
     const agent = new undici.Agent({ connections: 32 });
+    const api = async (method: string, path: string, body: unknown) => {
+      const res = await undici.request(`${url}/api${path}`, {
+        method: method as 'POST',
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      if (res.statusCode >= 300) throw new Error(`${method} /api${path} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    };
+    await api('POST', '/credentials', { name: 'bench-hook-key', type: 'payaca-webhook-secret', secret: SECRET });
+    await api('PATCH', '/environments/staging', {
+      bindings: { hook: 'bench-hook-key' },
+      values: { hlBase: sandbox.highlevel.url, locationId: creds.locationId, token: creds.privateIntegrationToken },
+    });
+    await api('POST', '/flows', { yaml: FLOW_YAML });
+    await api('POST', '/flows/bench-hook/activate', {});
+
     let n = 0;
+    let accepted = 0;
     const end = performance.now() + ms;
     const samples: number[] = [];
     const sample = async () => {
@@ -258,18 +291,25 @@ async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox>>, ms:
             dispatcher: agent,
             headers: { 'content-type': 'application/json', 'x-payaca-signature': createHmac('sha256', SECRET).update(body).digest('hex') },
           });
-          await res.body.text();
+          const text = await res.body.text();
+          if (res.statusCode !== 202) throw new Error(`splice serve answered ${res.statusCode}: ${text.slice(0, 200)}`);
+          accepted++;
         }
       }),
     );
     clearInterval(sampler);
     await sample();
+    if (process.env.SPLICE_BENCH_MEMORY_DETAIL) {
+      const text = await (await undici.request(`${url}/metrics`, { dispatcher: agent })).body.text();
+      process.stderr.write(`${text.split('\n').filter((l) => /^splice_(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used|nodejs_heap_space_size_total)/.test(l)).join('\n')}\n`);
+    }
     await agent.close();
+    if (accepted === 0) throw new Error('splice serve accepted no webhook');
     // Steady state: the second half of the samples (after warm-up).
     const steady = samples.slice(Math.floor(samples.length / 2));
     return Math.round(Math.max(...steady) / 1048576);
   } finally {
     child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
   }
 }
