@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -125,6 +125,16 @@ describe('nothing half-written', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('a lost master.key is reported, not silently replaced by a new key that reads nothing', async () => {
+    const d = join(dir, 'lost-key');
+    expect((await runCliProcess(['credentials', 'add', 'ghl', '--kind', 'highlevel-pit', '--from-env', 'PIT', '--data-dir', d], { env: { PIT: 'pit-lost-4' } })).status).toBe(0);
+    rmSync(join(d, 'master.key'));
+    const list = await runCliProcess(['credentials', 'list', '--data-dir', d]);
+    expect(list.status).toBe(1);
+    expect(list.stderr).toMatch(/master\.key is missing, but this data dir holds secrets.*Restore/);
+    expect(existsSync(join(d, 'master.key'))).toBe(false);
   });
 
   it('Ctrl-C while `auth login` waits: exit 130, a clear line, no credential stored', async () => {

@@ -136,6 +136,12 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
           installUrl: settings.installUrl,
           userType: opts.userType,
         });
+        // Ctrl-C while waiting (installed before the URL is printed, so no Ctrl-C is missed): nothing was stored yet; say so and exit 130 after closing the store.
+        let onSigint: (() => void) | undefined;
+        const interrupted = new Promise<'interrupted'>((resolve) => {
+          onSigint = () => resolve('interrupted');
+          process.once('SIGINT', onSigint);
+        });
         io.out(`Open this URL in a browser and choose the location to install on:\n\n  ${installUrl}\n\n`);
         io.out(`Waiting for the callback on ${redirectUri} (the app's redirect URI must be exactly this) ...\n`);
 
@@ -143,12 +149,6 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<undefined>((resolve) => {
           timer = globalThis.setTimeout(() => resolve(undefined), timeoutMs) as unknown as NodeJS.Timeout;
-        });
-        // Ctrl-C while waiting: nothing was stored yet; say so and exit 130 after closing the store.
-        let onSigint: (() => void) | undefined;
-        const interrupted = new Promise<'interrupted'>((resolve) => {
-          onSigint = () => resolve('interrupted');
-          process.once('SIGINT', onSigint);
         });
         const outcome = await Promise.race([done, timedOut, interrupted]);
         clearTimeout(timer);

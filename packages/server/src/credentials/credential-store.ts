@@ -6,7 +6,7 @@ import type { CredentialVersionsTable } from '../storage/schema';
 import { CredentialCode, credentialError } from './credential-codes';
 import { toInfo, type CredentialInfo } from './credential-info';
 import { getKind, splitFields } from './kinds/index';
-import { KEY_FILE, NEXT_KEY_FILE, generateMasterKey, loadKeyring, writeKeyFile, type Keyring, type MasterKey } from './master-key';
+import { KEY_FILE, MASTER_KEY_ENV, NEXT_KEY_FILE, generateMasterKey, loadKeyring, writeKeyFile, type Keyring, type MasterKey } from './master-key';
 import { CredentialVault } from './credential-vault';
 import { SecretValuesCache } from './secret-values';
 import { writeTransaction } from './write-transaction';
@@ -73,6 +73,12 @@ export class CredentialStore {
     const dataDir = opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice';
     const opened = await openDatabase({ dataDir, url: opts.url });
     const load = () => loadKeyring({ dataDir, env: opts.env });
+    try {
+      await refuseNewKeyOverSealedSecrets(opened.db, dataDir, opts.env ?? process.env);
+    } catch (err) {
+      await opened.close();
+      throw err;
+    }
     let keyring: Keyring;
     try {
       keyring = load();
@@ -369,4 +375,18 @@ export class CredentialStore {
       `no credential named ${name}. Add it with \`splice credentials add ${name} --kind <kind>\` (see \`splice credentials list\`).`,
     );
   }
+}
+
+/**
+ * A missing master.key next to stored secrets means the key was lost or the data dir copied without it.
+ * Generating a fresh key then would make every stored secret unreadable, silently: refuse instead.
+ */
+async function refuseNewKeyOverSealedSecrets(db: SpliceDb, dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (env[MASTER_KEY_ENV] || existsSync(join(dataDir, KEY_FILE))) return;
+  const sealed = await db.selectFrom('credential_versions').select(['key_id']).limit(1).executeTakeFirst();
+  if (!sealed) return;
+  throw credentialError(
+    CredentialCode.MASTER_KEY_INVALID,
+    `${join(dataDir, KEY_FILE)} is missing, but this data dir holds secrets encrypted with master key ${sealed.key_id}. Restore that master.key (mode 600) or set ${MASTER_KEY_ENV}; a new key would make every stored secret unreadable.`,
+  );
 }
