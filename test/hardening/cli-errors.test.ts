@@ -73,6 +73,7 @@ const cases: Record<string, Case> = {
   'auth: client secret on argv': { args: (d) => ['auth', 'login', 'highlevel', '--name', 'x', '--client-id', 'cid', '--client-secret', 'cs-on-argv', ...data(d)], exit: 2, says: /never taken from the command line.*--client-secret-env/ },
   'auth: port not a number': { args: (d) => ['auth', 'login', 'highlevel', '--name', 'x', '--port', 'abc', ...data(d)], exit: 2, says: /--port must be a whole number/ },
   'auth: unknown provider': { args: (d) => ['auth', 'login', 'github', '--name', 'x', ...data(d)], exit: 2, says: /unknown provider github/ },
+  'sandbox: --faults is a directory': { args: (d) => ['sandbox', '--faults', join(d, 'a-directory')], exit: 2, says: /--faults .* is a directory/ },
   'sandbox: port not a number': { args: () => ['sandbox', '--port', 'abc'], exit: 2, says: /--port must be a whole number/ },
 };
 

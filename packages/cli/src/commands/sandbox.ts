@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   createSandbox,
@@ -82,6 +82,9 @@ export function parseFaultFlag(spec: string): { server: 'highlevel' | 'payaca'; 
 function readFaults(opts: SandboxCliOptions): FaultConfig | undefined {
   let config: FaultConfig | undefined;
   if (opts.faults) {
+    if (existsSync(opts.faults) && statSync(opts.faults).isDirectory()) {
+      throw new CliUsageError(`--faults ${opts.faults} is a directory: give a JSON fault config or the path of a JSON file.`);
+    }
     const text = existsSync(opts.faults) ? readFileSync(opts.faults, 'utf8') : opts.faults;
     try {
       config = JSON.parse(text) as FaultConfig;
