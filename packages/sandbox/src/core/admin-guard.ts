@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { SandboxConfigError } from '../errors';
 
 /**
  * Admin endpoints (`/_sandbox/...`) change what the stand-in does. Keep them from accidental use: only
@@ -30,5 +31,15 @@ export function isLoopbackUrl(url: string): boolean {
     return (u.protocol === 'http:' || u.protocol === 'https:') && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
   } catch {
     return false;
+  }
+}
+
+/** Webhook subscriptions deliver to loopback only: the sandbox never sends traffic off the machine. */
+export function assertLoopbackSubscriptionUrl(url: string | undefined): asserts url is string {
+  if (!url || !isLoopbackUrl(url)) {
+    throw new SandboxConfigError(
+      'SANDBOX_WEBHOOK_URL',
+      `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(url)})`,
+    );
   }
 }

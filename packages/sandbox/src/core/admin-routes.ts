@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { adminGuard } from './admin-guard';
+import { SandboxConfigError } from '../errors';
 import type { FaultRule } from './faults';
 import type { Counters, Inspector } from './inspection';
 
@@ -39,4 +40,31 @@ export function commonAdminRouter(admin: CommonAdmin): Router {
     res.json(admin.getFaults());
   });
   return router;
+}
+
+/** The webhook side of a stand-in's admin API: its subscriptions, its delivery log, and sending an event now. */
+export interface WebhookAdmin {
+  subscriptions(): unknown[];
+  /** Adds a subscription from the request body (`url` and the service's own event filter). */
+  subscribe(body: Record<string, unknown>): unknown[];
+  clearSubscriptions(): void;
+  deliveries(): unknown[];
+  send(body: Record<string, unknown>): Promise<unknown>;
+}
+
+export function addWebhookAdminRoutes(router: Router, webhooks: WebhookAdmin): void {
+  router.post('/webhooks/send', async (req, res) => res.json(await webhooks.send(req.body ?? {})));
+  router.get('/webhooks/subscriptions', (_req, res) => res.json({ subscriptions: webhooks.subscriptions() }));
+  router.post('/webhooks/subscriptions', (req, res) => res.json({ subscriptions: webhooks.subscribe(req.body ?? {}) }));
+  router.delete('/webhooks/subscriptions', (_req, res) => {
+    webhooks.clearSubscriptions();
+    res.json({ subscriptions: [] });
+  });
+  router.get('/webhooks/deliveries', (_req, res) => res.json({ deliveries: webhooks.deliveries() }));
+}
+
+/** Refuses a seed that is not an integer (admin `reseed`), before any state changes. */
+export function assertIntegerSeed(seed: unknown): asserts seed is number {
+  if (!Number.isInteger(seed))
+    throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { FaultDecision } from './faults';
-import { facts } from './http-server';
+import { type Answer, facts } from './http-server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -12,7 +12,7 @@ export async function applyFault(
   decision: FaultDecision,
   req: Request,
   res: Response,
-  answer: (status: number, body: unknown, headers?: Record<string, string>) => void,
+  answer: Answer,
 ): Promise<boolean> {
   if (decision.latencyMs > 0) {
     facts(res).fault = 'latency';

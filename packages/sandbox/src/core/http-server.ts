@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express, NextFunction, Request, Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { SandboxConfigError } from '../errors';
 import type { Inspector } from './inspection';
 
@@ -16,6 +16,26 @@ export interface RequestFacts {
 
 export function facts(res: Response): RequestFacts {
   return (res.locals.sandbox ??= {}) as RequestFacts;
+}
+
+/** Sends a JSON answer (with optional headers): how pipelines and fault rules answer a request. */
+export type Answer = (status: number, body: unknown, headers?: Record<string, string>) => void;
+
+export function answerer(res: Response): Answer {
+  return (status, body, headers) => {
+    if (headers) res.set(headers);
+    res.status(status).json(body);
+  };
+}
+
+/** An express app set up as every stand-in needs: simple query strings, request log, JSON bodies up to 2 MB. */
+export function createSandboxApp(inspector: Inspector, logRequest?: RequestLineSink): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLogger(inspector, logRequest));
+  app.use(express.json({ limit: '2mb' }));
+  return app;
 }
 
 /** Where request lines go when the sandbox is asked to log (`logLevel` info or debug). */

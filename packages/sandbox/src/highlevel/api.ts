@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { applyFault } from '../core/fault-middleware';
 import type { FaultInjector } from '../core/faults';
-import { facts } from '../core/http-server';
+import { answerer, facts } from '../core/http-server';
 import type { SchemaValidator } from '../core/schema-validator';
 import type { HighLevelDemoData } from './demo-data';
 import { handlers } from './handlers';
@@ -24,15 +24,6 @@ export interface HighLevelState {
   validator: SchemaValidator;
   now: () => number;
   publish: (type: string, locationId: string, payload: Record<string, unknown>) => void;
-}
-
-type Answer = (status: number, body: unknown, headers?: Record<string, string>) => void;
-
-function answerer(res: Response): Answer {
-  return (status, body, headers) => {
-    if (headers) res.set(headers);
-    res.status(status).json(body);
-  };
 }
 
 const unauthorized = (message: string) => ({ statusCode: 401, message, error: 'Unauthorized' });

@@ -1,4 +1,5 @@
 import { alnumId, hashUnit, mulberry32, objectId, pick } from '../core/prng';
+import { TRADE_JOB_TAGS } from '../core/trade-job-tags';
 
 /**
  * HighLevel demo data: a company with a few locations (sub-accounts), each with Social Planner tags,
@@ -71,14 +72,7 @@ export interface HighLevelDemoData {
 
 const LOCATION_NAMES = ['Bright Sparks Electrical', 'Northside Plumbing & Heating', 'Greenleaf Roofing'];
 const TAG_NAMES = [
-  'Kitchen Refit',
-  'Boiler Service',
-  'Emergency Call-out',
-  'Bathroom',
-  'Rewire',
-  'EV Charger',
-  'Solar PV',
-  'Heat Pump',
+  ...TRADE_JOB_TAGS,
   'Roof Repair',
   'Guttering',
   'Quote Sent',

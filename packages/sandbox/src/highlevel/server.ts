@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { commonAdminRouter } from '../core/admin-routes';
+import type { NextFunction, Request, Response } from 'express';
+import { addWebhookAdminRoutes, assertIntegerSeed, commonAdminRouter } from '../core/admin-routes';
 import { applyFault } from '../core/fault-middleware';
 import { type FaultConfig, FaultInjector } from '../core/faults';
 import { Inspector } from '../core/inspection';
-import { facts, type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
+import { answerer, createSandboxApp, facts, type Listening, listen, type RequestLineSink } from '../core/http-server';
 import { SchemaValidator } from '../core/schema-validator';
 import { SandboxConfigError, SandboxError } from '../errors';
 import { handleApiRequest, type HighLevelState } from './api';
@@ -79,8 +79,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
       if (o.oauth) tokens.resetOAuth();
     },
     reseed: (seed: number) => {
-      if (!Number.isInteger(seed))
-        throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
+      assertIntegerSeed(seed);
       currentSeed = seed;
       const next = dataFor(seed);
       state.data = next;
@@ -169,22 +168,16 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     seed: () => currentSeed,
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('query parser', 'simple');
-  app.use(requestLogger(inspector, opts.logRequest));
-  app.use(express.json({ limit: '2mb' }));
-
+  const app = createSandboxApp(inspector, opts.logRequest);
   const adminApi = commonAdminRouter(admin);
   adminApi.get('/webhooks/keys', (_req, res) => res.json({ ed25519PublicKey: keys.ed25519PublicPem, rsaPublicKey: keys.rsaPublicPem }));
-  adminApi.post('/webhooks/send', async (req, res) => res.json(await admin.sendWebhook(req.body ?? {})));
-  adminApi.get('/webhooks/subscriptions', (_req, res) => res.json({ subscriptions: subscriptions.subscriptions }));
-  adminApi.post('/webhooks/subscriptions', (req, res) => res.json({ subscriptions: admin.subscribe(req.body?.url, req.body?.types) }));
-  adminApi.delete('/webhooks/subscriptions', (_req, res) => {
-    subscriptions.subscriptions = [];
-    res.json({ subscriptions: [] });
+  addWebhookAdminRoutes(adminApi, {
+    subscriptions: () => subscriptions.subscriptions,
+    subscribe: (body) => admin.subscribe(body.url as string, body.types as string[] | undefined),
+    clearSubscriptions: () => (subscriptions.subscriptions = []),
+    deliveries: admin.deliveries,
+    send: (body) => admin.sendWebhook(body as unknown as HighLevelWebhookRequest),
   });
-  adminApi.get('/webhooks/deliveries', (_req, res) => res.json({ deliveries: admin.deliveries() }));
   adminApi.post('/tokens', (req, res) => res.json(admin.issueToken(req.body ?? {})));
   adminApi.post('/tokens/expire', (_req, res) => res.json({ expired: admin.expireAccessTokens() }));
   adminApi.post('/pits', (req, res) => res.json(admin.createPrivateIntegrationToken(req.body ?? {})));
@@ -199,11 +192,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
     const f = facts(res);
     f.route = route;
     f.operationId = oauthRoutes[req.path];
-    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
-      if (headers) res.set(headers);
-      res.status(status).json(body);
-    };
-    if (!(await applyFault(faults.decide(route, f.operationId, req.path), req, res, answer))) next();
+    if (!(await applyFault(faults.decide(route, f.operationId, req.path), req, res, answerer(res)))) next();
   });
   app.use(
     oauthRouter({ specs, tokens, data: () => state.data, counters: () => inspector.counters, validator, autoApprove: opts.autoApprove }),

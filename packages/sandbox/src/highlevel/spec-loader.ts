@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compilePathTemplate, matchPathParams } from '../core/path-template';
 import { SandboxSpecError } from '../errors';
 
 /**
@@ -191,16 +192,6 @@ function toOperations(doc: Record<string, unknown>, version: ApiVersion): HlOper
       const official = responses[successCode]?.content?.['application/json']?.schema;
       const security = op.security as Array<Record<string, string[]>> | undefined;
       const specScope = security?.flatMap((s) => Object.values(s).flat())[0];
-      const pathParamNames: string[] = [];
-      const regexSource = path
-        .split('/')
-        .map((seg) => {
-          const m = /^\{(.+)\}$/.exec(seg);
-          if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          pathParamNames.push(m[1] as string);
-          return '([^/]+)';
-        })
-        .join('/');
       ops.push({
         version,
         versionHeader,
@@ -208,8 +199,7 @@ function toOperations(doc: Record<string, unknown>, version: ApiVersion): HlOper
         method: method.toUpperCase(),
         path,
         route: `${method.toUpperCase()} ${path}`,
-        pathRegex: new RegExp(`^${regexSource}/?$`),
-        pathParamNames,
+        ...compilePathTemplate(path),
         literalSegments: path.split('/').filter((s) => s && !s.startsWith('{')).length,
         parameters: params,
         requestBody:
@@ -285,17 +275,8 @@ export function matchOperations(specs: HighLevelSpecs, method: string, path: str
   const hits: Array<{ op: HlOperation; params: Record<string, string> }> = [];
   for (const op of specs.operations) {
     if (op.method !== method) continue;
-    const m = op.pathRegex.exec(path);
-    if (!m) continue;
-    const params: Record<string, string> = {};
-    op.pathParamNames.forEach((name, i) => {
-      const raw = m[i + 1] as string;
-      try {
-        params[name] = decodeURIComponent(raw);
-      } catch {
-        params[name] = raw; // a malformed %-escape is kept as sent (validation or the handler will refuse it)
-      }
-    });
+    const params = matchPathParams(op, path);
+    if (!params) continue;
     hits.push({ op, params });
   }
   return hits.sort((a, b) => b.op.literalSegments - a.op.literalSegments);

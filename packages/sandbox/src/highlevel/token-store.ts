@@ -24,7 +24,8 @@ export interface AccessGrant {
   userId: string;
 }
 
-interface RefreshGrant {
+/** Who an OAuth token pair is for: what `issue` takes and a refresh token remembers for its rotation. */
+export interface TokenSubject {
   clientId: string;
   userType: UserType;
   locationId?: string;
@@ -32,6 +33,15 @@ interface RefreshGrant {
   approvedLocations: string[];
   scopes: string[];
   userId: string;
+}
+
+interface IssueOptions extends TokenSubject {
+  withRefresh?: boolean;
+  /** Access token lifetime; a refresh token keeps it, so the rotated token lives as long. */
+  ttlSeconds?: number;
+}
+
+interface RefreshGrant extends IssueOptions {
   spent: boolean;
 }
 
@@ -110,17 +120,7 @@ export class TokenStore {
   }
 
   /** Issues an access token (and a refresh token unless `withRefresh` is false). */
-  issue(input: {
-    clientId: string;
-    userType: UserType;
-    locationId?: string;
-    companyId: string;
-    approvedLocations: string[];
-    scopes: string[];
-    userId: string;
-    withRefresh?: boolean;
-    ttlSeconds?: number;
-  }): TokenAnswer {
+  issue(input: IssueOptions): TokenAnswer {
     const ttl = input.ttlSeconds ?? this.ttlSeconds;
     const accessToken = token('sbx_at_');
     this.access.set(accessToken, {

@@ -1,5 +1,5 @@
 import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { isLoopbackUrl } from '../core/admin-guard';
+import { assertLoopbackSubscriptionUrl, isLoopbackUrl } from '../core/admin-guard';
 import { hashBytes } from '../core/prng';
 import { SandboxConfigError } from '../errors';
 
@@ -115,12 +115,7 @@ export class HighLevelSubscriptions {
   ) {}
 
   subscribe(sub: HighLevelSubscription): HighLevelSubscription[] {
-    if (!sub?.url || !isLoopbackUrl(sub.url)) {
-      throw new SandboxConfigError(
-        'SANDBOX_WEBHOOK_URL',
-        `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(sub?.url)})`,
-      );
-    }
+    assertLoopbackSubscriptionUrl(sub?.url);
     this.subscriptions.push({
       url: sub.url,
       ...(sub.types ? { types: sub.types } : {}),

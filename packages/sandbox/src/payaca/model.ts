@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compilePathTemplate } from '../core/path-template';
 import { dereference, type JsonSchema } from '../highlevel/spec-loader';
 
 /**
@@ -42,23 +43,12 @@ export function defaultPayacaModelFile(): string {
 }
 
 function compile(operationId: string, method: string, path: string, rest: Partial<PayacaOperation>): PayacaOperation {
-  const pathParamNames: string[] = [];
-  const source = path
-    .split('/')
-    .map((seg) => {
-      const m = /^\{(.+)\}$/.exec(seg);
-      if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      pathParamNames.push(m[1] as string);
-      return '([^/]+)';
-    })
-    .join('/');
   return {
     operationId,
     method,
     path,
     route: `${method} /v1${path}`,
-    pathRegex: new RegExp(`^${source}/?$`),
-    pathParamNames,
+    ...compilePathTemplate(path),
     parameters: rest.parameters ?? [],
     bodySchema: rest.bodySchema,
     bodyRequired: rest.bodyRequired ?? false,

@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { commonAdminRouter } from '../core/admin-routes';
+import type { NextFunction, Request, Response } from 'express';
+import { addWebhookAdminRoutes, assertIntegerSeed, commonAdminRouter } from '../core/admin-routes';
 import { applyFault } from '../core/fault-middleware';
 import { type FaultConfig, FaultInjector } from '../core/faults';
-import { facts, type Listening, listen, type RequestLineSink, requestLogger } from '../core/http-server';
+import { answerer, createSandboxApp, facts, type Listening, listen, type RequestLineSink } from '../core/http-server';
 import { Inspector } from '../core/inspection';
+import { matchPathParams } from '../core/path-template';
 import { hashBytes } from '../core/prng';
 import { SchemaValidator } from '../core/schema-validator';
 import { SandboxConfigError, SandboxError } from '../errors';
@@ -78,8 +79,7 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
       faults.configure(opts.faults);
     },
     reseed: (seed: number) => {
-      if (!Number.isInteger(seed))
-        throw new SandboxConfigError('SANDBOX_BAD_SEED', `seed must be an integer (got ${JSON.stringify(seed)})`);
+      assertIntegerSeed(seed);
       currentSeed = seed;
       data = buildPayacaData(seed);
       inspector.reset();
@@ -93,23 +93,17 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
     sendWebhook: async (req: PayacaWebhookSendRequest) => {
       if (!req?.event) throw new SandboxConfigError('SANDBOX_WEBHOOK_EVENT', 'webhook `event` is required, e.g. "project.tagsChanged"');
       const payload: Record<string, unknown> = { ...(req.data ?? {}) };
-      if (req.projectId !== undefined) {
-        const p = dataFor(req.projectId, 'project');
-        if (!p)
+      // The project and customer named in the request travel in the payload as the sandbox holds them now.
+      for (const kind of ['project', 'customer'] as const) {
+        const id = kind === 'project' ? req.projectId : req.customerId;
+        if (id === undefined) continue;
+        const record = dataFor(id, kind);
+        if (!record)
           throw new SandboxConfigError(
-            'SANDBOX_UNKNOWN_PROJECT',
-            `no Payaca project ${req.projectId} in the sandbox (see GET /_sandbox/data)`,
+            `SANDBOX_UNKNOWN_${kind.toUpperCase()}`,
+            `no Payaca ${kind} ${id} in the sandbox (see GET /_sandbox/data)`,
           );
-        payload.project = structuredClone(p);
-      }
-      if (req.customerId !== undefined) {
-        const c = dataFor(req.customerId, 'customer');
-        if (!c)
-          throw new SandboxConfigError(
-            'SANDBOX_UNKNOWN_CUSTOMER',
-            `no Payaca customer ${req.customerId} in the sandbox (see GET /_sandbox/data)`,
-          );
-        payload.customer = structuredClone(c);
+        payload[kind] = structuredClone(record);
       }
       if (req.url) {
         const envelope = webhooks.envelope(req.event, payload, req.eventId);
@@ -122,28 +116,17 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
     seed: () => currentSeed,
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('query parser', 'simple');
-  app.use(requestLogger(inspector, opts.logRequest));
-  app.use(express.json({ limit: '2mb' }));
-
+  const app = createSandboxApp(inspector, opts.logRequest);
   const adminApi = commonAdminRouter(admin);
-  adminApi.get('/webhooks/subscriptions', (_req, res) => res.json({ subscriptions: admin.subscriptions() }));
-  adminApi.post('/webhooks/subscriptions', (req, res) => res.json({ subscriptions: admin.subscribe(req.body?.url, req.body?.events) }));
-  adminApi.delete('/webhooks/subscriptions', (_req, res) => {
-    webhooks.subscriptions = [];
-    res.json({ subscriptions: [] });
+  addWebhookAdminRoutes(adminApi, {
+    subscriptions: admin.subscriptions,
+    subscribe: (body) => admin.subscribe(body.url as string, body.events as string[] | undefined),
+    clearSubscriptions: () => (webhooks.subscriptions = []),
+    deliveries: admin.deliveries,
+    send: (body) => admin.sendWebhook(body as unknown as PayacaWebhookSendRequest),
   });
-  adminApi.get('/webhooks/deliveries', (_req, res) => res.json({ deliveries: admin.deliveries() }));
-  adminApi.post('/webhooks/send', async (req, res) => res.json(await admin.sendWebhook(req.body ?? {})));
   adminApi.get('/data', (_req, res) => res.json(data));
   app.use('/_sandbox', adminApi);
-
-  const answer = (res: Response) => (status: number, body: unknown, headers?: Record<string, string>) => {
-    if (headers) res.set(headers);
-    res.status(status).json(body);
-  };
 
   app.all('/v1/{*rest}', async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -156,7 +139,7 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
       }
       facts(res).route = op.route;
       facts(res).operationId = op.operationId;
-      if (await applyFault(faults.decide(op.route, op.operationId, req.path), req, res, answer(res))) return;
+      if (await applyFault(faults.decide(op.route, op.operationId, req.path), req, res, answerer(res))) return;
       const given = Buffer.from(req.header('Authorization') ?? '');
       if (given.length !== expectedAuth.length || !timingSafeEqual(given, expectedAuth)) {
         res.set('WWW-Authenticate', 'Basic realm="Payaca API"');
@@ -166,16 +149,7 @@ export async function startPayacaServer(opts: PayacaServerOptions) {
         });
         return;
       }
-      const m = op.pathRegex.exec(path) as RegExpExecArray;
-      const params: Record<string, string> = {};
-      op.pathParamNames.forEach((n, i) => {
-        const raw = m[i + 1] as string;
-        try {
-          params[n] = decodeURIComponent(raw);
-        } catch {
-          params[n] = raw;
-        }
-      });
+      const params = matchPathParams(op, path) as Record<string, string>;
       const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
       const errors: Array<{ field: string; message: string }> = [];
       for (const p of op.parameters) {

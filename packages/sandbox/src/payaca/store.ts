@@ -1,4 +1,5 @@
 import { mulberry32, pick } from '../core/prng';
+import { TRADE_JOB_TAGS } from '../core/trade-job-tags';
 
 /**
  * Payaca demo data: customers, projects (jobs) with tags, pipelines and custom fields, custom-field
@@ -86,14 +87,7 @@ const CITIES: Array<[string, string]> = [
   ['Sheffield', 'S1'],
 ];
 const PROJECT_TAGS = [
-  'Kitchen Refit',
-  'Boiler Service',
-  'Emergency Call-out',
-  'Bathroom',
-  'Rewire',
-  'EV Charger',
-  'Solar PV',
-  'Heat Pump',
+  ...TRADE_JOB_TAGS,
   'Social Post',
   'Review Request',
 ];

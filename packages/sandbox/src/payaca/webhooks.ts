@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { isLoopbackUrl } from '../core/admin-guard';
+import { assertLoopbackSubscriptionUrl, isLoopbackUrl } from '../core/admin-guard';
 import { SandboxConfigError } from '../errors';
 
 /**
@@ -47,12 +47,7 @@ export class PayacaWebhookSender {
   ) {}
 
   subscribe(sub: PayacaSubscription): PayacaSubscription[] {
-    if (!sub?.url || !isLoopbackUrl(sub.url)) {
-      throw new SandboxConfigError(
-        'SANDBOX_WEBHOOK_URL',
-        `subscription url must be an http(s) URL on 127.0.0.1 or localhost (got ${JSON.stringify(sub?.url)})`,
-      );
-    }
+    assertLoopbackSubscriptionUrl(sub?.url);
     this.subscriptions.push({ url: sub.url, ...(sub.events ? { events: sub.events } : {}) });
     return this.subscriptions;
   }
