@@ -184,6 +184,19 @@ describe('runs and optional bodies', () => {
   });
 });
 
+describe('list queries', () => {
+  it('refuse huge, zero, negative and non-numeric page sizes with the query path', async () => {
+    for (const path of ['/api/runs', '/api/dead-letters']) {
+      for (const limit of ['100000', '0', '-1', 'ten', '1.5']) {
+        const res = await api.call('GET', `${path}?limit=${limit}`);
+        expect(res.status, `${path}?limit=${limit}`).toBe(422);
+        expect(res.body.error.path).toBe('query.limit');
+      }
+      expect((await api.call('GET', `${path}?limit=500`)).status).toBe(200);
+    }
+  });
+});
+
 describe('unknown ids', () => {
   it('answer 404 with the list route to look in', async () => {
     for (const [path, list] of [

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -307,6 +307,11 @@ describe('webhook signatures', () => {
 });
 
 describe('the admin token', () => {
+  it('is stored only as its SHA-256 hash', async () => {
+    const rows = await server.ctx.db.selectFrom('admin_tokens').select('token_hash').execute();
+    expect(rows.map((r) => r.token_hash)).toEqual([createHash('sha256').update(token).digest('hex')]);
+  });
+
   it('is required on every /api route, including unknown ones', async () => {
     for (const path of ['/api/flows', '/api/credentials', '/api/openapi.json', '/api/no-such-route', '/api/insights/statistics']) {
       const res = await fetch(`${server.url}${path}`);
