@@ -17,22 +17,39 @@ const round = (n: number) => Math.round(n * 100) / 100;
 /** Human name of a series key: location ids get their name when known. */
 export type SeriesLabel = (key: string) => string;
 
-export function metricChartOption(answer: C.InsightsStatisticsResponse, metric: C.InsightsMetric, label: SeriesLabel = (k) => k): ChartOption {
+/** The frame every dashboard line chart shares: axis tooltip, scrolling legend on top, value y axis. */
+function lineChartOption(xAxis: Record<string, unknown>, series: unknown[]): ChartOption {
   return {
     animation: false,
     tooltip: { trigger: 'axis' },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 48, right: 16, top: 32, bottom: 28 },
-    xAxis: { type: 'category', data: answer.dates, boundaryGap: false },
+    xAxis,
     yAxis: { type: 'value' },
-    series: answer.series.map((s) => ({
+    series,
+  };
+}
+
+/**
+ * `[date, value]` pairs on a time axis, one for every date of the range, null where the series has no
+ * point that day (the line bridges it with connectNulls).
+ */
+function pointsOnDates<P extends { date: string }>(dates: string[], points: P[], value: (point: P) => number): Array<[string, number | null]> {
+  const byDate = new Map(points.map((p) => [p.date, value(p)]));
+  return dates.map((d) => [d, byDate.get(d) ?? null]);
+}
+
+export function metricChartOption(answer: C.InsightsStatisticsResponse, metric: C.InsightsMetric, label: SeriesLabel = (k) => k): ChartOption {
+  return lineChartOption(
+    { type: 'category', data: answer.dates, boundaryGap: false },
+    answer.series.map((s) => ({
       name: label(s.key),
       type: 'line',
       smooth: true,
       showSymbol: answer.dates.length < 20,
       data: s.points.map((p) => round(p[metric])),
     })),
-  };
+  );
 }
 
 /** Whether anything was recorded for a metric (HighLevel reports no clicks, for example). */
@@ -41,38 +58,27 @@ export function metricHasData(answer: C.InsightsStatisticsResponse, metric: C.In
 }
 
 export function tagCountChartOption(trends: C.InsightsTagTrendsResponse, label: SeriesLabel = (k) => k): ChartOption {
-  return {
-    animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { type: 'scroll', top: 0 },
-    grid: { left: 48, right: 16, top: 32, bottom: 28 },
-    // A time axis: snapshots are not evenly spaced (a backfill of past days, then today's), and a category
-    // axis would draw a gap of months as wide as a gap of a day.
-    xAxis: { type: 'time' },
-    yAxis: { type: 'value' },
-    series: trends.locations.map((l) => {
-      const byDate = new Map(l.points.map((p) => [p.date, p.usage]));
-      return { name: label(l.locationId), type: 'line', connectNulls: true, data: trends.dates.map((d) => [d, byDate.get(d) ?? null]) };
-    }),
-  };
+  // A time axis: snapshots are not evenly spaced (a backfill of past days, then today's), and a category
+  // axis would draw a gap of months as wide as a gap of a day.
+  return lineChartOption(
+    { type: 'time' },
+    trends.locations.map((l) => ({
+      name: label(l.locationId),
+      type: 'line',
+      connectNulls: true,
+      data: pointsOnDates(trends.dates, l.points, (p) => p.usage),
+    })),
+  );
 }
 
 export function risingTagsChartOption(trends: C.InsightsTagTrendsResponse, label: SeriesLabel = (k) => k, multipleLocations = false): ChartOption {
-  return {
-    animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { type: 'scroll', top: 0 },
-    grid: { left: 48, right: 16, top: 32, bottom: 28 },
-    xAxis: { type: 'time' },
-    yAxis: { type: 'value' },
-    series: trends.tags.map((t) => {
-      const byDate = new Map(t.points.map((p) => [p.date, p.value]));
-      return {
-        name: multipleLocations ? `${t.name} (${label(t.locationId)})` : t.name,
-        type: 'line',
-        connectNulls: true,
-        data: trends.dates.map((d) => [d, byDate.get(d) ?? null]),
-      };
-    }),
-  };
+  return lineChartOption(
+    { type: 'time' },
+    trends.tags.map((t) => ({
+      name: multipleLocations ? `${t.name} (${label(t.locationId)})` : t.name,
+      type: 'line',
+      connectNulls: true,
+      data: pointsOnDates(trends.dates, t.points, (p) => p.value),
+    })),
+  );
 }

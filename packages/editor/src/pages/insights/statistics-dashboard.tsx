@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type * as C from '@splice/server/api/contract';
 import { useEditor } from '../../store/store';
 import { DASHBOARD_METRICS, metricChartOption, metricHasData } from './chart-options';
 import { EChart } from './echart';
+import { DateRangeFilter, FacetFilter, useInsightsAnswer } from './insights-filters';
 import { downloadStatisticsCsv, fetchStatistics, type InsightsFilter } from './insights-api';
 
 /**
@@ -12,21 +13,9 @@ import { downloadStatisticsCsv, fetchStatistics, type InsightsFilter } from './i
 export function StatisticsDashboard() {
   const [filter, setFilter] = useState<InsightsFilter>({});
   const [groupBy, setGroupBy] = useState<C.InsightsGroupBy>('platform');
-  const [answer, setAnswer] = useState<C.InsightsStatisticsResponse | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const { answer, error } = useInsightsAnswer(() => fetchStatistics(filter, groupBy), [filter, groupBy]);
   const [exporting, setExporting] = useState(false);
   const notify = useEditor((s) => s.notify);
-
-  useEffect(() => {
-    let live = true;
-    fetchStatistics(filter, groupBy).then(
-      (a) => live && (setAnswer(a), setError(undefined)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [filter, groupBy]);
 
   const facets = answer?.facets;
   const options = useMemo(() => (answer ? DASHBOARD_METRICS.map((m) => ({ ...m, option: metricChartOption(answer, m.metric), hasData: metricHasData(answer, m.metric) })) : []), [answer]);
@@ -46,36 +35,9 @@ export function StatisticsDashboard() {
     <section aria-labelledby="statistics-title" data-testid="statistics-dashboard">
       <div className="insights-toolbar" role="group" aria-label="Statistics filters">
         <h2 id="statistics-title">Statistics</h2>
-        <label>
-          Location{' '}
-          <select data-testid="filter-location" value={filter.location ?? ''} onChange={(e) => setFilter({ ...filter, location: e.target.value || undefined })}>
-            <option value="">All locations</option>
-            {facets?.locations.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Platform{' '}
-          <select data-testid="filter-platform" value={filter.platform ?? ''} onChange={(e) => setFilter({ ...filter, platform: e.target.value || undefined })}>
-            <option value="">All platforms</option>
-            {facets?.platforms.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          From{' '}
-          <input type="date" data-testid="filter-from" value={filter.from ?? ''} min={facets?.firstDate} max={facets?.lastDate} onChange={(e) => setFilter({ ...filter, from: e.target.value || undefined })} />
-        </label>
-        <label>
-          To{' '}
-          <input type="date" data-testid="filter-to" value={filter.to ?? ''} min={facets?.firstDate} max={facets?.lastDate} onChange={(e) => setFilter({ ...filter, to: e.target.value || undefined })} />
-        </label>
+        <FacetFilter filter={filter} onChange={setFilter} testIdPrefix="filter-" facet="location" values={facets?.locations} />
+        <FacetFilter filter={filter} onChange={setFilter} testIdPrefix="filter-" facet="platform" values={facets?.platforms} />
+        <DateRangeFilter filter={filter} onChange={setFilter} testIdPrefix="filter-" min={facets?.firstDate} max={facets?.lastDate} />
         <div role="radiogroup" aria-label="Group by" className="insights-group">
           {(['platform', 'location'] as const).map((g) => (
             <button key={g} type="button" role="radio" aria-checked={groupBy === g} className={groupBy === g ? 'primary' : ''} data-testid={`group-${g}`} onClick={() => setGroupBy(g)}>

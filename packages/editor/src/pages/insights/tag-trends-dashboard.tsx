@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
-import type * as C from '@splice/server/api/contract';
+import { useMemo, useState } from 'react';
 import { risingTagsChartOption, tagCountChartOption } from './chart-options';
 import { EChart } from './echart';
+import { DateRangeFilter, FacetFilter, useInsightsAnswer } from './insights-filters';
 import { fetchTagSnapshots, fetchTagTrends, type InsightsFilter } from './insights-api';
 
 /**
@@ -10,20 +10,12 @@ import { fetchTagSnapshots, fetchTagTrends, type InsightsFilter } from './insigh
  */
 export function TagTrendsDashboard() {
   const [filter, setFilter] = useState<InsightsFilter>({});
-  const [trends, setTrends] = useState<C.InsightsTagTrendsResponse | undefined>();
-  const [snapshots, setSnapshots] = useState<C.InsightsTagSnapshot[]>([]);
-  const [error, setError] = useState<string | undefined>();
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([fetchTagTrends(filter, 8), fetchTagSnapshots(filter.location)]).then(
-      ([t, s]) => live && (setTrends(t), setSnapshots(s.snapshots), setError(undefined)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [filter]);
+  const { answer, error } = useInsightsAnswer(
+    () => Promise.all([fetchTagTrends(filter, 8), fetchTagSnapshots(filter.location)]),
+    [filter],
+  );
+  const [trends, snapshotList] = answer ?? [];
+  const snapshots = snapshotList?.snapshots ?? [];
 
   const usageOption = useMemo(() => (trends ? tagCountChartOption(trends) : undefined), [trends]);
   const risingOption = useMemo(() => (trends ? risingTagsChartOption(trends, undefined, trends.locations.length > 1) : undefined), [trends]);
@@ -33,23 +25,8 @@ export function TagTrendsDashboard() {
     <section aria-labelledby="tags-title" data-testid="tag-trends-dashboard">
       <div className="insights-toolbar" role="group" aria-label="Tag trend filters">
         <h2 id="tags-title">Tag trends</h2>
-        <label>
-          Location{' '}
-          <select data-testid="tags-filter-location" value={filter.location ?? ''} onChange={(e) => setFilter({ ...filter, location: e.target.value || undefined })}>
-            <option value="">All locations</option>
-            {trends?.allLocations.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          From <input type="date" data-testid="tags-filter-from" value={filter.from ?? ''} onChange={(e) => setFilter({ ...filter, from: e.target.value || undefined })} />
-        </label>
-        <label>
-          To <input type="date" data-testid="tags-filter-to" value={filter.to ?? ''} onChange={(e) => setFilter({ ...filter, to: e.target.value || undefined })} />
-        </label>
+        <FacetFilter filter={filter} onChange={setFilter} testIdPrefix="tags-filter-" facet="location" values={trends?.allLocations} />
+        <DateRangeFilter filter={filter} onChange={setFilter} testIdPrefix="tags-filter-" />
       </div>
       {error && <p className="error">Could not load the tag trends: {error}</p>}
       {trends && trends.snapshots === 0 && (
