@@ -31,6 +31,8 @@ export function getKind(kind: string): CredentialKind {
 }
 
 /** Split input values into secret and plain fields, apply defaults, and check required fields. */
+const MULTILINE_FIELDS = new Set(['publicKey']);
+
 export function splitFields(
   kind: CredentialKind,
   values: Record<string, string | undefined>,
@@ -40,11 +42,20 @@ export function splitFields(
   const meta: Record<string, string> = {};
   for (const f of kind.fields) {
     const v = values[f.name] ?? (f.secret ? undefined : f.default);
-    if (v === undefined || v === '') {
+    if (v === undefined || v.trim() === '') {
       if (f.required && !opts.partial) {
         throw credentialError(CredentialCode.FIELD_INVALID, `${kind.kind} needs ${f.name} (${f.description}).`, { path: f.name });
       }
       continue;
+    }
+    // Values end up in HTTP headers (tokens, keys) where a control character breaks or splits the header;
+    // only PEM keys span lines.
+    if ((MULTILINE_FIELDS.has(f.name) ? /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/ : /[\x00-\x1f\x7f]/).test(v)) {
+      throw credentialError(
+        CredentialCode.FIELD_INVALID,
+        `${kind.kind} ${f.name} contains a control character (a line break, NUL or similar): give the value exactly as issued, e.g. with \`printf %s\` rather than \`echo\`.`,
+        { path: f.name },
+      );
     }
     (f.secret ? secret : meta)[f.name] = v;
   }
