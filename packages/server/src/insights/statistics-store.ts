@@ -73,13 +73,18 @@ function zeroFigures(): Record<StatisticMetric, number> {
   return Object.fromEntries(STATISTIC_METRICS.map((m) => [m, 0])) as Record<StatisticMetric, number>;
 }
 
+/** Every metric of a row or record, null where it holds none. */
+function figuresOf(source: StatisticFigures): Record<StatisticMetric, number | null> {
+  return Object.fromEntries(STATISTIC_METRICS.map((m) => [m, source[m] ?? null])) as Record<StatisticMetric, number | null>;
+}
+
 export class StatisticsStore {
   constructor(private readonly db: SpliceDb) {}
 
   /** Upserts rows (already validated) in one transaction; reports what changed. */
   async record(rows: StatisticRow[], source: { flowId?: string; runId?: string } = {}): Promise<RecordStatisticsResult> {
     const result: RecordStatisticsResult = { inserted: 0, updated: 0, unchanged: 0, total: rows.length };
-    const now = new Date().toISOString();
+    const provenance = { flow_id: source.flowId ?? null, run_id: source.runId ?? null, recorded_at: new Date().toISOString() };
     await this.db.transaction().execute(async (trx) => {
       for (const row of rows) {
         const key = {
@@ -89,20 +94,16 @@ export class StatisticsStore {
           post_id: row.postId ?? '',
           date: toDay(row.date) ?? row.date,
         };
-        const figures = Object.fromEntries(STATISTIC_METRICS.map((m) => [m, row[m] ?? null])) as Record<StatisticMetric, number | null>;
+        const figures = figuresOf(row);
         const existing = await trx
           .selectFrom('insight_statistics')
           .selectAll()
-          .where('location_id', '=', key.location_id)
-          .where('platform', '=', key.platform)
-          .where('profile_id', '=', key.profile_id)
-          .where('post_id', '=', key.post_id)
-          .where('date', '=', key.date)
+          .where((eb) => eb.and(key))
           .executeTakeFirst();
         if (!existing) {
           await trx
             .insertInto('insight_statistics')
-            .values({ ...key, ...figures, flow_id: source.flowId ?? null, run_id: source.runId ?? null, recorded_at: now })
+            .values({ ...key, ...figures, ...provenance })
             .execute();
           result.inserted++;
         } else if (STATISTIC_METRICS.every((m) => (existing[m] ?? null) === figures[m])) {
@@ -110,12 +111,8 @@ export class StatisticsStore {
         } else {
           await trx
             .updateTable('insight_statistics')
-            .set({ ...figures, flow_id: source.flowId ?? null, run_id: source.runId ?? null, recorded_at: now })
-            .where('location_id', '=', key.location_id)
-            .where('platform', '=', key.platform)
-            .where('profile_id', '=', key.profile_id)
-            .where('post_id', '=', key.post_id)
-            .where('date', '=', key.date)
+            .set({ ...figures, ...provenance })
+            .where((eb) => eb.and(key))
             .execute();
           result.updated++;
         }
@@ -138,7 +135,7 @@ export class StatisticsStore {
       profileId: r.profile_id,
       postId: r.post_id,
       date: r.date,
-      ...(Object.fromEntries(STATISTIC_METRICS.map((m) => [m, r[m]])) as Record<StatisticMetric, number | null>),
+      ...figuresOf(r),
       recordedAt: r.recorded_at,
     }));
   }
