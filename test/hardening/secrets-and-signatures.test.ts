@@ -306,6 +306,14 @@ describe('webhook signatures', () => {
   });
 });
 
+describe('webhook signatures for flows given in code (StaticFlowResolver)', () => {
+  // Known gap, reported to the intake's owner: packages/server/src/intake/webhook-router.ts accepts unsigned
+  // deliveries (202, with a warning) for ANY flow without trigger.secret, including source payaca/highlevel,
+  // when the flow did not pass schema validation (flows handed to startServer({ flows }) in code). The API's
+  // resolver re-validates stored flows, so stored flows are covered (see the test above).
+  it.todo('intake refuses (401) unsigned deliveries for payaca/highlevel flows that name no trigger.secret, whatever resolver supplied them');
+});
+
 describe('the admin token', () => {
   it('is stored only as its SHA-256 hash', async () => {
     const rows = await server.ctx.db.selectFrom('admin_tokens').select('token_hash').execute();
