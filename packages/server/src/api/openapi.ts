@@ -110,7 +110,10 @@ export function openApiDocument(serverUrl = '/api'): Record<string, unknown> {
         responses[status] = { description: r.summary, content: { 'application/json': { schema: schemaRef(type) } } };
       }
     }
-    for (const s of [401, ...(r.errors ?? [])]) responses[String(s)] = { description: STATUS_TEXT[s] ?? 'Error', content: { 'application/json': { schema: schemaRef('ApiErrorBody') } } };
+    // Every route with a body also answers malformed JSON (400), a body over the limit (413) and a body
+    // of another content type (415).
+    const bodyErrors = r.method === 'get' || r.method === 'delete' ? [] : [400, 413, 415];
+    for (const s of [401, ...bodyErrors, ...(r.errors ?? [])]) responses[String(s)] = { description: STATUS_TEXT[s] ?? 'Error', content: { 'application/json': { schema: schemaRef('ApiErrorBody') } } };
     if (r.request && r.request !== 'object') names.add(r.request);
     paths[oaPath] ??= {};
     paths[oaPath][r.method] = {
