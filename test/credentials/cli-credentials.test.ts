@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '../../packages/server/src/credentials/index';
 import { EnvironmentStore } from '../../packages/server/src/environments/environment-store';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
-import { runCli, runCliProcess, tempDataDir } from './helpers';
+import { addPitArgs, runCli, runCliProcess, tempDataDir } from './helpers';
 
 let sandbox: Sandbox;
 const data = tempDataDir();
@@ -49,21 +49,7 @@ describe('splice credentials', () => {
   });
 
   it('reports a rejected credential with exit code 1 and how to fix it', async () => {
-    const r = await runCliProcess(
-      [
-        'credentials',
-        'add',
-        'ghl-bad',
-        '--kind',
-        'highlevel-pit',
-        '--token-stdin',
-        '--location-id',
-        sandbox.credentials.highlevel.locationId,
-        '--data-dir',
-        data.dir,
-      ],
-      { input: 'pit-not-a-real-token\n' },
-    );
+    const r = await runCliProcess(addPitArgs('ghl-bad', sandbox.credentials.highlevel.locationId, data.dir), { input: 'pit-not-a-real-token\n' });
     expect(r.status, r.stderr).toBe(0);
     const test = await cli('credentials', 'test', 'ghl-bad', '--base-url', sandbox.highlevel.url);
     expect(test.code).toBe(1);

@@ -70,3 +70,53 @@ export function runCliProcess(
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/** The OAuth app a `splice auth login highlevel` names; a reconnect names none (the stored credential has it). */
+export interface LoginApp {
+  clientId: string;
+  /** The variable that holds the client secret (`--client-secret-env`). */
+  clientSecretEnv: string;
+  /** `--scopes` (space-separated) or `--scopes-from` (a flow file) */
+  scopes?: string;
+  scopesFrom?: string;
+}
+
+/** Arguments of `splice auth login highlevel`: callback on any free port, 60 s to approve. */
+export function highLevelLoginArgs(o: { name: string; baseUrl: string; dataDir: string; app?: LoginApp }): string[] {
+  const app = o.app
+    ? [
+        '--client-id',
+        o.app.clientId,
+        '--client-secret-env',
+        o.app.clientSecretEnv,
+        ...(o.app.scopes !== undefined ? ['--scopes', o.app.scopes] : []),
+        ...(o.app.scopesFrom !== undefined ? ['--scopes-from', o.app.scopesFrom] : []),
+      ]
+    : [];
+  return [
+    'auth',
+    'login',
+    'highlevel',
+    '--name',
+    o.name,
+    ...app,
+    '--base-url',
+    o.baseUrl,
+    '--port',
+    '0',
+    '--timeout',
+    '60',
+    '--data-dir',
+    o.dataDir,
+  ];
+}
+
+/** The install URL a running `splice auth login` prints for the person to open. */
+export function printedInstallUrl(cli: { out: string[] }): Promise<string> {
+  return waitFor(() => /^\s+(http\S+chooselocation\S+)$/m.exec(cli.out.join(''))?.[1], 'the install URL');
+}
+
+/** Arguments of `splice credentials add NAME --kind highlevel-pit`, the token read from stdin. */
+export function addPitArgs(name: string, locationId: string, dataDir: string): string[] {
+  return ['credentials', 'add', name, '--kind', 'highlevel-pit', '--token-stdin', '--location-id', locationId, '--data-dir', dataDir];
+}

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore, resolveLoginSettings } from '../../packages/server/src/credentials/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
-import { approveOnConsentPage, runCli, runCliProcess, tempDataDir, waitFor } from './helpers';
+import {
+  addPitArgs,
+  approveOnConsentPage,
+  highLevelLoginArgs,
+  type LoginApp,
+  printedInstallUrl,
+  runCli,
+  runCliProcess,
+  tempDataDir,
+  waitFor,
+} from './helpers';
 
 const SCOPES = 'socialplanner/post.readonly socialplanner/tag.readonly';
 
@@ -19,31 +29,18 @@ afterAll(async () => {
   data.cleanup();
 });
 
+/** The sandbox's OAuth app, its secret in TEST_GHL_CLIENT_SECRET (set by login()). */
+const ghlApp = (scopes: Pick<LoginApp, 'scopes' | 'scopesFrom'>): LoginApp => ({
+  clientId: sandbox.credentials.highlevel.oauth.clientId,
+  clientSecretEnv: 'TEST_GHL_CLIENT_SECRET',
+  ...scopes,
+});
+
 /** `splice auth login highlevel` in-process, with this test acting as the person on the consent page. */
 async function login(name: string) {
   process.env.TEST_GHL_CLIENT_SECRET = sandbox.credentials.highlevel.oauth.clientSecret;
-  const cli = runCli([
-    'auth',
-    'login',
-    'highlevel',
-    '--name',
-    name,
-    '--client-id',
-    sandbox.credentials.highlevel.oauth.clientId,
-    '--client-secret-env',
-    'TEST_GHL_CLIENT_SECRET',
-    '--scopes',
-    SCOPES,
-    '--base-url',
-    sandbox.highlevel.url,
-    '--port',
-    '0',
-    '--timeout',
-    '60',
-    '--data-dir',
-    data.dir,
-  ]);
-  const installUrl = await waitFor(() => /^\s+(http\S+chooselocation\S+)$/m.exec(cli.out.join(''))?.[1], 'the install URL');
+  const cli = runCli(highLevelLoginArgs({ name, baseUrl: sandbox.highlevel.url, dataDir: data.dir, app: ghlApp({ scopes: SCOPES }) }));
+  const installUrl = await printedInstallUrl(cli);
   const callback = await approveOnConsentPage(installUrl);
   const code = await cli.done;
   logs.push(cli.text());
@@ -91,27 +88,7 @@ describe('splice auth login highlevel against the sandbox', () => {
   });
 
   it('refuses a callback with a state it did not issue', async () => {
-    const cli = runCli([
-      'auth',
-      'login',
-      'highlevel',
-      '--name',
-      'other',
-      '--client-id',
-      sandbox.credentials.highlevel.oauth.clientId,
-      '--client-secret-env',
-      'TEST_GHL_CLIENT_SECRET',
-      '--scopes',
-      SCOPES,
-      '--base-url',
-      sandbox.highlevel.url,
-      '--port',
-      '0',
-      '--timeout',
-      '60',
-      '--data-dir',
-      data.dir,
-    ]);
+    const cli = runCli(highLevelLoginArgs({ name: 'other', baseUrl: sandbox.highlevel.url, dataDir: data.dir, app: ghlApp({ scopes: SCOPES }) }));
     const redirect = await waitFor(() => /Waiting for the callback on (\S+) /.exec(cli.out.join(''))?.[1], 'the callback URL');
     const forged = await fetch(`${redirect}?code=abc&state=forged`);
     expect(forged.status).toBe(400);
@@ -123,21 +100,7 @@ describe('splice auth login highlevel against the sandbox', () => {
   it('after storing a PIT and an OAuth credential, no token text is in the database files or the logs', async () => {
     // A PIT through the real CLI process, the secret on stdin.
     const pit = sandbox.credentials.highlevel.privateIntegrationToken;
-    const add = await runCliProcess(
-      [
-        'credentials',
-        'add',
-        'ghl-pit',
-        '--kind',
-        'highlevel-pit',
-        '--token-stdin',
-        '--location-id',
-        sandbox.credentials.highlevel.locationId,
-        '--data-dir',
-        data.dir,
-      ],
-      { input: pit },
-    );
+    const add = await runCliProcess(addPitArgs('ghl-pit', sandbox.credentials.highlevel.locationId, data.dir), { input: pit });
     expect(add.status, add.stderr).toBe(0);
     logs.push(add.stdout, add.stderr);
     for (const args of [
@@ -242,28 +205,10 @@ describe('splice auth login highlevel against the sandbox', () => {
         '',
       ].join('\n'),
     );
-    const cli = runCli([
-      'auth',
-      'login',
-      'highlevel',
-      '--name',
-      'ghl-scoped',
-      '--client-id',
-      sandbox.credentials.highlevel.oauth.clientId,
-      '--client-secret-env',
-      'TEST_GHL_CLIENT_SECRET',
-      '--scopes-from',
-      flowFile,
-      '--base-url',
-      sandbox.highlevel.url,
-      '--port',
-      '0',
-      '--timeout',
-      '60',
-      '--data-dir',
-      data.dir,
-    ]);
-    const installUrl = await waitFor(() => /^\s+(http\S+chooselocation\S+)$/m.exec(cli.out.join(''))?.[1], 'the install URL');
+    const cli = runCli(
+      highLevelLoginArgs({ name: 'ghl-scoped', baseUrl: sandbox.highlevel.url, dataDir: data.dir, app: ghlApp({ scopesFrom: flowFile }) }),
+    );
+    const installUrl = await printedInstallUrl(cli);
     expect(new URL(installUrl).searchParams.get('scope')).toBe('socialplanner/account.readonly socialplanner/tag.readonly');
     expect((await approveOnConsentPage(installUrl)).status).toBe(200);
     expect(await cli.done, cli.text()).toBe(0);

@@ -8,7 +8,7 @@ import {
   saveOAuthTokens,
 } from '../../packages/server/src/credentials/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
-import { approveOnConsentPage, runCli, tempDataDir, waitFor } from './helpers';
+import { approveOnConsentPage, highLevelLoginArgs, printedInstallUrl, runCli, tempDataDir } from './helpers';
 
 let sandbox: Sandbox;
 let store: CredentialStore;
@@ -118,22 +118,8 @@ describe('TokenRefresher', () => {
     expect(show.out.join('')).toMatch(/status: +needs_reconnect \(the token endpoint answered invalid_grant/);
 
     // Reconnect with just the name: client id, secret and scopes come from the stored credential.
-    const login = runCli([
-      'auth',
-      'login',
-      'highlevel',
-      '--name',
-      'ghl-dead',
-      '--base-url',
-      sandbox.highlevel.url,
-      '--port',
-      '0',
-      '--timeout',
-      '60',
-      '--data-dir',
-      data.dir,
-    ]);
-    const url = await waitFor(() => /^\s+(http\S+chooselocation\S+)$/m.exec(login.out.join(''))?.[1], 'install URL');
+    const login = runCli(highLevelLoginArgs({ name: 'ghl-dead', baseUrl: sandbox.highlevel.url, dataDir: data.dir }));
+    const url = await printedInstallUrl(login);
     expect((await approveOnConsentPage(url)).status).toBe(200);
     expect(await login.done).toBe(0);
     const back = await store.get('ghl-dead');

@@ -35,11 +35,21 @@ interface FilterProps {
 }
 
 /** A select of one facet (location or platform) with an "All …" choice that clears it. */
-export function FacetFilter({ filter, onChange, testIdPrefix, facet, values }: FilterProps & { facet: 'location' | 'platform'; values: string[] | undefined }) {
+export function FacetFilter({
+  filter,
+  onChange,
+  testIdPrefix,
+  facet,
+  values,
+}: FilterProps & { facet: 'location' | 'platform'; values: string[] | undefined }) {
   return (
     <label>
       {facet === 'location' ? 'Location' : 'Platform'}{' '}
-      <select data-testid={`${testIdPrefix}${facet}`} value={filter[facet] ?? ''} onChange={(e) => onChange({ ...filter, [facet]: e.target.value || undefined })}>
+      <select
+        data-testid={`${testIdPrefix}${facet}`}
+        value={filter[facet] ?? ''}
+        onChange={(e) => onChange({ ...filter, [facet]: e.target.value || undefined })}
+      >
         <option value="">All {facet}s</option>
         {values?.map((v) => (
           <option key={v} value={v}>
@@ -57,11 +67,25 @@ export function DateRangeFilter({ filter, onChange, testIdPrefix, min, max }: Fi
     <>
       <label>
         From{' '}
-        <input type="date" data-testid={`${testIdPrefix}from`} value={filter.from ?? ''} min={min} max={max} onChange={(e) => onChange({ ...filter, from: e.target.value || undefined })} />
+        <input
+          type="date"
+          data-testid={`${testIdPrefix}from`}
+          value={filter.from ?? ''}
+          min={min}
+          max={max}
+          onChange={(e) => onChange({ ...filter, from: e.target.value || undefined })}
+        />
       </label>
       <label>
         To{' '}
-        <input type="date" data-testid={`${testIdPrefix}to`} value={filter.to ?? ''} min={min} max={max} onChange={(e) => onChange({ ...filter, to: e.target.value || undefined })} />
+        <input
+          type="date"
+          data-testid={`${testIdPrefix}to`}
+          value={filter.to ?? ''}
+          min={min}
+          max={max}
+          onChange={(e) => onChange({ ...filter, to: e.target.value || undefined })}
+        />
       </label>
     </>
   );
