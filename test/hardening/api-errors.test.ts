@@ -256,6 +256,17 @@ describe('templates, environments, credentials', () => {
     expect((await api.call('GET', '/api/credentials')).body.credentials).toEqual([]);
   });
 
+  it('refuses to delete a credential an environment binds, unless forced', async () => {
+    expect((await api.call('POST', '/api/credentials', { name: 'bound-one', type: 'highlevel-pit', secret: 'pit-bound' })).status).toBe(201);
+    expect((await api.call('PATCH', '/api/environments/staging', { bindings: { ghl: 'bound-one' } })).status).toBe(200);
+    const refused = await api.call('DELETE', '/api/credentials/bound-one');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('staging (as ghl)');
+    expect((await api.call('GET', '/api/credentials/bound-one')).status).toBe(200);
+    expect((await api.call('DELETE', '/api/credentials/bound-one?force=true')).status).toBe(204);
+    expect((await api.call('PATCH', '/api/environments/staging', { bindings: {} })).status).toBe(200);
+  });
+
   it('answers CORS preflights only for the editor origin', async () => {
     const evil = await fetch(`${api.url}/api/flows`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'GET' } });
     expect(evil.status).toBe(403);

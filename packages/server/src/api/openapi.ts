@@ -65,7 +65,7 @@ export const API_ROUTES: ApiRouteDoc[] = [
   R('post', '/credentials', 'credentials', 'Add a credential; `secret` is write-only', { 201: 'CredentialMetadata' }, { request: 'CreateCredentialRequest', errors: [409, 422, 503] }),
   R('get', '/credentials/:name', 'credentials', 'One credential’s metadata', { 200: 'CredentialMetadata' }, { errors: [404, 503] }),
   R('patch', '/credentials/:name', 'credentials', 'Rotate secret / change scopes or metadata (new version)', { 200: 'CredentialMetadata' }, { request: 'UpdateCredentialRequest', errors: [404, 422, 503] }),
-  R('delete', '/credentials/:name', 'credentials', 'Delete a credential', { 204: '' }, { errors: [404, 503] }),
+  R('delete', '/credentials/:name', 'credentials', 'Delete a credential (409 while an environment binds it, unless ?force=true)', { 204: '' }, { query: ['force'], errors: [404, 409, 503] }),
   R('post', '/credentials/:name/test', 'credentials', 'Test a credential with one harmless call against an environment (default staging)', { 200: 'TestCredentialResponse' }, { request: 'TestCredentialRequest', errors: [404, 422, 503] }),
   R('post', '/credentials/oauth/highlevel/start', 'credentials', 'Start a HighLevel OAuth install; finishes at /oauth/callback', { 200: 'StartOAuthResponse' }, { request: 'StartOAuthRequest', errors: [422] }),
   R('get', '/catalog', 'catalog', 'Operations grouped by connector, with scopes, and triggers', { 200: 'CatalogResponse' }),

@@ -69,7 +69,20 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
   });
 
   r.delete('/credentials/:name', async (req, res) => {
-    await store().remove(param(req, 'name'));
+    const name = param(req, 'name');
+    await store().get(name);
+    // Deleting a credential an environment still binds breaks that environment's runs: say where it is used.
+    if (req.query.force !== 'true') {
+      const uses = (await api.environments.list()).flatMap((e) => Object.entries(e.bindings).filter(([, stored]) => stored === name).map(([as]) => `${e.name} (as ${as})`));
+      if (uses.length) {
+        throw new ServerError(
+          'CREDENTIAL_IN_USE',
+          `Credential ${name} is bound in ${uses.join(', ')}; runs there would fail without it. Bind another credential first (PATCH /api/environments/:name), or delete anyway with ?force=true.`,
+          409,
+        );
+      }
+    }
+    await store().remove(name);
     res.status(204).end();
   });
 
