@@ -102,6 +102,8 @@ beforeAll(async () => {
   secrets.pit = hl.privateIntegrationToken;
   secrets.oauthClientSecret = hl.oauth.clientSecret;
   secrets.payacaClientSecret = pay.clientSecret;
+  // The wire form of Basic auth: a redactor that only knows the raw secret would miss it.
+  secrets.payacaBasic = Buffer.from(`${pay.clientId}:${pay.clientSecret}`).toString('base64');
   secrets.webhookSecret = WEBHOOK_SECRET;
   secrets.adminToken = token;
 
