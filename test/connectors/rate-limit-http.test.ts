@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionRegistry, createEngine, type Flow } from '../../packages/runtime/src/index';
 import { createHttpSender } from '../../packages/runtime/src/actions/http-sender';
-import { createRateLimiter } from '../../packages/runtime/src/ratelimit/index';
+import { createRateLimiter, maxInSlidingWindow } from '../../packages/runtime/src/ratelimit/index';
 import { createConnectorRegistry } from '../../packages/connectors/src/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -53,16 +53,6 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function maxInWindow(times: number[], windowMs: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
-
 const limits = { 'highlevel:': [{ limit: LIMIT, windowMs: WINDOW_MS }] };
 const actions = createConnectorRegistry({ connectors: ['highlevel'] });
 const tags = actions.get('highlevel.get-tags-location-id')!;
@@ -90,7 +80,7 @@ describe('per-location pacing against a loopback API that enforces the limit', (
     const log = logOf('loc_burst');
     expect(log.arrivals).toHaveLength(300);
     expect(log.statuses.filter((s) => s === 429)).toHaveLength(0);
-    expect(maxInWindow(log.arrivals, WINDOW_MS)).toBeLessThanOrEqual(LIMIT);
+    expect(maxInSlidingWindow(log.arrivals, WINDOW_MS)).toBeLessThanOrEqual(LIMIT);
   });
 
   it("another location's calls are not held up by a saturated one", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRegistry, createEngine, type CredentialResolver, type Flow } from '../../packages/runtime/src/index';
 import { createHttpSender } from '../../packages/runtime/src/actions/http-sender';
-import { createRateLimiter } from '../../packages/runtime/src/ratelimit/index';
+import { createRateLimiter, maxInSlidingWindow } from '../../packages/runtime/src/ratelimit/index';
 import { baseUrlsFor, createConnectorRegistry } from '../../packages/connectors/src/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
 
@@ -31,16 +31,6 @@ function credentials(): CredentialResolver {
 function routeCount(route: string, status?: number): number {
   const byStatus = sb.admin.counters().highlevel.routes[route] ?? {};
   return status === undefined ? Object.values(byStatus).reduce((a, b) => a + b, 0) : (byStatus[String(status)] ?? 0);
-}
-
-function maxInWindow(times: number[], windowMs: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
 }
 
 const tagsFlow = (statisticsBody: unknown): Flow => ({
@@ -108,7 +98,7 @@ describe('catalog actions against the sandbox', () => {
     expect(routeCount('GET /social-media-posting/{locationId}/tags', 200)).toBe(300);
     const arrivals = sb.admin.highlevel.requests({ route: 'GET /social-media-posting/{locationId}/tags', limit: 1000 }).map((r) => Date.parse(r.at));
     expect(arrivals).toHaveLength(300);
-    expect(maxInWindow(arrivals, WINDOW_MS)).toBeLessThanOrEqual(100);
+    expect(maxInSlidingWindow(arrivals, WINDOW_MS)).toBeLessThanOrEqual(100);
   });
 
   it('Payaca operations from our model work against the Payaca stand-in, with Basic auth and strict response checks', async () => {

@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from './clock';
 import { createRateLimiter } from './rate-limiter';
 import { parseRateLimitHeaders, retryAfterMs } from './rate-limit-headers';
+import { maxInSlidingWindow } from './window-count';
 
 const HL = { 'highlevel:': [{ limit: 100, windowMs: 10_000 }, { limit: 200_000, windowMs: 86_400_000 }] };
-
-/** Largest number of times inside any window of `windowMs` (sliding). */
-function maxInWindow(times: number[], windowMs: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 async function drive(clock: FakeClock, until: () => boolean, stepMs = 50, maxMs = 120_000): Promise<void> {
   for (let spent = 0; !until() && spent <= maxMs; spent += stepMs) await clock.advance(stepMs);
@@ -35,7 +25,7 @@ describe('createRateLimiter (fake clock)', () => {
     await drive(clock, () => sent.length === 300);
     await Promise.all(all);
     expect(sent).toHaveLength(300);
-    expect(maxInWindow(sent, 10_000)).toBeLessThanOrEqual(100);
+    expect(maxInSlidingWindow(sent, 10_000)).toBeLessThanOrEqual(100);
     // It does not crawl either: the first 100 go at once, the next 100 as soon as the window allows.
     expect(sent.filter((t) => t === 1_000_000)).toHaveLength(100);
     expect(Math.max(...sent) - 1_000_000).toBeLessThan(30_000);
