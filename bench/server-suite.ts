@@ -301,7 +301,7 @@ export async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox
     await sample();
     if (process.env.SPLICE_BENCH_MEMORY_DETAIL) {
       const text = await (await undici.request(`${url}/metrics`, { dispatcher: agent })).body.text();
-      process.stderr.write(`${text.split('\n').filter((l) => /^splice_(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used|nodejs_heap_space_size_total)/.test(l)).join('\n')}\n`);
+      process.stderr.write(`${text.split('\n').filter((l) => /^splice_(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used|nodejs_heap_space_size_total|process_cpu_seconds_total|runs_total)/.test(l)).join('\n')}\n`);
     }
     await agent.close();
     if (accepted === 0) throw new Error('splice serve accepted no webhook');

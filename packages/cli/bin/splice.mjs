@@ -5,6 +5,7 @@
 // If the bundle cannot be built, or SPLICE_NO_BUNDLE=1, the sources run through tsx's loader as before.
 import { pathToFileURL } from 'node:url';
 import { buildBundle, bundleFile, bundleIsFresh } from './bundle.mjs';
+import { limitServerHeap } from './server-heap.mjs';
 
 async function loadMain() {
   if (process.env.SPLICE_NO_BUNDLE !== '1') {
@@ -19,6 +20,8 @@ async function loadMain() {
   register();
   return (await import('../src/main.ts')).main;
 }
+
+if (['serve', 'start'].includes(process.argv[2] ?? '')) limitServerHeap();
 
 const main = await loadMain();
 process.exitCode = await main(process.argv);
