@@ -256,6 +256,17 @@ describe('templates, environments, credentials', () => {
     expect((await api.call('GET', '/api/credentials')).body.credentials).toEqual([]);
   });
 
+  it('refuses an OAuth token endpoint off HighLevel hosts (the client secret and refresh token go there)', async () => {
+    for (const tokenUrl of ['https://splice-hardening.invalid/oauth/token', 'file:///etc/passwd', 'not a url']) {
+      const res = await api.call('POST', '/api/credentials', { name: 'oauth-x', type: 'highlevel-oauth', secret: { clientSecret: 'cs' }, meta: { clientId: 'cid', tokenUrl } });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body.error.path).toBe('body.meta.tokenUrl');
+    }
+    const ok = await api.call('POST', '/api/credentials', { name: 'oauth-ok', type: 'highlevel-oauth', secret: { clientSecret: 'cs' }, meta: { clientId: 'cid', tokenUrl: 'http://127.0.0.1:4010/highlevel/oauth/token' } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect((await api.call('DELETE', '/api/credentials/oauth-ok')).status).toBe(204);
+  });
+
   it('refuses to delete a credential an environment binds, unless forced', async () => {
     expect((await api.call('POST', '/api/credentials', { name: 'bound-one', type: 'highlevel-pit', secret: 'pit-bound' })).status).toBe(201);
     expect((await api.call('PATCH', '/api/environments/staging', { bindings: { ghl: 'bound-one' } })).status).toBe(200);

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { findConnector, isHostAllowed } from '@splice/connectors';
 import { CredentialCode, credentialError } from '../credential-codes';
 import { defineKind, type KindContext } from './kind';
 
@@ -70,7 +71,27 @@ export const highlevelOauth = defineKind({
     return { kind: 'bearer', token: ctx.secret.accessToken };
   },
   test: (ctx, base) => highlevelTest(ctx, base, ctx.secret.accessToken ?? '', 'this'),
+  // The client secret and refresh token are posted to tokenUrl: only HighLevel's hosts (or loopback, the sandbox).
+  validate: (ctx) => checkTokenUrl(ctx.meta.tokenUrl),
 });
+
+function checkTokenUrl(tokenUrl: string | undefined): void {
+  if (tokenUrl === undefined) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(tokenUrl);
+  } catch {
+    url = undefined;
+  }
+  const connector = findConnector('highlevel');
+  if (!url || !/^https?:$/.test(url.protocol) || (connector && !isHostAllowed(connector, url))) {
+    throw credentialError(
+      CredentialCode.FIELD_INVALID,
+      `tokenUrl ${tokenUrl} is not a HighLevel token endpoint: the client secret and refresh token are sent there, so it must be on ${connector?.allowedHosts.join(', ') ?? 'HighLevel'} (or loopback, e.g. the sandbox).`,
+      { path: 'tokenUrl' },
+    );
+  }
+}
 
 /** HighLevel signs webhooks with Ed25519 (`x-ghl-signature`) or, formerly, RSA-SHA256 (`x-wh-signature`). */
 export const highlevelWebhookKey = defineKind({
