@@ -73,6 +73,7 @@ const cases: Record<string, Case> = {
   'test: no such path': { args: (d) => ['test', join(d, 'nope')], exit: 2, says: /no such file or directory/ },
   'test: empty test file': { args: (d) => ['test', join(d, 'greet.test.yaml')], exit: 1, says: /greet\.test\.yaml:1:1: the file is empty or not a YAML mapping/, onStdout: true },
   'auth: client secret on argv': { args: (d) => ['auth', 'login', 'highlevel', '--name', 'x', '--client-id', 'cid', '--client-secret', 'cs-on-argv', ...data(d)], exit: 2, says: /never taken from the command line.*--client-secret-env/ },
+  'auth: token endpoint off HighLevel hosts': { args: (d) => ['auth', 'login', 'highlevel', '--name', 'x', '--client-id', 'cid', '--client-secret-env', 'HOME', '--scopes', 'socialplanner/tag.readonly', '--base-url', 'https://splice-hardening.invalid', ...data(d)], exit: 1, says: /not a HighLevel token endpoint/ },
   'auth: port not a number': { args: (d) => ['auth', 'login', 'highlevel', '--name', 'x', '--port', 'abc', ...data(d)], exit: 2, says: /--port must be a whole number/ },
   'auth: unknown provider': { args: (d) => ['auth', 'login', 'github', '--name', 'x', ...data(d)], exit: 2, says: /unknown provider github/ },
   'sandbox: --faults is a directory': { args: (d) => ['sandbox', '--faults', join(d, 'a-directory')], exit: 2, says: /--faults .* is a directory/ },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CredentialCode, credentialError } from './credential-codes';
+import { checkTokenUrl } from './kinds/highlevel';
 import type { CredentialInfo } from './credential-info';
 import type { CredentialStore } from './credential-store';
 import { buildInstallUrl, exchangeCode, OAuthGrantError, oauthEndpoints, type OAuthTokens } from './highlevel-oauth';
@@ -222,5 +223,7 @@ export async function resolveLoginSettings(
     // A connection made against another base (the sandbox) reconnects against the same one.
     ends = oauthEndpoints(storedTokenUrl.replace(/\/oauth\/token$/, ''), input.installUrl);
   }
+  // Checked before the install starts: the code exchange already sends the client secret to tokenUrl.
+  checkTokenUrl(ends.tokenUrl);
   return { clientId, clientSecret, scopes, ...ends };
 }

@@ -75,7 +75,7 @@ export const highlevelOauth = defineKind({
   validate: (ctx) => checkTokenUrl(ctx.meta.tokenUrl),
 });
 
-function checkTokenUrl(tokenUrl: string | undefined): void {
+export function checkTokenUrl(tokenUrl: string | undefined): void {
   if (tokenUrl === undefined) return;
   let url: URL | undefined;
   try {
