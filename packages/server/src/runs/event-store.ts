@@ -49,8 +49,20 @@ export interface EventRow {
   receivedAt: string;
 }
 
+/** What a worker of this process needs to start a run it has just seen queued, without reading it back. */
+export interface FreshRun {
+  eventId: string;
+  body: string;
+  revision: number;
+  environment?: string;
+}
+
+/** Fresh runs kept for the workers (a backlog beyond this is read from the store as usual). */
+const FRESH_LIMIT = 2000;
+
 export class EventStore {
   private readonly commits: GroupCommit;
+  private readonly fresh = new Map<string, FreshRun>();
 
   constructor(
     private readonly db: SpliceDb,
@@ -127,6 +139,13 @@ export class EventStore {
       return { runId, eventId, status: 'queued' as RunStatus, duplicate: false };
     });
     if (!result.duplicate) {
+      if (this.fresh.size >= FRESH_LIMIT) this.fresh.delete(this.fresh.keys().next().value as string);
+      this.fresh.set(result.runId, {
+        eventId: result.eventId,
+        body: input.body,
+        revision: input.flow.revision,
+        environment: input.flow.environment,
+      });
       this.queue.notify();
       this.metrics?.runsByStatus.inc({ status: 'queued' });
     }
@@ -134,6 +153,16 @@ export class EventStore {
     if (input.trigger !== 'webhook')
       this.metrics?.eventsReceived.inc({ source: input.source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
     return result;
+  }
+
+  /**
+   * The facts of a run this process queued and no worker has started yet (taken once). A worker that
+   * claims it on its first attempt skips reading the run and event rows back: they are exactly these.
+   */
+  takeFresh(runId: string): FreshRun | undefined {
+    const f = this.fresh.get(runId);
+    if (f) this.fresh.delete(runId);
+    return f;
   }
 
   async get(eventId: string): Promise<EventRow | undefined> {

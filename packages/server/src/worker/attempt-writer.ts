@@ -3,6 +3,7 @@ import type { ClaimedJob, JobQueue } from '../queue/job-queue';
 import type { BufferedCheckpointStore } from '../runs/buffered-checkpoint-store';
 import { GroupCommit } from '../queue/group-commit';
 import type { SpliceDb } from '../storage/database';
+import type { FreshRun } from '../runs/event-store';
 
 /**
  * Writes a run attempt's start and outcome. Each outcome is ONE transaction with the queue update,
@@ -31,6 +32,8 @@ export interface StartedAttempt {
   runStartedAt: string;
   /** No attempt of this run ever started before: it has no checkpoints yet. */
   firstEver: boolean;
+  /** The event's JSON text, when this process queued the run (no need to read it back). */
+  eventBody?: string;
 }
 
 export class AttemptWriter {
@@ -40,6 +43,8 @@ export class AttemptWriter {
     private readonly db: SpliceDb,
     private readonly queue: JobQueue,
     commits?: GroupCommit,
+    /** Runs this process queued: their facts without a read (EventStore.takeFresh). */
+    private readonly fresh: (runId: string) => FreshRun | undefined = () => undefined,
   ) {
     this.commits = commits ?? new GroupCommit(db);
   }
@@ -60,11 +65,16 @@ export class AttemptWriter {
   async start(job: ClaimedJob, trx: SpliceDb): Promise<StartedAttempt> {
     {
       const now = new Date().toISOString();
-      const run = await trx
-        .selectFrom('runs')
-        .select(['event_id', 'revision', 'environment', 'attempts', 'started_at'])
-        .where('id', '=', job.runId)
-        .executeTakeFirstOrThrow();
+      // The job's first claim ever, of a run this process queued: the run row is as intake wrote it.
+      const fresh = this.fresh(job.runId);
+      const run =
+        fresh && job.attempt === 1
+          ? { event_id: fresh.eventId, revision: fresh.revision, environment: fresh.environment ?? null, attempts: 0, started_at: null }
+          : await trx
+              .selectFrom('runs')
+              .select(['event_id', 'revision', 'environment', 'attempts', 'started_at'])
+              .where('id', '=', job.runId)
+              .executeTakeFirstOrThrow();
       let attempt = 1;
       if (run.attempts > 0) {
         // An attempt still "running" belonged to a worker that died or was stopped: it was interrupted.
@@ -110,6 +120,7 @@ export class AttemptWriter {
         environment: run.environment ?? undefined,
         runStartedAt: startedAt,
         firstEver: run.attempts === 0,
+        eventBody: fresh && job.attempt === 1 ? fresh.body : undefined,
       };
     }
   }

@@ -60,15 +60,16 @@ async function execute(
 
   let outcome: AttemptOutcome;
   try {
-    const event = await ctx.events.get(started.eventId);
+    const eventBody = started.eventBody ?? (await ctx.events.get(started.eventId))?.body;
     const flow = await ctx.flows.getRevision({ flowId: job.flowId, revision: started.revision, environment: started.environment });
-    if (!event || !flow) {
-      const what = !event
-        ? `its event ${started.eventId} is missing`
-        : `flow "${job.flowId}" revision ${started.revision} is not available`;
+    if (eventBody === undefined || !flow) {
+      const what =
+        eventBody === undefined
+          ? `its event ${started.eventId} is missing`
+          : `flow "${job.flowId}" revision ${started.revision} is not available`;
       outcome = dead({ code: 'RUN_UNRUNNABLE', message: `The run cannot start: ${what}.`, retryable: false }, attempt);
     } else {
-      const record = await ctx.engineFor(flow).run(flow.flow, JSON.parse(event.body), {
+      const record = await ctx.engineFor(flow).run(flow.flow, JSON.parse(eventBody), {
         runId: job.runId,
         checkpoints,
         signal: AbortSignal.any([signal, leaseLost.signal]),
