@@ -37,7 +37,8 @@ export function storeToken(token: string | undefined): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-const q = (params: Record<string, string | number | undefined>) => {
+/** `?a=1&b=2` of the parameters that have a value (empty string when none has). */
+export const queryString = (params: Record<string, string | number | undefined>) => {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
   const text = s.toString();
@@ -94,7 +95,7 @@ export class ApiClient {
   triggerRun = (id: string, req: C.TriggerRunRequest) => this.request<C.TriggerRunResponse>('POST', `/flows/${enc(id)}/runs`, req);
   deploy = (id: string) => this.request<unknown>('POST', `/flows/${enc(id)}/deploy`, {} satisfies C.DeployRequest);
 
-  runs = (f: { flow?: string; status?: string; limit?: number; cursor?: string }) => this.request<C.ListRunsResponse>('GET', `/runs${q(f)}`);
+  runs = (f: { flow?: string; status?: string; limit?: number; cursor?: string }) => this.request<C.ListRunsResponse>('GET', `/runs${queryString(f)}`);
   run = (runId: string) => this.request<C.RunDetailResponse>('GET', `/runs/${enc(runId)}`);
   replayRun = (runId: string) => this.request<C.ReplayResponse>('POST', `/runs/${enc(runId)}/replay`);
   deadLetters = () => this.request<C.ListDeadLettersResponse>('GET', '/dead-letters');

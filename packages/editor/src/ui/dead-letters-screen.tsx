@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
 import { useEditor } from '../store/store';
+import { RunLink } from './runs-screen';
 
 export function DeadLettersScreen() {
   const items = useEditor((s) => s.deadLetters);
   const load = useEditor((s) => s.loadDeadLetters);
   const replay = useEditor((s) => s.replayDeadLetter);
-  const navigate = useEditor((s) => s.navigate);
   useEffect(() => {
     void load();
   }, [load]);
@@ -34,9 +34,7 @@ export function DeadLettersScreen() {
               <tr key={d.id}>
                 <td>{d.flow}</td>
                 <td>
-                  <a href={`#/runs/${d.runId}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'run', runId: d.runId }))}>
-                    {d.runId.slice(0, 12)}
-                  </a>
+                  <RunLink runId={d.runId} />
                 </td>
                 <td>{d.reason}</td>
                 <td>{d.attempts ?? '—'}</td>

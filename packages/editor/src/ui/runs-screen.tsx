@@ -4,11 +4,20 @@ import { badgeOf, ms, RunTimeline, StepRecordView } from './step-record-view';
 
 const STATUSES = ['', 'queued', 'running', 'succeeded', 'failed', 'filtered', 'dead'];
 
+/** A run's short id, linking to its detail screen (in-app navigation, the hash URL for new tabs). */
+export function RunLink({ runId }: { runId: string }) {
+  const navigate = useEditor((s) => s.navigate);
+  return (
+    <a href={`#/runs/${runId}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'run', runId }))}>
+      {runId.slice(0, 12)}
+    </a>
+  );
+}
+
 export function RunsScreen({ flow }: { flow?: string }) {
   const runs = useEditor((s) => s.runs);
   const cursor = useEditor((s) => s.runsCursor);
   const loadRuns = useEditor((s) => s.loadRuns);
-  const navigate = useEditor((s) => s.navigate);
   const [flowFilter, setFlowFilter] = useState(flow ?? '');
   const [status, setStatus] = useState('');
   useEffect(() => {
@@ -52,9 +61,7 @@ export function RunsScreen({ flow }: { flow?: string }) {
           {runs.map((r) => (
             <tr key={r.runId}>
               <td>
-                <a href={`#/runs/${r.runId}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'run', runId: r.runId }))}>
-                  {r.runId.slice(0, 12)}
-                </a>
+                <RunLink runId={r.runId} />
               </td>
               <td>{r.flow}</td>
               <td>

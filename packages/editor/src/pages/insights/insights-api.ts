@@ -1,14 +1,8 @@
 import type * as C from '@splice/server/api/contract';
+import { queryString } from '../../api/api-client';
 import { useEditor } from '../../store/store';
 
 /** The dashboards' routes of the wire contract (`/api/insights/...`), through the editor's API client. */
-const query = (params: Record<string, string | number | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
-
 export interface InsightsFilter {
   location?: string;
   platform?: string;
@@ -17,21 +11,21 @@ export interface InsightsFilter {
 }
 
 export function fetchStatistics(f: InsightsFilter, groupBy: C.InsightsGroupBy): Promise<C.InsightsStatisticsResponse> {
-  return useEditor.getState().api.request('GET', `/insights/statistics${query({ ...f, groupBy })}`);
+  return useEditor.getState().api.request('GET', `/insights/statistics${queryString({ ...f, groupBy })}`);
 }
 
 export function fetchTagTrends(f: InsightsFilter, top: number): Promise<C.InsightsTagTrendsResponse> {
-  return useEditor.getState().api.request('GET', `/insights/tags/trends${query({ location: f.location, from: f.from, to: f.to, top })}`);
+  return useEditor.getState().api.request('GET', `/insights/tags/trends${queryString({ location: f.location, from: f.from, to: f.to, top })}`);
 }
 
 export function fetchTagSnapshots(location: string | undefined): Promise<C.InsightsTagSnapshotsResponse> {
-  return useEditor.getState().api.request('GET', `/insights/tags/snapshots${query({ location, limit: 8, changed: 'true' })}`);
+  return useEditor.getState().api.request('GET', `/insights/tags/snapshots${queryString({ location, limit: 8, changed: 'true' })}`);
 }
 
 /** Downloads the filtered rows as CSV (the admin token goes in the header, never in a URL). */
 export async function downloadStatisticsCsv(f: InsightsFilter): Promise<void> {
   const token = useEditor.getState().token;
-  const res = await fetch(`/api/insights/statistics.csv${query({ ...f })}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`/api/insights/statistics.csv${queryString({ ...f })}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new Error(`CSV export answered ${res.status}`);
   const blob = await res.blob();
   const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'splice-statistics.csv';

@@ -65,28 +65,19 @@ export function FacetFilter({
 export function DateRangeFilter({ filter, onChange, testIdPrefix, min, max }: FilterProps & { min?: string; max?: string }) {
   return (
     <>
-      <label>
-        From{' '}
-        <input
-          type="date"
-          data-testid={`${testIdPrefix}from`}
-          value={filter.from ?? ''}
-          min={min}
-          max={max}
-          onChange={(e) => onChange({ ...filter, from: e.target.value || undefined })}
-        />
-      </label>
-      <label>
-        To{' '}
-        <input
-          type="date"
-          data-testid={`${testIdPrefix}to`}
-          value={filter.to ?? ''}
-          min={min}
-          max={max}
-          onChange={(e) => onChange({ ...filter, to: e.target.value || undefined })}
-        />
-      </label>
+      {(['from', 'to'] as const).map((end) => (
+        <label key={end}>
+          {end === 'from' ? 'From' : 'To'}{' '}
+          <input
+            type="date"
+            data-testid={`${testIdPrefix}${end}`}
+            value={filter[end] ?? ''}
+            min={min}
+            max={max}
+            onChange={(e) => onChange({ ...filter, [end]: e.target.value || undefined })}
+          />
+        </label>
+      ))}
     </>
   );
 }
