@@ -2,13 +2,14 @@ import { setMaxListeners } from 'node:events';
 import type { ActionRegistry, HttpSender, RateLimiter } from '../actions/action';
 import { createHttpSender } from '../actions/http-sender';
 import type { CredentialResolver } from '../credentials';
-import { SpliceError } from '../errors';
 import type { MappingLimits } from '../mapping/budget';
 import { parseDuration } from '../model/duration';
 import type { Flow } from '../model/flow';
 import { Redactor } from '../redact';
 import type { CheckpointStore, RunRecord } from './run-record';
-import { runSequence, StepFailure } from './run-sequence';
+import { asSpliceError, runSequence, StepFailure } from './run-sequence';
+
+export { asSpliceError };
 import type { RunState } from './step-context';
 
 export interface EngineLogger {
@@ -143,15 +144,6 @@ function runAbortSignal(callerSignal: AbortSignal | undefined, timeoutMs: number
       callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
-}
-
-export function asSpliceError(err: unknown): SpliceError {
-  if (err instanceof SpliceError) return err;
-  return new SpliceError(
-    'INTERNAL_ERROR',
-    `unexpected error: ${(err as Error)?.message ?? String(err)}. This is a bug in Splice; please report it with the run record.`,
-    { cause: err },
-  );
 }
 
 function newRunId(): string {

@@ -114,6 +114,11 @@ function abortError(run: RunState): SpliceError {
 
 function normalize(run: RunState, err: unknown): SpliceError {
   if (run.signal.aborted && !(err instanceof SpliceError && err.code !== 'HTTP_ABORTED')) return abortError(run);
+  return asSpliceError(err);
+}
+
+/** A SpliceError as is; anything else thrown is a bug in Splice, reported as INTERNAL_ERROR. */
+export function asSpliceError(err: unknown): SpliceError {
   if (err instanceof SpliceError) return err;
   return new SpliceError(
     'INTERNAL_ERROR',
