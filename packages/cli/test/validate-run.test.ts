@@ -107,6 +107,16 @@ describe('splice run', () => {
     expect(usage.code).toBe(2);
   });
 
+  it('names the event file, line and column of a broken event (exit 2)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'splice-event-'));
+    const file = join(dir, 'bad.json');
+    await writeFile(file, '{"a":');
+    const r = await splice('run', join(fixtures, 'good-webhook-map-http.yaml'), '--event', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}:1:6: the event is not valid JSON or YAML`);
+    expect(r.err).not.toMatch(/at line \d+, column/);
+  });
+
   it('works as a real subprocess: the runaway flow exits non-zero and never hangs', async () => {
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       execFile(

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { loadFlowFile, validateFlow } from '@splice/runtime';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { cliActionRegistry, createCliEngine, DEFAULT_SANDBOX_URL, openCliCredentials } from '../engine-factory';
@@ -122,7 +122,11 @@ async function readEvent(source: string): Promise<unknown> {
   try {
     return parseYaml(text) ?? {};
   } catch (err) {
-    throw new CliUsageError(`the event in ${source} is not valid JSON or YAML: ${(err as Error).message.split('\n')[0]}`, ExitCode.USAGE);
+    // yaml's messages end in " at line L, column C:" plus a code excerpt; say it as file:line:col instead.
+    const pos = err instanceof YAMLError ? err.linePos?.[0] : undefined;
+    const where = `${source === '-' ? '<stdin>' : source}${pos ? `:${pos.line}:${pos.col}` : ''}`;
+    const what = ((err as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new CliUsageError(`${where}: the event is not valid JSON or YAML: ${what}. Fix the syntax there (a JSON object such as {"locationId": "..."} works).`, ExitCode.USAGE);
   }
 }
 
