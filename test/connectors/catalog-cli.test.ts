@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../packages/cli/src/main';
+import { runCliToEnd } from '../support/in-process-cli';
 
-async function splice(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'splice', ...args], { out: (t) => (out += t), err: (t) => (err += t), setExit: () => {} });
-  return { code, out, err };
-}
+const splice = (...args: string[]) => runCliToEnd(args);
 
 describe('splice catalog', () => {
   it('lists all 40 v2 and 45 v3 HighLevel operations with their scopes', async () => {

@@ -3,15 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '../../packages/server/src/credentials/index';
 import { EnvironmentStore } from '../../packages/server/src/environments/environment-store';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
-import { addPitArgs, runCli, runCliProcess, tempDataDir } from './helpers';
+import { runCliToEnd } from '../support/in-process-cli';
+import { addPitArgs, runCliProcess, tempDataDir } from './helpers';
 
 let sandbox: Sandbox;
 const data = tempDataDir();
-const cli = async (...args: string[]) => {
-  const r = runCli([...args, '--data-dir', data.dir]);
-  const code = await r.done;
-  return { code, out: r.out.join(''), err: r.err.join('') };
-};
+const cli = (...args: string[]) => runCliToEnd([...args, '--data-dir', data.dir]);
 
 beforeAll(async () => {
   sandbox = await createSandbox({ rateLimit: false });

@@ -2,17 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../packages/cli/src/main';
 
 export const SPLICE_BIN = join(__dirname, '../../packages/cli/bin/splice.mjs');
-
-/** Run `splice ...` in-process; `out`/`err` collect everything printed (the CLI's "logs"). */
-export function runCli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const done = main(['node', 'splice', ...args], { out: (t) => void out.push(t), err: (t) => void err.push(t), setExit: () => {} });
-  return { out, err, done, text: () => out.join('') + err.join('') };
-}
 
 export async function waitFor<T>(fn: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;

@@ -3,17 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore, resolveLoginSettings } from '../../packages/server/src/credentials/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
-import {
-  addPitArgs,
-  approveOnConsentPage,
-  highLevelLoginArgs,
-  type LoginApp,
-  printedInstallUrl,
-  runCli,
-  runCliProcess,
-  tempDataDir,
-  waitFor,
-} from './helpers';
+import { runCli } from '../support/in-process-cli';
+import { addPitArgs, approveOnConsentPage, highLevelLoginArgs, type LoginApp, printedInstallUrl, runCliProcess, tempDataDir, waitFor } from './helpers';
 
 const SCOPES = 'socialplanner/post.readonly socialplanner/tag.readonly';
 

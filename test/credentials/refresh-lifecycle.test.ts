@@ -8,7 +8,8 @@ import {
   saveOAuthTokens,
 } from '../../packages/server/src/credentials/index';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
-import { approveOnConsentPage, highLevelLoginArgs, printedInstallUrl, runCli, tempDataDir } from './helpers';
+import { runCli } from '../support/in-process-cli';
+import { approveOnConsentPage, highLevelLoginArgs, printedInstallUrl, tempDataDir } from './helpers';
 
 let sandbox: Sandbox;
 let store: CredentialStore;

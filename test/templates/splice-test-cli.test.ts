@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../packages/cli/src/main';
+import { runCliToEnd } from '../support/in-process-cli';
 import { ExitCode } from '../../packages/cli/src/exit-codes';
 
 /** The acceptance command, in-process: `splice test templates/` and `splice validate templates/` pass. */
 async function splice(args: string[]) {
-  const out: string[] = [];
-  let exit: number | undefined;
-  const returned = await main(['node', 'splice', ...args], { out: (t) => void out.push(t), err: (t) => void out.push(t), setExit: (c) => void (exit = c) });
-  return { text: out.join(''), exit: exit ?? (typeof returned === 'number' ? returned : undefined) };
+  const { code, out, err } = await runCliToEnd(args);
+  return { text: out + err, exit: code };
 }
 
 describe('splice CLI on templates/', () => {
