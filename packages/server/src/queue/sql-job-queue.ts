@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SpliceDb } from '../storage/database';
 import type { ClaimedJob, JobQueue, NewJob, QueueDepth } from './job-queue';
+import { PreparedQuery } from './prepared-query';
 
 /**
  * The embedded queue: the `jobs` table. A claim is one UPDATE ... WHERE run_id = (SELECT ...) RETURNING,
@@ -10,36 +11,38 @@ import type { ClaimedJob, JobQueue, NewJob, QueueDepth } from './job-queue';
 export class SqlJobQueue implements JobQueue {
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly db: SpliceDb) {}
+  /** The statements every job runs, compiled once (see prepared-query.ts). */
+  private readonly insertJob = new PreparedQuery<{
+    runId: string;
+    flowId: string;
+    concurrency: number;
+    maxAttempts: number;
+    availableAt: string;
+    now: string;
+  }>((db, p) =>
+    db.insertInto('jobs').values({
+      run_id: p('runId'),
+      flow_id: p('flowId'),
+      status: 'queued',
+      concurrency: p('concurrency'),
+      attempts: 0,
+      max_attempts: p('maxAttempts'),
+      available_at: p('availableAt'),
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error: null,
+      created_at: p('now'),
+      updated_at: p('now'),
+    }),
+  );
 
-  async enqueue(db: SpliceDb, job: NewJob): Promise<void> {
-    const now = new Date().toISOString();
-    await db
-      .insertInto('jobs')
-      .values({
-        run_id: job.runId,
-        flow_id: job.flowId,
-        status: 'queued',
-        concurrency: Math.max(1, job.concurrency),
-        attempts: 0,
-        max_attempts: job.maxAttempts,
-        available_at: (job.availableAt ?? new Date()).toISOString(),
-        lease_owner: null,
-        lease_expires_at: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-  }
-
-  async claim(owner: string, leaseMs: number, db: SpliceDb = this.db): Promise<ClaimedJob | undefined> {
-    const now = new Date();
-    const nowIso = now.toISOString();
-    const expires = new Date(now.getTime() + leaseMs).toISOString();
+  private readonly claimJob = new PreparedQuery<{ owner: string; expires: string; nowIso: string }>((_db, p) => {
+    const owner = p('owner');
+    const expires = p('expires');
+    const nowIso = p('nowIso');
     // Two index scans instead of one per-row subquery: `busy` counts live leases per flow once, then the
     // oldest due job of a flow under its limit is taken (expired leases first: their workers died).
-    const { rows } = await sql<{ run_id: string; flow_id: string; attempts: number; max_attempts: number }>`
+    return sql<{ run_id: string; flow_id: string; attempts: number; max_attempts: number }>`
       UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_expires_at = ${expires},
         attempts = attempts + 1, updated_at = ${nowIso}
       WHERE run_id = (
@@ -61,7 +64,36 @@ export class SqlJobQueue implements JobQueue {
         -- Re-checked on the row itself: with PostgreSQL a concurrent claimer that waited on the row lock
         -- sees it taken and claims nothing, instead of taking the same job twice.
         AND (status = 'queued' OR lease_expires_at <= ${nowIso})
-      RETURNING run_id, flow_id, attempts, max_attempts`.execute(db);
+      RETURNING run_id, flow_id, attempts, max_attempts`;
+  });
+
+  private readonly deleteJob = new PreparedQuery<{ runId: string; owner: string }>((db, p) =>
+    db.deleteFrom('jobs').where('run_id', '=', p('runId')).where('lease_owner', '=', p('owner')).where('status', '=', 'running'),
+  );
+
+  constructor(private readonly db: SpliceDb) {}
+
+  async enqueue(db: SpliceDb, job: NewJob): Promise<void> {
+    const now = new Date().toISOString();
+    await this.insertJob.execute(db, {
+      runId: job.runId,
+      flowId: job.flowId,
+      concurrency: Math.max(1, job.concurrency),
+      maxAttempts: job.maxAttempts,
+      availableAt: (job.availableAt ?? new Date()).toISOString(),
+      now,
+    });
+  }
+
+  async claim(owner: string, leaseMs: number, db: SpliceDb = this.db): Promise<ClaimedJob | undefined> {
+    const now = new Date();
+    const nowIso = now.toISOString();
+    const expires = new Date(now.getTime() + leaseMs).toISOString();
+    const { rows } = await this.claimJob.execute<{ run_id: string; flow_id: string; attempts: number; max_attempts: number }>(db, {
+      owner,
+      expires,
+      nowIso,
+    });
     const row = rows[0];
     if (!row) return undefined;
     return {
@@ -86,13 +118,7 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async complete(db: SpliceDb, runId: string, owner: string): Promise<boolean> {
-    const r = await db
-      .deleteFrom('jobs')
-      .where('run_id', '=', runId)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return Number(r.numDeletedRows) === 1;
+    return (await this.deleteJob.affected(db, { runId, owner })) === 1;
   }
 
   async retryLater(db: SpliceDb, runId: string, owner: string, delayMs: number, error: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import type { RunStatus } from '@splice/runtime';
 import type { ActiveFlow } from '../intake/flow-resolver';
 import type { JobQueue } from '../queue/job-queue';
 import { GroupCommit } from '../queue/group-commit';
+import { PreparedQuery } from '../queue/prepared-query';
 import { timeOrderedId } from './time-ordered-id';
 import type { ServerMetrics } from '../metrics';
 import type { SpliceDb } from '../storage/database';
@@ -64,6 +65,68 @@ export class EventStore {
   private readonly commits: GroupCommit;
   private readonly fresh = new Map<string, FreshRun>();
 
+  /** The statements every event runs, compiled once (see queue/prepared-query.ts). */
+  private readonly insertEvent = new PreparedQuery<{
+    id: string;
+    flowId: string;
+    source: string;
+    eventType: string | null;
+    dedupeKey: string | null;
+    headers: string;
+    body: string;
+    now: string;
+  }>((db, p) =>
+    db.insertInto('events').values({
+      id: p('id'),
+      flow_id: p('flowId'),
+      source: p('source'),
+      event_type: p('eventType'),
+      dedupe_key: p('dedupeKey'),
+      headers: p('headers'),
+      body: p('body'),
+      received_at: p('now'),
+    }),
+  );
+
+  private readonly insertRun = new PreparedQuery<{
+    id: string;
+    flowId: string;
+    revision: number;
+    environment: string | null;
+    eventId: string;
+    trigger: string;
+    maxAttempts: number;
+    now: string;
+    replayOf: string | null;
+  }>((db, p) =>
+    db.insertInto('runs').values({
+      id: p('id'),
+      flow_id: p('flowId'),
+      revision: p('revision'),
+      environment: p('environment'),
+      event_id: p('eventId'),
+      trigger: p('trigger'),
+      status: 'queued',
+      attempts: 0,
+      max_attempts: p('maxAttempts'),
+      created_at: p('now'),
+      started_at: null,
+      finished_at: null,
+      duration_ms: null,
+      error_code: null,
+      error_message: null,
+      error_step: null,
+      steps: null,
+      replay_of: p('replayOf'),
+      dead_reason: null,
+      discarded_at: null,
+    }),
+  );
+
+  private readonly eventByKey = new PreparedQuery<{ flowId: string; key: string }>((db, p) =>
+    db.selectFrom('events').select('id').where('flow_id', '=', p('flowId')).where('dedupe_key', '=', p('key')).limit(1),
+  );
+
   constructor(
     private readonly db: SpliceDb,
     private readonly queue: JobQueue,
@@ -93,47 +156,30 @@ export class EventStore {
       const now = new Date().toISOString();
       const eventId = input.eventId ?? timeOrderedId();
       if (!input.eventId) {
-        await trx
-          .insertInto('events')
-          .values({
-            id: eventId,
-            flow_id: flowId,
-            source: input.source,
-            event_type: input.eventType ?? null,
-            dedupe_key: input.dedupeKey ?? null,
-            headers: JSON.stringify(input.headers ?? {}),
-            body: input.body,
-            received_at: now,
-          })
-          .execute();
+        await this.insertEvent.execute(trx, {
+          id: eventId,
+          flowId,
+          source: input.source,
+          eventType: input.eventType ?? null,
+          dedupeKey: input.dedupeKey ?? null,
+          headers: JSON.stringify(input.headers ?? {}),
+          body: input.body,
+          now,
+        });
       }
       const runId = timeOrderedId();
       const maxAttempts = this.defaults.maxAttempts;
-      await trx
-        .insertInto('runs')
-        .values({
-          id: runId,
-          flow_id: flowId,
-          revision: input.flow.revision,
-          environment: input.flow.environment ?? null,
-          event_id: eventId,
-          trigger: input.trigger,
-          status: 'queued',
-          attempts: 0,
-          max_attempts: maxAttempts,
-          created_at: now,
-          started_at: null,
-          finished_at: null,
-          duration_ms: null,
-          error_code: null,
-          error_message: null,
-          error_step: null,
-          steps: null,
-          replay_of: input.replayOf ?? null,
-          dead_reason: null,
-          discarded_at: null,
-        })
-        .execute();
+      await this.insertRun.execute(trx, {
+        id: runId,
+        flowId,
+        revision: input.flow.revision,
+        environment: input.flow.environment ?? null,
+        eventId,
+        trigger: input.trigger,
+        maxAttempts,
+        now,
+        replayOf: input.replayOf ?? null,
+      });
       const concurrency = input.flow.flow.options?.concurrency ?? this.defaults.perFlowConcurrency;
       await this.queue.enqueue(trx, { runId, flowId, concurrency, maxAttempts });
       return { runId, eventId, status: 'queued' as RunStatus, duplicate: false };
@@ -181,7 +227,7 @@ export class EventStore {
   }
 
   private async findDuplicate(db: SpliceDb, flowId: string, key: string): Promise<SubmitResult | undefined> {
-    const ev = await db.selectFrom('events').select('id').where('flow_id', '=', flowId).where('dedupe_key', '=', key).executeTakeFirst();
+    const ev = (await this.eventByKey.execute<{ id: string }>(db, { flowId, key })).rows[0];
     if (!ev) return undefined;
     // The first run of this event (replays share the event but are not what the sender is asking about).
     const run = await db

@@ -2,6 +2,7 @@ import type { RunRecord, StepRecord } from '@splice/runtime';
 import type { ClaimedJob, JobQueue } from '../queue/job-queue';
 import type { BufferedCheckpointStore } from '../runs/buffered-checkpoint-store';
 import { GroupCommit } from '../queue/group-commit';
+import { PreparedQuery } from '../queue/prepared-query';
 import type { SpliceDb } from '../storage/database';
 import type { FreshRun } from '../runs/event-store';
 
@@ -36,8 +37,93 @@ export interface StartedAttempt {
   eventBody?: string;
 }
 
+/** The statements every attempt runs, compiled once (see queue/prepared-query.ts). */
+const insertAttempt = () =>
+  new PreparedQuery<{ runId: string; attempt: number; owner: string; now: string }>((db, p) =>
+    db.insertInto('run_attempts').values({
+      run_id: p('runId'),
+      attempt: p('attempt'),
+      worker_id: p('owner'),
+      status: 'running',
+      started_at: p('now'),
+      finished_at: null,
+      duration_ms: null,
+      error_code: null,
+      error_message: null,
+      retryable: null,
+      steps: null,
+    }),
+  );
+const markRunning = () =>
+  new PreparedQuery<{ runId: string; attempt: number; startedAt: string }>((db, p) =>
+    db
+      .updateTable('runs')
+      .set({ status: 'running', attempts: p('attempt'), started_at: p('startedAt') })
+      .where('id', '=', p('runId')),
+  );
+type AttemptResult = {
+  runId: string;
+  attempt: number;
+  status: string;
+  finishedAt: string;
+  durationMs: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  retryable: number | null;
+  steps: string | null;
+};
+const finishAttempt = () =>
+  new PreparedQuery<AttemptResult>((db, p) =>
+    db
+      .updateTable('run_attempts')
+      .set({
+        status: p('status'),
+        finished_at: p('finishedAt'),
+        duration_ms: p('durationMs'),
+        error_code: p('errorCode'),
+        error_message: p('errorMessage'),
+        retryable: p('retryable'),
+        steps: p('steps'),
+      })
+      .where('run_id', '=', p('runId'))
+      .where('attempt', '=', p('attempt')),
+  );
+type RunResult = {
+  runId: string;
+  status: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  errorStep: string | null;
+  deadReason: string | null;
+  steps: string;
+};
+/** `withSteps` false: an attempt that produced no record keeps the run's steps of earlier attempts. */
+const finishRun = (withSteps: boolean) =>
+  new PreparedQuery<RunResult>((db, p) =>
+    db
+      .updateTable('runs')
+      .set({
+        status: p('status'),
+        finished_at: p('finishedAt'),
+        duration_ms: p('durationMs'),
+        error_code: p('errorCode'),
+        error_message: p('errorMessage'),
+        error_step: p('errorStep'),
+        dead_reason: p('deadReason'),
+        ...(withSteps ? { steps: p('steps') } : {}),
+      })
+      .where('id', '=', p('runId')),
+  );
+
 export class AttemptWriter {
   private readonly commits: GroupCommit;
+  private readonly insertAttempt = insertAttempt();
+  private readonly markRunning = markRunning();
+  private readonly finishAttempt = finishAttempt();
+  private readonly finishRunWithSteps = finishRun(true);
+  private readonly finishRunKeepSteps = finishRun(false);
 
   constructor(
     private readonly db: SpliceDb,
@@ -91,28 +177,9 @@ export class AttemptWriter {
           .executeTakeFirst();
         attempt = Number(last?.n ?? 0) + 1;
       }
-      await trx
-        .insertInto('run_attempts')
-        .values({
-          run_id: job.runId,
-          attempt,
-          worker_id: job.owner,
-          status: 'running',
-          started_at: now,
-          finished_at: null,
-          duration_ms: null,
-          error_code: null,
-          error_message: null,
-          retryable: null,
-          steps: null,
-        })
-        .execute();
+      await this.insertAttempt.execute(trx, { runId: job.runId, attempt, owner: job.owner, now });
       const startedAt = run.started_at ?? now;
-      await trx
-        .updateTable('runs')
-        .set({ status: 'running', attempts: attempt, started_at: startedAt })
-        .where('id', '=', job.runId)
-        .execute();
+      await this.markRunning.execute(trx, { runId: job.runId, attempt, startedAt });
       return {
         attempt,
         eventId: run.event_id,
@@ -151,36 +218,30 @@ export class AttemptWriter {
       const steps = record ? JSON.stringify(record.steps satisfies StepRecord[]) : null;
       const error = outcome.kind === 'finished' ? record?.error : outcome.error;
       const attemptStatus = outcome.kind === 'finished' ? record!.status : 'failed';
-      await trx
-        .updateTable('run_attempts')
-        .set({
-          status: attemptStatus,
-          finished_at: now.toISOString(),
-          duration_ms: durationMs,
-          error_code: error?.code ?? null,
-          error_message: error?.message ?? null,
-          retryable: outcome.kind === 'finished' ? null : outcome.error.retryable ? 1 : 0,
-          steps,
-        })
-        .where('run_id', '=', job.runId)
-        .where('attempt', '=', attempt)
-        .execute();
+      await this.finishAttempt.execute(trx, {
+        runId: job.runId,
+        attempt,
+        status: attemptStatus,
+        finishedAt: now.toISOString(),
+        durationMs,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        retryable: outcome.kind === 'finished' ? null : outcome.error.retryable ? 1 : 0,
+        steps,
+      });
       const runStatus = outcome.kind === 'finished' ? record!.status : outcome.kind === 'retry' ? 'queued' : outcome.kind;
       const final = outcome.kind !== 'retry';
-      await trx
-        .updateTable('runs')
-        .set({
-          status: runStatus,
-          finished_at: final ? now.toISOString() : null,
-          duration_ms: final ? now.getTime() - Date.parse(started.runStartedAt) : null,
-          error_code: error?.code ?? null,
-          error_message: error?.message ?? null,
-          error_step: error?.step ?? null,
-          ...(steps !== null ? { steps } : {}),
-          dead_reason: outcome.kind === 'dead' ? outcome.reason : null,
-        })
-        .where('id', '=', job.runId)
-        .execute();
+      await (steps !== null ? this.finishRunWithSteps : this.finishRunKeepSteps).execute(trx, {
+        runId: job.runId,
+        status: runStatus,
+        finishedAt: final ? now.toISOString() : null,
+        durationMs: final ? now.getTime() - Date.parse(started.runStartedAt) : null,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        errorStep: error?.step ?? null,
+        deadReason: outcome.kind === 'dead' ? outcome.reason : null,
+        steps: steps ?? '',
+      });
       return true;
     });
   }
