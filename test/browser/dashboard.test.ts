@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot } from './support/browser';
 import { ensureEditorBuilt } from './support/stack';
 
 /**
@@ -13,12 +14,10 @@ import { ensureEditorBuilt } from './support/stack';
  * chart instances on `window.__spliceCharts`) and compare them with the REST API's answers.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 
 let child: ChildProcess;
 let dataDir: string;
-let profile: string;
-let context: BrowserContext;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 let base: string;
 let token: string;
@@ -65,24 +64,17 @@ beforeAll(async () => {
   const m = /Editor:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(output);
   expect(m, output).not.toBeNull();
   [, base, token] = m as unknown as [string, string, string];
-  profile = mkdtempSync(join(tmpdir(), 'splice-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.SPLICE_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    acceptDownloads: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await context.newPage();
+  browser = await launchBrowser({ acceptDownloads: true });
+  page = await browser.context.newPage();
 }, 180_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   if (child && child.exitCode === null) {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
-  for (const dir of [profile, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('dashboards after `splice start`', () => {
@@ -107,8 +99,7 @@ describe('dashboards after `splice start`', () => {
     for (const s of byPlatform.series) expect(impressions[s.key]).toBeCloseTo(s.totals.impressions, 0);
     // HighLevel's statistics have no clicks: the chart is empty and says why.
     await expect.poll(() => page.getByTestId('no-data-clicks').isVisible()).toBe(true);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-statistics.png'), fullPage: true });
+    await screenshot(page, 'dashboard-statistics', { fullPage: true });
 
     await page.getByTestId('group-location').click();
     const byLocation = await api<any>('/insights/statistics?groupBy=location');
@@ -149,7 +140,7 @@ describe('dashboards after `splice start`', () => {
     expect(trends.rising.length).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('rising-row').count()).toBe(trends.rising.length);
     expect(await page.getByTestId('rising-row').first().locator('td').first().textContent()).toBe(trends.rising[0].name);
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-tag-trends.png'), fullPage: true });
+    await screenshot(page, 'dashboard-tag-trends', { fullPage: true });
   });
 
   it('the templates splice start imported open in the editor with their splice.* steps known to the catalog', async () => {
@@ -161,6 +152,6 @@ describe('dashboards after `splice start`', () => {
       await page.waitForTimeout(500);
       expect(await page.locator('main').textContent(), flow).not.toMatch(/no catalog operation|FLOW_UNKNOWN_OPERATION/);
     }
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-template-flow.png') });
+    await screenshot(page, 'dashboard-template-flow');
   });
 });
