@@ -62,7 +62,8 @@ export interface FreshRun {
 const FRESH_LIMIT = 2000;
 
 export class EventStore {
-  private readonly commits: GroupCommit;
+  /** The server's shared group commit: intake, claims and run outcomes of one moment share one commit. */
+  readonly commits: GroupCommit;
   private readonly fresh = new Map<string, FreshRun>();
 
   /** The statements every event runs, compiled once (see queue/prepared-query.ts). */

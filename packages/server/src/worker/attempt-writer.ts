@@ -135,9 +135,12 @@ export class AttemptWriter {
     this.commits = commits ?? new GroupCommit(db);
   }
 
-  /** Claims the next due job and opens its attempt, in one transaction. */
+  /**
+   * Claims the next due job and opens its attempt, in one transaction: the group commit's, shared with
+   * other claims, intake and outcomes of the same moment (one commit instead of one each).
+   */
   async claimAndStart(owner: string, leaseMs: number): Promise<{ job: ClaimedJob; started: StartedAttempt } | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.commits.run(async (trx) => {
       const job = await this.queue.claim(owner, leaseMs, trx);
       if (!job) return undefined;
       return { job, started: await this.start(job, trx) };

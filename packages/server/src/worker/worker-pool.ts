@@ -25,7 +25,7 @@ export class WorkerPool {
     private readonly ctx: ServerContext,
     private readonly count = ctx.config.workers.count,
   ) {
-    this.writer = new AttemptWriter(ctx.db, ctx.queue, undefined, (runId) => ctx.events.takeFresh(runId));
+    this.writer = new AttemptWriter(ctx.db, ctx.queue, ctx.events.commits, (runId) => ctx.events.takeFresh(runId));
   }
 
   start(): void {
