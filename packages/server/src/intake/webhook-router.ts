@@ -119,9 +119,12 @@ export function createWebhookRouter(ctx: ServerContext): Router {
       }
       ctx.metrics.eventsReceived.inc({ source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
       ctx.logger.debug({ flowId: flow.flowId, runId: result.runId, duplicate: result.duplicate }, 'event accepted');
-      res
-        .status(result.duplicate ? 200 : 202)
-        .json({ runId: result.runId, eventId: result.eventId, status: result.status, duplicate: result.duplicate });
+      sendJson(res, result.duplicate ? 200 : 202, {
+        runId: result.runId,
+        eventId: result.eventId,
+        status: result.status,
+        duplicate: result.duplicate,
+      });
     } catch (err) {
       sendIntakeError(ctx, res, source, flowName, err);
     }
@@ -147,14 +150,12 @@ function refuseWhenStopping(ctx: ServerContext) {
 
 function requireJson(req: Request, res: Response, next: express.NextFunction) {
   if (req.is(['application/json', 'application/*+json'])) return next();
-  res
-    .status(415)
-    .json({
-      error: {
-        code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: `Content-Type "${req.get('content-type') ?? '(none)'}" is not accepted; send application/json.`,
-      },
-    });
+  res.status(415).json({
+    error: {
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: `Content-Type "${req.get('content-type') ?? '(none)'}" is not accepted; send application/json.`,
+    },
+  });
 }
 
 function sendIntakeError(ctx: ServerContext, res: Response, source: string, flowName: string, err: unknown) {
@@ -166,6 +167,15 @@ function sendIntakeError(ctx: ServerContext, res: Response, source: string, flow
   ctx.logger.warn({ flowName, status, code: body.error.code }, 'webhook refused');
   if (status === 503) res.set('Retry-After', '5');
   if (!res.headersSent) res.status(status).json(body);
+}
+
+/**
+ * The acknowledgement, written directly: express's res.json would also hash the body for an ETag and
+ * check request freshness, which a webhook sender never uses, on every delivery.
+ */
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
 function keptHeaders(req: Request): Record<string, string> {
