@@ -18,7 +18,8 @@ import { comparePair, row, type BenchRow, type BenchSuite } from './measure';
  * - durable intake: signed webhooks acknowledged per second (Splice commits event + run + job first;
  *   workers off, so only intake is measured) vs the forwarder answering after forwarding;
  * - end to end: webhook → map → call, an op ends when the run is recorded (Splice) or the forwarder
- *   answered after the sandbox did; p50/p99 latency of each, and resident memory at steady load.
+ *   answered after the sandbox did; p50/p99 latency of each;
+ * - resident memory of `splice serve` (the bin a user runs, its own process) at steady load.
  */
 const SECRET = 'bench-webhook-secret';
 const CONCURRENCY = 16;
@@ -189,7 +190,7 @@ export const serverSuite: BenchSuite = {
           0.5,
         ),
         row(
-          `server webhook → map → call runs/s (p50 ${ms(percentile(s, 50))} / p99 ${ms(percentile(s, 99))} vs forwarder ${ms(percentile(b, 50))} / ${ms(percentile(b, 99))}; server RSS at steady load ${rss} MB, target ≤ 150 MB)`,
+          `server webhook → map → call runs/s (p50 ${ms(percentile(s, 50))} / p99 ${ms(percentile(s, 99))} vs forwarder ${ms(percentile(b, 50))} / ${ms(percentile(b, 99))}; splice serve RSS at steady load ${rss} MB, target ≤ 150 MB)`,
           'runs/s',
           e2eMeasured,
           0.5,
@@ -237,7 +238,19 @@ export async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox
   const token = `bench-admin-${process.pid}`;
   const bin = fileURLToPath(new URL('../packages/cli/bin/splice.mjs', import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), 'splice-bench-rss-'));
-  const args = ['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--workers', `${CONCURRENCY}`, '--concurrency', `${CONCURRENCY}`];
+  const args = [
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    '--workers',
+    `${CONCURRENCY}`,
+    '--concurrency',
+    `${CONCURRENCY}`,
+  ];
   const child = spawn(process.execPath, [bin, ...args], {
     env: { ...process.env, SPLICE_ADMIN_TOKEN: token },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -299,9 +312,19 @@ export async function serverRss(sandbox: Awaited<ReturnType<typeof createSandbox
     );
     clearInterval(sampler);
     await sample();
+    // SPLICE_BENCH_MEMORY_DETAIL=1: also print the heap spaces, CPU and runs behind the number.
     if (process.env.SPLICE_BENCH_MEMORY_DETAIL) {
       const text = await (await undici.request(`${url}/metrics`, { dispatcher: agent })).body.text();
-      process.stderr.write(`${text.split('\n').filter((l) => /^splice_(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used|nodejs_heap_space_size_total|process_cpu_seconds_total|runs_total)/.test(l)).join('\n')}\n`);
+      process.stderr.write(
+        `${text
+          .split('\n')
+          .filter((l) =>
+            /^splice_(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used|nodejs_heap_space_size_total|process_cpu_seconds_total|runs_total)/.test(
+              l,
+            ),
+          )
+          .join('\n')}\n`,
+      );
     }
     await agent.close();
     if (accepted === 0) throw new Error('splice serve accepted no webhook');
