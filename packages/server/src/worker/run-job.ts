@@ -20,7 +20,7 @@ export interface RunJobHandle {
 export function runJob(ctx: ServerContext, job: ClaimedJob, started: StartedAttempt, writer: AttemptWriter): RunJobHandle {
   const controller = new AbortController();
   let abandoned = false;
-  const done = execute(ctx, writer, job, started, controller.signal, () => abandoned).catch((err) => {
+  const done = execute(ctx, writer, job, started, controller, () => abandoned).catch((err) => {
     ctx.logger.error({ runId: job.runId, err: { message: (err as Error)?.message } }, 'worker failed to record a run');
   });
   return {
@@ -37,21 +37,26 @@ async function execute(
   writer: AttemptWriter,
   job: ClaimedJob,
   started: StartedAttempt,
-  signal: AbortSignal,
+  /** Aborted at shutdown (by the handle) or when the lease is lost (here): one signal for the engine. */
+  controller: AbortController,
   abandoned: () => boolean,
 ): Promise<void> {
-  const log = ctx.logger.child({ flowId: job.flowId, runId: job.runId });
+  // A child logger per run costs; most runs succeed and log nothing at the default level.
+  let child: ReturnType<typeof ctx.logger.child> | undefined;
+  const log = () => (child ??= ctx.logger.child({ flowId: job.flowId, runId: job.runId }));
   const startedAt = Date.now();
   const attempt = started.attempt;
   const checkpoints = new BufferedCheckpointStore(ctx.db, job.runId, !started.firstEver);
   if (attempt > 1) ctx.metrics.retries.inc({ flow: job.flowId });
   ctx.metrics.runsByStatus.inc({ status: 'running' });
 
-  const leaseLost = new AbortController();
+  let leaseLost = false;
   const heartbeat = setInterval(() => {
     ctx.queue.heartbeat(job.runId, job.owner, ctx.config.queue.leaseMs).then(
       (ok) => {
-        if (!ok) leaseLost.abort(new Error('lease lost'));
+        if (ok) return;
+        leaseLost = true;
+        controller.abort(new Error('lease lost'));
       },
       () => {},
     );
@@ -72,7 +77,7 @@ async function execute(
       const record = await ctx.engineFor(flow).run(flow.flow, JSON.parse(eventBody), {
         runId: job.runId,
         checkpoints,
-        signal: AbortSignal.any([signal, leaseLost.signal]),
+        signal: controller.signal,
         attempt,
       });
       outcome = classify(ctx, record, job, attempt);
@@ -85,23 +90,24 @@ async function execute(
     clearInterval(heartbeat);
   }
 
-  if (abandoned() || leaseLost.signal.aborted) {
-    log.info({ attempt }, abandoned() ? 'run returned to the queue at shutdown' : 'lease lost; another worker owns the run');
+  if (abandoned() || leaseLost) {
+    log().info({ attempt }, abandoned() ? 'run returned to the queue at shutdown' : 'lease lost; another worker owns the run');
     return;
   }
   const written = await writer.finish(job, started, startedAt, outcome, checkpoints);
   if (!written) {
-    log.warn({ attempt }, 'lease lost before the outcome was recorded; the run will be taken again');
+    log().warn({ attempt }, 'lease lost before the outcome was recorded; the run will be taken again');
     return;
   }
   observe(ctx, outcome, startedAt);
   const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind === 'retry' ? 'queued' : outcome.kind;
   ctx.emitRunFinished({ runId: job.runId, flowId: job.flowId, status, attempt });
   // Successes at debug (one line per run adds up at volume); anything else at info/warn.
-  if (status === 'succeeded' || status === 'filtered') log.debug({ attempt, status }, 'run finished');
-  else if (outcome.kind === 'retry')
-    log.info({ attempt, status, error: outcome.error, retryInMs: outcome.delayMs }, 'run attempt failed; retry scheduled');
-  else log.warn({ attempt, status, error: outcome.kind === 'finished' ? outcome.record.error : outcome.error }, 'run did not succeed');
+  if (status === 'succeeded' || status === 'filtered') {
+    if (ctx.logger.isLevelEnabled('debug')) log().debug({ attempt, status }, 'run finished');
+  } else if (outcome.kind === 'retry')
+    log().info({ attempt, status, error: outcome.error, retryInMs: outcome.delayMs }, 'run attempt failed; retry scheduled');
+  else log().warn({ attempt, status, error: outcome.kind === 'finished' ? outcome.record.error : outcome.error }, 'run did not succeed');
 }
 
 function classify(ctx: ServerContext, record: RunRecord, job: ClaimedJob, attempt: number): AttemptOutcome {
