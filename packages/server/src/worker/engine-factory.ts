@@ -2,7 +2,7 @@ import { Agent } from 'undici';
 import { ActionRegistry, type CredentialResolver, type RateLimiter } from '@splice/runtime';
 import { httpAction } from '@splice/runtime/actions/http';
 import { createHttpSender } from '@splice/runtime/actions/http-sender';
-import { createEngine } from '@splice/runtime/engine/engine';
+import { createEngine, type EngineLogger } from '@splice/runtime/engine/engine';
 import { createRateLimiter } from '@splice/runtime/ratelimit/index';
 import { registerCatalogActions } from '@splice/connectors';
 import type { ServerContext } from '../context';
@@ -41,7 +41,21 @@ export function createDefaultEngineFactory(
   const dispatcher = new Agent({ connections: opts.connections ?? 128, keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
   const rateLimiter = opts.rateLimiter ?? createRateLimiter();
   const environmentOf = opts.environment ?? tableEnvironment(ctx);
-  const logger = ctx.logger.child({ component: 'engine' });
+  const base = ctx.logger.child({ component: 'engine' });
+  // One logger for every run (the engine puts the run id in each line; the flow id is added here): no
+  // child logger per run. The worker records every run, so the engine's per-run "run finished" line is
+  // kept at debug, like the worker's own success line; warnings and errors stay as they are.
+  const loggerFor = (flowId: string): EngineLogger => ({
+    info(obj, msg) {
+      if (base.isLevelEnabled('debug')) base.debug({ flowId, ...obj }, msg);
+    },
+    warn(obj, msg) {
+      base.warn({ flowId, ...obj }, msg);
+    },
+    error(obj, msg) {
+      base.error({ flowId, ...obj }, msg);
+    },
+  });
 
   const factory = (flow: ActiveFlow): FlowEngine => ({
     async run(f, event, runOpts) {
@@ -55,7 +69,7 @@ export function createDefaultEngineFactory(
         baseUrls: env.baseUrls,
         http,
         rateLimiter,
-        logger: logger.child({ runId: runOpts.runId, flowId: flow.flowId }),
+        logger: loggerFor(flow.flowId),
       });
       return engine.run(f, event, runOpts);
     },
