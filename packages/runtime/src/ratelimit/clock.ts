@@ -13,8 +13,15 @@ export function abortReason(signal: AbortSignal): Error {
   return e;
 }
 
+/**
+ * Monotonic and sub-millisecond, on the epoch scale (so `pausedUntil` still reads as a time). Not Date.now():
+ * it is truncated to whole milliseconds, so a slot freed by an answer at 5.9 ms was given out again at
+ * 5.0 + window, up to 1 ms before that answer (and so its request's arrival) was one window old, while a
+ * loopback answer takes well under 1 ms; a server measuring arrivals more finely then counted 101 in a
+ * window and answered 429. Wall-clock steps (NTP) would also stretch or shrink windows.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
@@ -22,10 +29,11 @@ export const systemClock: Clock = {
         clearTimeout(timer);
         reject(abortReason(signal!));
       };
+      // Waits are fractional now; rounding up wakes the waiter once, not once more for the left-over fraction.
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, Math.max(0, ms));
+      }, Math.max(0, Math.ceil(ms)));
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
