@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { createApiRouter } from './api/router';
 import { createApp } from './app';
+import { createWebhookFastPath } from './intake/webhook-router';
 import { StaticFlowResolver } from './intake/flow-resolver';
 import { CachingFlowResolver } from './intake/revision-cache';
 import { createServerContext, type CreateServerContextOptions, type ServerContext } from './context';
@@ -48,9 +49,14 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const workers = new WorkerPool(ctx);
 
   const http = await new Promise<Server>((resolve, reject) => {
-    // express 5 passes a listen error (EADDRNOTAVAIL, ENOTFOUND) to this callback too.
-    const s = app.listen(ctx.config.port, ctx.config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    // Webhook deliveries take the intake's fast path (same checks, without express); the rest go to the app.
+    const hooks = createWebhookFastPath(ctx);
+    const s = createServer((req, res) => {
+      if (!hooks(req, res)) app(req, res);
+    });
+    // Listen errors (EADDRINUSE, EADDRNOTAVAIL, ENOTFOUND) arrive as 'error' and reject startServer.
     s.once('error', reject);
+    s.listen(ctx.config.port, ctx.config.host, () => resolve(s));
   });
   http.keepAliveTimeout = 65_000;
   const port = (http.address() as AddressInfo).port;

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
 import type { WebhookTrigger } from '@splice/runtime';
 import type { ServerContext } from '../context';
@@ -26,115 +27,159 @@ const KEEP_HEADERS = [
 export function createWebhookRouter(ctx: ServerContext): Router {
   const router = express.Router();
   const rawBody = express.raw({ type: () => true, limit: ctx.config.intake.bodyLimitBytes });
-  const warnedUnsigned = new Set<string>();
-
-  router.post('/:flowName', refuseWhenStopping(ctx), requireJson, rawBody, async (req: Request, res: Response) => {
-    const flowName = String(req.params.flowName);
-    let source = 'unknown';
-    try {
-      const flow = await ctx.flows.findActive(flowName);
-      if (!flow || flow.flow.trigger.type !== 'webhook') {
-        throw new IntakeRefusedError(
-          'FLOW_NOT_FOUND',
-          `No active flow "${flowName}" takes webhooks here; check the URL, or activate the flow.`,
-          404,
-        );
-      }
-      const trigger = flow.flow.trigger as WebhookTrigger;
-      source = trigger.source;
-      const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-
-      let keys;
-      try {
-        keys = await ctx.webhookSecrets.keysFor(flow);
-      } catch (err) {
-        ctx.logger.error({ flowId: flow.flowId, err: errInfo(err) }, 'webhook key unavailable');
-        throw new IntakeUnavailableError(
-          `The webhook key of flow "${flowName}" (credential "${trigger.secret}") cannot be read; check its binding.`,
-          err,
-        );
-      }
-      if (trigger.secret || keys.length > 0) {
-        if (keys.length === 0)
-          throw new IntakeUnavailableError(
-            `Flow "${flowName}" names webhook credential "${trigger.secret}" but no key is bound for it; bind it in the environment.`,
-          );
-        const outcome = verifySignature(raw, req.headers, keys);
-        if (!outcome.ok) throw new IntakeRefusedError('BAD_SIGNATURE', `Signature check failed: ${outcome.reason}.`, 401);
-      } else if (!warnedUnsigned.has(flowName)) {
-        warnedUnsigned.add(flowName);
-        ctx.logger.warn({ flowId: flow.flowId }, 'flow declares no trigger.secret: webhook deliveries are accepted unsigned');
-      }
-
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch (err) {
-        throw new IntakeRefusedError('INVALID_JSON', `The body is not valid JSON (${(err as Error).message}); send a JSON document.`, 400);
-      }
-
-      if (source === 'payaca' || source === 'highlevel') {
-        const at = deliveryTimeOf(req.headers, body);
-        const skew = ctx.config.intake.maxTimestampSkewMs;
-        if (at !== undefined && !(Math.abs(Date.now() - at) <= skew)) {
-          throw new IntakeRefusedError(
-            'STALE_TIMESTAMP',
-            `The delivery's timestamp is more than ${Math.round(skew / 1000)} s from the server's clock (stale or replayed); it was refused.`,
-            401,
-          );
-        }
-      }
-
-      const eventType = eventTypeOf(source, req.headers, body);
-      if (trigger.events?.length && eventType && !trigger.events.includes(eventType)) {
-        ctx.metrics.eventsReceived.inc({ source, outcome: 'ignored' });
-        res.status(202).json({ ignored: true, reason: `event type "${eventType}" is not one of this flow's trigger.events` });
-        return;
-      }
-      let dedupeKey: string | undefined;
-      try {
-        dedupeKey = await deliveryKeyOf(trigger, req.headers, body);
-      } catch (err) {
-        throw new IntakeRefusedError(
-          'IDEMPOTENCY_KEY_FAILED',
-          `trigger.idempotencyKey could not be evaluated on this delivery: ${(err as Error).message}`,
-          400,
-        );
-      }
-
-      let result;
-      try {
-        result = await ctx.events.submit({
-          flow,
-          source,
-          eventType,
-          dedupeKey,
-          headers: keptHeaders(req),
-          body: raw.toString('utf8'),
-          trigger: 'webhook',
-        });
-      } catch (err) {
-        ctx.logger.error({ flowId: flow.flowId, err: errInfo(err) }, 'event store refused the event');
-        throw new IntakeUnavailableError('The event could not be stored; retry later.', err);
-      }
-      ctx.metrics.eventsReceived.inc({ source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
-      ctx.logger.debug({ flowId: flow.flowId, runId: result.runId, duplicate: result.duplicate }, 'event accepted');
-      sendJson(res, result.duplicate ? 200 : 202, {
-        runId: result.runId,
-        eventId: result.eventId,
-        status: result.status,
-        duplicate: result.duplicate,
-      });
-    } catch (err) {
-      sendIntakeError(ctx, res, source, flowName, err);
-    }
-  });
+  router.post('/:flowName', refuseWhenStopping(ctx), requireJson, rawBody, (req: Request, res: Response) =>
+    handleDelivery(ctx, String(req.params.flowName), req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), res),
+  );
 
   // Body-parser failures (413 too large, aborted) land here: still counted, still JSON.
   router.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     sendIntakeError(ctx, res, 'unknown', String(req.params.flowName ?? ''), err);
   });
   return router;
+}
+
+/**
+ * The common delivery, handled before express: `POST /hooks/<name>` with a JSON content type, a
+ * Content-Length within the limit and no content encoding, while intake is open. It runs the same
+ * checks and answers as the express route (handleDelivery); express's routing, body parser and
+ * response helpers cost about as much as storing the event. Anything else (a refusal express words,
+ * chunked or compressed bodies, 413s) goes to the express route. Returns whether it took the request.
+ */
+export function createWebhookFastPath(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    const url = req.url ?? '';
+    if (req.method !== 'POST' || !url.startsWith('/hooks/') || !ctx.state.accepting) return false;
+    const end = url.indexOf('?');
+    const segment = url.slice(7, end === -1 ? undefined : end);
+    if (segment === '' || segment.includes('/')) return false;
+    const type = req.headers['content-type']?.toLowerCase() ?? '';
+    if (!/^application\/(json|[^;\s]+\+json)\s*(;|$)/.test(type)) return false;
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
+    const length = Number(req.headers['content-length']);
+    if (!Number.isInteger(length) || length < 0 || length > ctx.config.intake.bodyLimitBytes) return false;
+    let flowName: string;
+    try {
+      flowName = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => req.destroy());
+    req.on('end', () => {
+      void handleDelivery(ctx, flowName, req.headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), res);
+    });
+    return true;
+  };
+}
+
+/** Flows already warned about accepting unsigned deliveries (once per flow and server). */
+const warned = new WeakMap<ServerContext, Set<string>>();
+function warnedUnsigned(ctx: ServerContext): Set<string> {
+  let set = warned.get(ctx);
+  if (!set) warned.set(ctx, (set = new Set()));
+  return set;
+}
+
+async function handleDelivery(ctx: ServerContext, flowName: string, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse) {
+  let source = 'unknown';
+  try {
+    const flow = await ctx.flows.findActive(flowName);
+    if (!flow || flow.flow.trigger.type !== 'webhook') {
+      throw new IntakeRefusedError(
+        'FLOW_NOT_FOUND',
+        `No active flow "${flowName}" takes webhooks here; check the URL, or activate the flow.`,
+        404,
+      );
+    }
+    const trigger = flow.flow.trigger as WebhookTrigger;
+    source = trigger.source;
+
+    let keys;
+    try {
+      keys = await ctx.webhookSecrets.keysFor(flow);
+    } catch (err) {
+      ctx.logger.error({ flowId: flow.flowId, err: errInfo(err) }, 'webhook key unavailable');
+      throw new IntakeUnavailableError(
+        `The webhook key of flow "${flowName}" (credential "${trigger.secret}") cannot be read; check its binding.`,
+        err,
+      );
+    }
+    if (trigger.secret || keys.length > 0) {
+      if (keys.length === 0)
+        throw new IntakeUnavailableError(
+          `Flow "${flowName}" names webhook credential "${trigger.secret}" but no key is bound for it; bind it in the environment.`,
+        );
+      const outcome = verifySignature(raw, headers, keys);
+      if (!outcome.ok) throw new IntakeRefusedError('BAD_SIGNATURE', `Signature check failed: ${outcome.reason}.`, 401);
+    } else if (!warnedUnsigned(ctx).has(flowName)) {
+      warnedUnsigned(ctx).add(flowName);
+      ctx.logger.warn({ flowId: flow.flowId }, 'flow declares no trigger.secret: webhook deliveries are accepted unsigned');
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      throw new IntakeRefusedError('INVALID_JSON', `The body is not valid JSON (${(err as Error).message}); send a JSON document.`, 400);
+    }
+
+    if (source === 'payaca' || source === 'highlevel') {
+      const at = deliveryTimeOf(headers, body);
+      const skew = ctx.config.intake.maxTimestampSkewMs;
+      if (at !== undefined && !(Math.abs(Date.now() - at) <= skew)) {
+        throw new IntakeRefusedError(
+          'STALE_TIMESTAMP',
+          `The delivery's timestamp is more than ${Math.round(skew / 1000)} s from the server's clock (stale or replayed); it was refused.`,
+          401,
+        );
+      }
+    }
+
+    const eventType = eventTypeOf(source, headers, body);
+    if (trigger.events?.length && eventType && !trigger.events.includes(eventType)) {
+      ctx.metrics.eventsReceived.inc({ source, outcome: 'ignored' });
+      sendJson(res, 202, { ignored: true, reason: `event type "${eventType}" is not one of this flow's trigger.events` });
+      return;
+    }
+    let dedupeKey: string | undefined;
+    try {
+      dedupeKey = await deliveryKeyOf(trigger, headers, body);
+    } catch (err) {
+      throw new IntakeRefusedError(
+        'IDEMPOTENCY_KEY_FAILED',
+        `trigger.idempotencyKey could not be evaluated on this delivery: ${(err as Error).message}`,
+        400,
+      );
+    }
+
+    let result;
+    try {
+      result = await ctx.events.submit({
+        flow,
+        source,
+        eventType,
+        dedupeKey,
+        headers: keptHeaders(headers),
+        body: raw.toString('utf8'),
+        trigger: 'webhook',
+      });
+    } catch (err) {
+      ctx.logger.error({ flowId: flow.flowId, err: errInfo(err) }, 'event store refused the event');
+      throw new IntakeUnavailableError('The event could not be stored; retry later.', err);
+    }
+    ctx.metrics.eventsReceived.inc({ source, outcome: result.duplicate ? 'duplicate' : 'accepted' });
+    ctx.logger.debug({ flowId: flow.flowId, runId: result.runId, duplicate: result.duplicate }, 'event accepted');
+    sendJson(res, result.duplicate ? 200 : 202, {
+      runId: result.runId,
+      eventId: result.eventId,
+      status: result.status,
+      duplicate: result.duplicate,
+    });
+  } catch (err) {
+    sendIntakeError(ctx, res, source, flowName, err);
+  }
 }
 
 function refuseWhenStopping(ctx: ServerContext) {
@@ -158,30 +203,31 @@ function requireJson(req: Request, res: Response, next: express.NextFunction) {
   });
 }
 
-function sendIntakeError(ctx: ServerContext, res: Response, source: string, flowName: string, err: unknown) {
+function sendIntakeError(ctx: ServerContext, res: ServerResponse, source: string, flowName: string, err: unknown) {
   const { status, body } = httpErrorBody(err);
   if (status === 413)
     body.error = { code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${ctx.config.intake.bodyLimitBytes} bytes.` };
   const outcome = status === 503 ? 'unavailable' : `refused_${status}`;
   ctx.metrics.eventsReceived.inc({ source, outcome });
   ctx.logger.warn({ flowName, status, code: body.error.code }, 'webhook refused');
-  if (status === 503) res.set('Retry-After', '5');
-  if (!res.headersSent) res.status(status).json(body);
+  if (!res.headersSent) sendJson(res, status, body, status === 503 ? { 'retry-after': '5' } : undefined);
 }
 
 /**
  * The acknowledgement, written directly: express's res.json would also hash the body for an ETag and
  * check request freshness, which a webhook sender never uses, on every delivery.
  */
-function sendJson(res: Response, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+  res
+    .writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }
 
-function keptHeaders(req: Request): Record<string, string> {
+function keptHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of KEEP_HEADERS) {
-    const v = req.headers[h];
+    const v = headers[h];
     if (typeof v === 'string') out[h] = v;
   }
   return out;
