@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * Pacing against a real loopback server that itself enforces HighLevel's rule (N per sliding window per
  * location, 429 beyond it) and sends the X-RateLimit-* headers. The window is 2 s instead of 10 s (same
- * checks, shorter run); limiter and server use the same numbers.
+ * checks, shorter run); limiter and server use the same numbers. Arrivals are timed with performance.now
+ * (monotonic, sub-millisecond) on purpose: a limiter pacing on whole milliseconds is up to 1 ms early.
  */
 const LIMIT = 100;
 const WINDOW_MS = 2_000;
