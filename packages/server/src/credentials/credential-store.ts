@@ -72,21 +72,26 @@ export class CredentialStore {
   static async open(opts: { dataDir?: string; url?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CredentialStore> {
     const dataDir = opts.dataDir ?? process.env.SPLICE_DATA_DIR ?? '.splice';
     const opened = await openDatabase({ dataDir, url: opts.url });
-    const load = () => loadKeyring({ dataDir, env: opts.env });
     try {
-      await refuseNewKeyOverSealedSecrets(opened.db, dataDir, opts.env ?? process.env);
+      return await CredentialStore.attach(opened.db, opened.dialect, { dataDir, env: opts.env, close: opened.close });
     } catch (err) {
       await opened.close();
       throw err;
     }
-    let keyring: Keyring;
-    try {
-      keyring = load();
-    } catch (err) {
-      await opened.close();
-      throw err;
-    }
-    return new CredentialStore(opened.db, opened.dialect, keyring, { dataDir, reloadKeyring: load, close: opened.close });
+  }
+
+  /**
+   * A store on an already-open database (the server's own). Refuses to mint a new master key when the
+   * data dir already holds sealed secrets: a lost master.key must be restored, not silently replaced.
+   */
+  static async attach(
+    db: SpliceDb,
+    dialect: Dialect,
+    opts: { dataDir: string; env?: NodeJS.ProcessEnv; close?: () => Promise<void> },
+  ): Promise<CredentialStore> {
+    await refuseNewKeyOverSealedSecrets(db, opts.dataDir, opts.env ?? process.env);
+    const load = () => loadKeyring({ dataDir: opts.dataDir, env: opts.env });
+    return new CredentialStore(db, dialect, load(), { dataDir: opts.dataDir, reloadKeyring: load, close: opts.close });
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,6 @@ import { registerCatalogActions } from '@splice/connectors';
 import type { CreateServerContextOptions, ServerContext } from '../context';
 import { CredentialStore } from '../credentials/credential-store';
 import { createSpliceActions } from '../insights/splice-actions';
-import { loadKeyring } from '../credentials/master-key';
 import { createStoreCredentialResolver } from '../credentials/store-resolver';
 import { TokenRefresher } from '../credentials/token-refresher';
 import { CredentialWebhookSecretSource } from '../signatures/credential-webhook-secret-source';
@@ -24,9 +23,7 @@ export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerC
   let store = ctx.stores.credentials as CredentialStore | undefined;
   if (!store) {
     try {
-      const dataDir = ctx.config.dataDir;
-      const load = () => loadKeyring({ dataDir });
-      store = new CredentialStore(ctx.db, ctx.dialect, load(), { dataDir, reloadKeyring: load });
+      store = await CredentialStore.attach(ctx.db, ctx.dialect, { dataDir: ctx.config.dataDir });
       ctx.stores.credentials = store;
     } catch (err) {
       ctx.logger.warn(
