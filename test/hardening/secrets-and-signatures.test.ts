@@ -11,6 +11,8 @@ import { CredentialStore } from '../../packages/server/src/credentials/index';
 import { createLogger } from '../../packages/server/src/logger';
 import { startServer, type RunningServer } from '../../packages/server/src/serve';
 import { approveOnConsentPage } from '../credentials/helpers';
+import { StaticFlowResolver, StaticWebhookSecretSource } from '../../packages/server/src/index';
+import { tagSyncFlow } from '../server/helpers';
 
 /**
  * Security defaults, end to end: a real server (127.0.0.1, temp data dir, debug logs captured as raw
@@ -309,11 +311,28 @@ describe('webhook signatures', () => {
 });
 
 describe('webhook signatures for flows given in code (StaticFlowResolver)', () => {
-  // Known gap, reported to the intake's owner: packages/server/src/intake/webhook-router.ts accepts unsigned
-  // deliveries (202, with a warning) for ANY flow without trigger.secret, including source payaca/highlevel,
-  // when the flow did not pass schema validation (flows handed to startServer({ flows }) in code). The API's
-  // resolver re-validates stored flows, so stored flows are covered (see the test above).
-  it.todo('intake refuses (401) unsigned deliveries for payaca/highlevel flows that name no trigger.secret, whatever resolver supplied them');
+  // Flows handed to startServer({ flows }) in code skip schema validation; intake itself must still never
+  // take a Payaca or HighLevel delivery unsigned.
+  it('intake refuses (401) unsigned deliveries for payaca/highlevel flows that name no trigger.secret, whatever resolver supplied them', async () => {
+    for (const source of ['payaca', 'highlevel'] as const) {
+      const flow = { ...tagSyncFlow({ name: `code-${source}` }), trigger: { type: 'webhook' as const, source } };
+      const codeServer = await startServer({
+        config: { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'splice-code-flow-')), workers: { count: 1 } },
+        logger: createLogger({ level: 'silent' }),
+        flows: new StaticFlowResolver([flow]),
+        webhookSecrets: new StaticWebhookSecretSource({}),
+        createApiRouter: () => undefined,
+      });
+      try {
+        const res = await fetch(`${codeServer.url}/hooks/code-${source}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"u-1"}' });
+        expect(res.status).toBe(401);
+        expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/trigger\.secret/);
+        expect((await codeServer.ctx.runs.list({ flow: `code-${source}` })).runs).toEqual([]);
+      } finally {
+        await codeServer.close({ graceMs: 500 });
+      }
+    }
+  });
 });
 
 describe('the admin token', () => {

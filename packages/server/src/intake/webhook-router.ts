@@ -106,6 +106,16 @@ async function handleDelivery(ctx: ServerContext, flowName: string, headers: Inc
         err,
       );
     }
+    // Payaca and HighLevel always sign their deliveries, so theirs are never taken unsigned, even from a
+    // flow that reached the server without schema validation (the schema already requires trigger.secret).
+    const signedSource = source === 'payaca' || source === 'highlevel';
+    if (signedSource && !trigger.secret && keys.length === 0) {
+      throw new IntakeRefusedError(
+        'BAD_SIGNATURE',
+        `Flow "${flowName}" takes ${source} webhooks but names no signing credential; set trigger.secret and bind it, so deliveries can be verified.`,
+        401,
+      );
+    }
     if (trigger.secret || keys.length > 0) {
       if (keys.length === 0)
         throw new IntakeUnavailableError(
