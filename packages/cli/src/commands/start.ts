@@ -143,15 +143,17 @@ export const registerStart: RegisterCommand = (program: Command, io: CliIO) => {
       // The sandbox's Payaca sends its tag-change webhooks to the tag-details-sync flow.
       sandbox.admin.payaca.subscribe(`${server.url}/hooks/tag-details-sync`, ['project.tagsChanged']);
 
+      say(`\nStaging is bound to the sandbox: ${creds.map((c) => `${c.name} (${c.outcome})`).join(', ')}.`);
+      say(`Templates: ${templates.map((t) => `${t.id} (${t.outcome}${t.active ? ', active' : ''})`).join(', ')}.`);
+      if (opts.seedData) await seedDashboards(server, sandbox, say);
+      say(`\n${formatSandboxBanner(sandbox)}`);
+      // Last, so the editor's address is what a new user sees without scrolling.
       say(`\nSplice is running (data in ${server.ctx.config.dataDir}).\n`);
       say(`  Editor:    ${server.url}/#token=${token}`);
       say(`  API:       ${server.url}/api   (Authorization: Bearer ${token})`);
       say(`  Webhooks:  ${server.url}/hooks/<flow>`);
       if (!existsSync(EDITOR_DIST)) say('  (the editor is not built: run `pnpm --filter @splice/editor build`, then reload)');
-      say(`\nStaging is bound to the sandbox: ${creds.map((c) => `${c.name} (${c.outcome})`).join(', ')}.`);
-      say(`Templates: ${templates.map((t) => `${t.id} (${t.outcome}${t.active ? ', active' : ''})`).join(', ')}.`);
-      if (opts.seedData) await seedDashboards(server, sandbox, say);
-      say(`\n${formatSandboxBanner(sandbox)}\n\nPress Ctrl-C to stop.`);
+      say('\nOpen the editor address above. Press Ctrl-C to stop.');
       // Runs until a signal: startServer's handler shuts down and exits the process.
       await new Promise<never>(() => {});
     });
