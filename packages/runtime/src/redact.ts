@@ -19,15 +19,34 @@ export function isSensitiveHeader(name: string): boolean {
 }
 
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  private secrets = new Set<string>();
   private pattern: RegExp | undefined;
+  /** The secrets set belongs to the redactor this one was forked from: copy it before adding. */
+  private sharedSecrets = false;
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.addSecret(s);
   }
 
+  /**
+   * A redactor that starts with this one's secrets and compiled pattern (no rebuild), for one run.
+   * Secrets added to the fork (e.g. a resolved credential's token) stay in the fork: this one and its
+   * other forks never see them.
+   */
+  fork(): Redactor {
+    const child = new Redactor();
+    child.secrets = this.secrets;
+    child.pattern = this.pattern;
+    child.sharedSecrets = true;
+    return child;
+  }
+
   addSecret(secret: string | undefined): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
+    if (this.sharedSecrets) {
+      this.secrets = new Set(this.secrets);
+      this.sharedSecrets = false;
+    }
     this.secrets.add(secret);
     const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.pattern = new RegExp(alternatives.join('|'), 'g');

@@ -1,4 +1,4 @@
-import type { ResolvedCredential } from '../credentials';
+import type { CredentialResolver, ResolvedCredential } from '../credentials';
 import type { RecordedRequest, RecordedResponse } from '../engine/run-record';
 
 /**
@@ -56,6 +56,11 @@ export interface ActionContext {
   stepId: string;
   /** Resolved credential (when the step names one). */
   credential?: ResolvedCredential;
+  /**
+   * The run's credential resolver (senders ask it to refresh a credential answered 401). Per run, so one
+   * sender and its connection pool serve runs of any environment.
+   */
+  credentials?: CredentialResolver;
   /** Stable per run+step+item: sent as `Idempotency-Key` so a retried run does not duplicate effects. */
   idempotencyKey: string;
   signal: AbortSignal;

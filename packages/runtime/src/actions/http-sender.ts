@@ -7,8 +7,9 @@ import { hostAllowed } from './host-allow-list';
 import { retryAfterMs } from '../ratelimit/rate-limit-headers';
 
 export interface HttpSenderOptions {
-  /** See host-allow-list.ts. Unset: loopback plus the base URLs' hosts. */
+  /** See host-allow-list.ts. Unset: SPLICE_ALLOWED_HOSTS (read once, here), else loopback plus the base URLs' hosts. */
   allowedHosts?: string[];
+  /** Fallback resolver for 401 refreshes when the run gives none (ActionContext.credentials). */
   credentials?: CredentialResolver;
   rateLimiter?: RateLimiter;
   connectTimeoutMs?: number;
@@ -108,8 +109,9 @@ export function createHttpSender(opts: HttpSenderOptions = {}): HttpSender & { c
     async send(req, ctx) {
       let credential = ctx.credential;
       let response = await exchange(req, ctx, credential, true);
-      if (response.status === 401 && credential && opts.credentials?.onUnauthorized && !ctx.dryRun) {
-        credential = await opts.credentials.onUnauthorized(credential);
+      const resolver = ctx.credentials ?? opts.credentials;
+      if (response.status === 401 && credential && resolver?.onUnauthorized && !ctx.dryRun) {
+        credential = await resolver.onUnauthorized(credential);
         response = await exchange(req, { ...ctx, credential }, credential, true);
       }
       if (response.status >= 200 && response.status < 300) return response;

@@ -8,6 +8,7 @@ import type { Flow } from '../model/flow';
 import { Redactor } from '../redact';
 import type { CheckpointStore, RunRecord } from './run-record';
 import { asSpliceError, runSequence, StepFailure } from './run-sequence';
+import { secretsOf } from './steps/call';
 
 export { asSpliceError };
 import type { RunState } from './step-context';
@@ -40,8 +41,17 @@ export interface RunOptions {
   dryRun?: boolean;
   checkpoints?: CheckpointStore;
   signal?: AbortSignal;
-  /** Literal secret values to redact wherever they appear in the record. */
-  secrets?: string[];
+  /**
+   * Literal secret values to redact wherever they appear in the record. Pass the same array for many
+   * runs (e.g. a cached list of stored secrets) and its redaction pattern is compiled once, not per run.
+   */
+  secrets?: readonly string[];
+  /** This run's credential resolver (default: EngineOptions.credentials): a run keeps the one it started with. */
+  credentials?: CredentialResolver;
+  /** This run's `$env` values (default: EngineOptions.env); they override the flow's own `env` defaults. */
+  env?: Record<string, unknown>;
+  /** This run's base URLs per connector (default: EngineOptions.baseUrls); their hosts are allowed for this run only. */
+  baseUrls?: Record<string, string>;
 }
 
 export interface Engine {
@@ -58,11 +68,13 @@ export function createEngine(opts: EngineOptions): Engine {
   const logger = opts.logger ?? silentLogger;
   const http =
     opts.http ?? createHttpSender({ allowedHosts: opts.allowedHosts, credentials: opts.credentials, rateLimiter: opts.rateLimiter });
+  const redactorFor = lastRedactorCache();
   return {
     async run(flow, event, runOpts = {}) {
       const runId = runOpts.runId ?? newRunId();
       const started = performance.now();
-      const redactor = new Redactor(runOpts.secrets ?? []);
+      const redactor = redactorFor(runOpts.secrets);
+      const credentials = redactingRefresh(runOpts.credentials ?? opts.credentials, redactor);
       const timeoutMs = flow.options?.timeout !== undefined ? parseDuration(flow.options.timeout, 0) : 0;
       const abort = runAbortSignal(runOpts.signal, timeoutMs);
       const signal = abort.signal;
@@ -79,14 +91,14 @@ export function createEngine(opts: EngineOptions): Engine {
         runId,
         flow,
         event,
-        env: { ...(flow.env ?? {}), ...(opts.env ?? {}) },
+        env: { ...(flow.env ?? {}), ...(runOpts.env ?? opts.env ?? {}) },
         dryRun: runOpts.dryRun ?? false,
         signal,
         actions: opts.actions,
-        credentials: opts.credentials,
+        credentials,
         http,
         rateLimiter: opts.rateLimiter,
-        baseUrls: opts.baseUrls ?? {},
+        baseUrls: runOpts.baseUrls ?? opts.baseUrls ?? {},
         limits: opts.limits,
         strictResponses: flow.options?.strictResponses ?? opts.strictResponses ?? false,
         checkpoints: runOpts.checkpoints,
@@ -100,7 +112,7 @@ export function createEngine(opts: EngineOptions): Engine {
       try {
         const result = await runSequence(state, flow.steps, { steps: {}, prefix: '' });
         record.status = result.stopped ? 'filtered' : 'succeeded';
-        logger.info({ runId, flow: flow.metadata.name, status: record.status }, 'run finished');
+        if (logger !== silentLogger) logger.info({ runId, flow: flow.metadata.name, status: record.status }, 'run finished');
       } catch (err) {
         record.status = 'failed';
         const failure = err instanceof StepFailure ? err : undefined;
@@ -112,6 +124,39 @@ export function createEngine(opts: EngineOptions): Engine {
       record.finishedAt = new Date().toISOString();
       record.durationMs = performance.now() - started;
       return record;
+    },
+  };
+}
+
+/**
+ * Each run gets its own fork of a redactor holding the run's secrets. Runs usually pass the same secrets
+ * array (the server's cached list), so the base redactor and its pattern are kept for the last array seen.
+ */
+function lastRedactorCache(): (secrets: readonly string[] | undefined) => Redactor {
+  let lastSecrets: readonly string[] | undefined;
+  let lastLength = 0;
+  let base = new Redactor();
+  return (secrets) => {
+    // The length check catches a caller that pushed to the same array since.
+    if (secrets && secrets.length > 0 && (secrets !== lastSecrets || secrets.length !== lastLength)) {
+      base = new Redactor(secrets);
+      lastSecrets = secrets;
+      lastLength = secrets.length;
+    }
+    return secrets && secrets.length > 0 ? base.fork() : new Redactor();
+  };
+}
+
+/** A credential refreshed after a 401 brings new secret values: the run's record must hide them too. */
+function redactingRefresh(resolver: CredentialResolver | undefined, redactor: Redactor): CredentialResolver | undefined {
+  const refresh = resolver?.onUnauthorized;
+  if (!resolver || !refresh) return resolver;
+  return {
+    resolve: (name, ctx) => resolver.resolve(name, ctx),
+    async onUnauthorized(credential) {
+      const fresh = await refresh.call(resolver, credential);
+      for (const secret of secretsOf(fresh.auth)) redactor.addSecret(secret);
+      return fresh;
     },
   };
 }

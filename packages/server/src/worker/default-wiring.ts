@@ -68,7 +68,10 @@ export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerC
             secretsCache.at = Date.now();
             secretsCache.values = store.secretValues().catch(() => []);
           }
-          return engine.run(f, event, { ...runOpts, secrets: [...(runOpts.secrets ?? []), ...(await secretsCache.values)] });
+          // The cached array itself when the run brings none: the engine then compiles its pattern once.
+          const stored = await secretsCache.values;
+          const secrets = runOpts.secrets?.length ? [...runOpts.secrets, ...stored] : stored;
+          return engine.run(f, event, { ...runOpts, secrets });
         },
       };
     };

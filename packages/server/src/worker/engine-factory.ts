@@ -2,7 +2,7 @@ import { Agent } from 'undici';
 import { ActionRegistry, type CredentialResolver, type RateLimiter } from '@splice/runtime';
 import { httpAction } from '@splice/runtime/actions/http';
 import { createHttpSender } from '@splice/runtime/actions/http-sender';
-import { createEngine, type EngineLogger } from '@splice/runtime/engine/engine';
+import { createEngine, type Engine, type EngineLogger } from '@splice/runtime/engine/engine';
 import { createRateLimiter } from '@splice/runtime/ratelimit/index';
 import { registerCatalogActions } from '@splice/connectors';
 import type { ServerContext } from '../context';
@@ -57,21 +57,30 @@ export function createDefaultEngineFactory(
     },
   });
 
+  // One sender (one keep-alive pool, allowed hosts read once) and one engine per flow id for every run:
+  // what differs per run (credential resolver, `$env` values, base URLs, secrets, run id, checkpoints)
+  // goes in as run options, so a run keeps the environment and credential version it started with.
+  const http = createHttpSender({ dispatcher, rateLimiter, allowedHosts: opts.allowedHosts });
+  const engines = new Map<string, Engine>();
+  const engineOf = (flowId: string): Engine => {
+    let engine = engines.get(flowId);
+    if (!engine) {
+      if (engines.size >= 1000) engines.clear();
+      engine = createEngine({ actions, http, rateLimiter, logger: loggerFor(flowId) });
+      engines.set(flowId, engine);
+    }
+    return engine;
+  };
+
   const factory = (flow: ActiveFlow): FlowEngine => ({
     async run(f, event, runOpts) {
       const env = await environmentOf(flow);
-      const credentials = opts.credentials?.(flow, env);
-      const http = createHttpSender({ dispatcher, credentials, rateLimiter, allowedHosts: opts.allowedHosts });
-      const engine = createEngine({
-        actions,
-        credentials,
+      return engineOf(flow.flowId).run(f, event, {
+        ...runOpts,
+        credentials: opts.credentials?.(flow, env),
         env: env.values,
         baseUrls: env.baseUrls,
-        http,
-        rateLimiter,
-        logger: loggerFor(flow.flowId),
       });
-      return engine.run(f, event, runOpts);
     },
   });
   return Object.assign(factory, { close: () => dispatcher.close() });

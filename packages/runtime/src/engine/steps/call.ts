@@ -58,6 +58,7 @@ export const callStep = defineStep<CallStep>({
       const actionCtx: ActionContext = {
         stepId: ctx.path,
         credential,
+        credentials: run.credentials,
         idempotencyKey: `${run.runId}:${ctx.path}`,
         signal: run.signal,
         dryRun: run.dryRun,
