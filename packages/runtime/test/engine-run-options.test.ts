@@ -14,7 +14,7 @@ function flow(yaml: string): Flow {
 function bearer(token: string, refreshed?: string): CredentialResolver {
   return {
     async resolve(name) {
-      return { name, connector: 'http', auth: { kind: 'bearer', token } };
+      return { name, connector: 'http', version: 1, auth: { kind: 'bearer', token } };
     },
     ...(refreshed ? { async onUnauthorized(c) { return { ...c, auth: { kind: 'bearer' as const, token: refreshed } }; } } : {}),
   };
