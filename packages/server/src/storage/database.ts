@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index';
 import type { SpliceSchema } from './schema';
@@ -49,17 +49,44 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   sqlite.pragma('foreign_keys = ON');
   cachePreparedStatements(sqlite);
   const db = new Kysely<SpliceSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrate(db);
+  try {
+    await migrateSqlite(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
 }
 
+/** PostgreSQL: Kysely's migrator takes an advisory lock, so concurrent processes migrate one at a time. */
 async function migrate(db: SpliceDb): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
-  }
+  throwIfFailed(await migrator.migrateToLatest());
+}
+
+/**
+ * SQLite: Kysely takes no lock across processes, so two processes opening the same fresh data dir (say
+ * `splice serve` and `splice credentials add`) could both create the tables. BEGIN IMMEDIATE takes SQLite's
+ * write lock first: the second process waits (busy_timeout), then finds every migration already done.
+ */
+async function migrateSqlite(db: SpliceDb): Promise<void> {
+  await db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations }, disableTransactions: true });
+      throwIfFailed(await migrator.migrateToLatest());
+      await sql`commit`.execute(conn);
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+function throwIfFailed({ error, results }: Awaited<ReturnType<Migrator['migrateToLatest']>>): void {
+  if (!error) return;
+  const failed = results?.find((r) => r.status === 'Error');
+  throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
 }
 
 /**
