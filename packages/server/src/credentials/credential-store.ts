@@ -220,7 +220,8 @@ export class CredentialStore {
       .selectFrom('credential_versions')
       .select('version')
       .where('credential_id', '=', active.info.id)
-      .where('retired_at', '>=', since)
+      // Strictly after: a grace of 0 means no old version, even one retired within this millisecond.
+      .where('retired_at', '>', since)
       .orderBy('version', 'desc')
       .execute();
     const out = [active];
