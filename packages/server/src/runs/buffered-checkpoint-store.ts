@@ -1,5 +1,6 @@
 import type { CheckpointStore, StepRecord } from '@splice/runtime';
 import type { SpliceDb } from '../storage/database';
+import { SqlCheckpointStore } from './checkpoint-store';
 
 /** Steps with no effect outside the run: their checkpoints may wait for the next write. */
 const PURE_STEPS = new Set(['map', 'filter']);
@@ -17,24 +18,22 @@ export class BufferedCheckpointStore implements CheckpointStore {
   /** Whether this run may have rows in step_checkpoints (earlier attempts, or a flush of this one). */
   stored: boolean;
 
+  /** Reads what earlier attempts (or a flush of this one) saved. */
+  private readonly saved: SqlCheckpointStore;
+
   constructor(
     private readonly db: SpliceDb,
     private readonly runId: string,
     hasSaved: boolean,
   ) {
     this.stored = hasSaved;
+    this.saved = new SqlCheckpointStore(db, runId);
   }
 
   async get(stepPath: string): Promise<StepRecord | undefined> {
     if (this.pending.some(([, r]) => !PURE_STEPS.has(r.type))) await this.flush(this.db);
     if (!this.stored) return undefined;
-    const r = await this.db
-      .selectFrom('step_checkpoints')
-      .select('record')
-      .where('run_id', '=', this.runId)
-      .where('step_path', '=', stepPath)
-      .executeTakeFirst();
-    return r ? (JSON.parse(r.record) as StepRecord) : undefined;
+    return this.saved.get(stepPath);
   }
 
   async put(stepPath: string, record: StepRecord): Promise<void> {

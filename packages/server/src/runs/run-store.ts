@@ -4,6 +4,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import type { FlowResolver } from '../intake/flow-resolver';
 import type { JobQueue } from '../queue/job-queue';
 import type { SpliceDb } from '../storage/database';
+import type { SpliceSchema } from '../storage/schema';
+import type { SelectQueryBuilder } from 'kysely';
 import type { EventStore, SubmitResult } from './event-store';
 import { toAttemptView, toDeadLetter, toRunSummary, type RunDetail } from './run-views';
 
@@ -52,18 +54,8 @@ export class RunStore {
     if (filter.trigger) q = q.where('trigger', '=', filter.trigger);
     if (filter.since) q = q.where('created_at', '>=', filter.since);
     if (filter.until) q = q.where('created_at', '<', filter.until);
-    if (filter.cursor) {
-      const [at, id] = decodeCursor(filter.cursor);
-      q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
-    }
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { runs: page.map(toRunSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined };
+    const { page, nextCursor } = await newestFirst(q, limit, filter.cursor);
+    return { runs: page.map(toRunSummary), nextCursor };
   }
 
   async get(runId: string): Promise<RunDetail | undefined> {
@@ -139,21 +131,8 @@ export class RunStore {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
     let q = this.db.selectFrom('runs').selectAll().where('status', '=', 'dead').where('discarded_at', 'is', null);
     if (filter.flow) q = q.where('flow_id', '=', filter.flow);
-    if (filter.cursor) {
-      const [at, id] = decodeCursor(filter.cursor);
-      q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
-    }
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      deadLetters: page.map(toDeadLetter),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined,
-    };
+    const { page, nextCursor } = await newestFirst(q, limit, filter.cursor);
+    return { deadLetters: page.map(toDeadLetter), nextCursor };
   }
 
   /** Queue a dead letter again as the SAME run with fresh attempts (finished steps stay checkpointed). */
@@ -253,4 +232,27 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * Keyset paging over runs, newest first. The cursor is the last row's (created_at, id), so pages stay
+ * stable while new runs arrive; one extra row tells whether another page exists.
+ */
+async function newestFirst<R extends { created_at: string; id: string }>(
+  q: SelectQueryBuilder<SpliceSchema, 'runs', R>,
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ page: R[]; nextCursor?: string }> {
+  if (cursor) {
+    const [at, id] = decodeCursor(cursor);
+    q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined };
 }
