@@ -41,11 +41,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'splice.db');
   const sqlite = new Database(file);
-  // WAL lets readers (API, editor) run while a worker writes; busy_timeout makes several
-  // processes on one file wait for each other instead of failing with SQLITE_BUSY.
+  // WAL lets readers (API, editor) run while a worker writes. busy_timeout makes several processes on one
+  // file wait for each other instead of failing with SQLITE_BUSY; it comes first because switching a fresh
+  // file to WAL takes an exclusive lock that another process opening the same new data dir may hold.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   cachePreparedStatements(sqlite);
   const db = new Kysely<SpliceSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
