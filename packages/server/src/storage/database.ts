@@ -40,23 +40,43 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   const dataDir = opts.dataDir ?? '.splice';
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'splice.db');
+  // SQLite answers SQLITE_BUSY without waiting in a few cases busy_timeout does not cover (the WAL switch
+  // or WAL recovery of a brand-new file while another process opens it): those are retried a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openSqlite(file);
+    } catch (err) {
+      if (attempt >= 5 || !isSqliteBusy(err)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+async function openSqlite(file: string): Promise<OpenedDatabase> {
   const sqlite = new Database(file);
   // WAL lets readers (API, editor) run while a worker writes. busy_timeout makes several processes on one
   // file wait for each other instead of failing with SQLITE_BUSY; it comes first because switching a fresh
   // file to WAL takes an exclusive lock that another process opening the same new data dir may hold.
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  cachePreparedStatements(sqlite);
   const db = new Kysely<SpliceSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    cachePreparedStatements(sqlite);
     await migrateSqlite(db);
   } catch (err) {
     await db.destroy();
     throw err;
   }
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
+
+function isSqliteBusy(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY')) return true;
+  }
+  return false;
 }
 
 /** PostgreSQL: Kysely's migrator takes an advisory lock, so concurrent processes migrate one at a time. */
