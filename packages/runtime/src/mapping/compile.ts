@@ -1,6 +1,7 @@
 import jsonata from 'jsonata';
 import { MappingError } from '../errors';
 import { installBudgetHook } from './budget';
+import { compileProgram, type CompiledProgram } from './compiler/index';
 
 /** A JSONata expression compiled once; evaluate it any number of times, concurrently. */
 export interface CompiledExpression {
@@ -12,6 +13,10 @@ export interface CompiledExpression {
    * evaluated by plain property access while every step lands on a plain object, else by jsonata.
    */
   readonly reference?: { variable: string; names: string[] };
+  /** @internal The expression compiled to JavaScript (compiler/), when it is in the compiled subset. */
+  readonly program?: CompiledProgram;
+  /** Why the expression is evaluated by jsonata's interpreter instead (`splice validate --explain`). */
+  readonly interpretedBecause?: string;
 }
 
 /** Where a compile error sits inside the expression text (0-based offset), as jsonata reports it. */
@@ -38,7 +43,13 @@ export function compileExpression(source: string): CompiledExpression {
   }
   installBudgetHook(expression);
   const reference = plainReference(expression.ast());
-  const compiled: CompiledExpression = reference ? { source, expression, reference } : { source, expression };
+  const outcome = compileProgram(expression.ast());
+  const compiled: CompiledExpression = {
+    source,
+    expression,
+    ...(reference ? { reference } : {}),
+    ...(outcome.program ? { program: outcome.program } : { interpretedBecause: outcome.reason }),
+  };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(source, compiled);
   return compiled;

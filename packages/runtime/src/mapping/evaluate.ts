@@ -1,6 +1,8 @@
 import { MappingError, SpliceError } from '../errors';
 import { BUDGET_BINDING, DEFAULT_MAPPING_LIMITS, newBudget, type Budget, type MappingLimits } from './budget';
 import { errorOffset, type CompiledExpression } from './compile';
+import { compilerSwitch, FALLBACK, runProgram } from './compiler/index';
+import { finishResult, TOO_LARGE } from './compiler/finish';
 import { jsonSizeExceeds } from './json-size';
 import { plainResult } from './plain-result';
 
@@ -41,6 +43,15 @@ export async function evaluateExpression(
   }
   const resolved = resolveLimits(limits);
   const budget = newBudget(resolved);
+  // Compiled code first (synchronous, bounded); FALLBACK hands the evaluation to jsonata, same budget.
+  if (compiled.program && compilerSwitch.enabled) {
+    const fast = runProgram(compiled.program, input, bindings, budget);
+    if (fast !== FALLBACK) {
+      const finished = finishResult(fast, resolved.maxOutputBytes);
+      if (finished === TOO_LARGE) throw outputTooLarge(resolved.maxOutputBytes);
+      return finished;
+    }
+  }
   const env: Record<string, unknown> = { ...bindings, [BUDGET_BINDING]: budget };
   let result: unknown;
   try {
@@ -49,14 +60,16 @@ export async function evaluateExpression(
     throw evaluationError(compiled.source, budget, err);
   }
   if (budget.failure) throw budget.failure; // a limit tripped even if jsonata swallowed the throw
-  if (result !== undefined && jsonSizeExceeds(result, resolved.maxOutputBytes)) {
-    throw new MappingError(
-      'MAPPING_OUTPUT_TOO_LARGE',
-      `expression result is larger than ${resolved.maxOutputBytes} bytes of JSON. Select fewer fields or items, or raise the output limit.`,
-      { details: { maxOutputBytes: resolved.maxOutputBytes } },
-    );
-  }
+  if (result !== undefined && jsonSizeExceeds(result, resolved.maxOutputBytes)) throw outputTooLarge(resolved.maxOutputBytes);
   return plainResult(result);
+}
+
+function outputTooLarge(maxOutputBytes: number): MappingError {
+  return new MappingError(
+    'MAPPING_OUTPUT_TOO_LARGE',
+    `expression result is larger than ${maxOutputBytes} bytes of JSON. Select fewer fields or items, or raise the output limit.`,
+    { details: { maxOutputBytes } },
+  );
 }
 
 const NOT_PLAIN = { ok: false } as const;

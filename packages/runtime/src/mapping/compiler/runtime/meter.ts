@@ -1,0 +1,65 @@
+/**
+ * The budget of the compiled evaluation that is running. Compiled code is synchronous, so at most one
+ * compiled evaluation runs at a time on a thread and one module-level meter serves them all: `runProgram`
+ * sets it on entry. Every loop iteration and every element a built-in walks charges `n`; every CHECK_EVERY
+ * charges the clock is read. Past the inline slice (or the deadline) the evaluation stops with a Bail and
+ * the interpreter takes over with the remaining budget, so no compiled loop holds the thread for long.
+ */
+export const CHECK_EVERY = 1024;
+
+export interface Meter {
+  /** Charges left before the next clock read. */
+  n: number;
+  /** performance.now() instant past which compiled code hands over (min of slice end and deadline). */
+  stopAt: number;
+  /** Upper bound of jsonata's evaluator depth for the work in progress (see analyze.ts staticDepth). */
+  depth: number;
+  maxDepth: number;
+  /** Longest array compiled code may build: past it, the interpreter decides (its own sequence limit). */
+  maxSequence: number;
+  /** The evaluation's timestamp for $now() and $millis() (jsonata takes one per evaluation). */
+  timestamp: number;
+}
+
+export const meter: Meter = { n: CHECK_EVERY, stopAt: 0, depth: 0, maxDepth: 0, maxSequence: 0, timestamp: 0 };
+
+/** Why compiled code handed an evaluation to the interpreter (counted for tests, the bench and --explain). */
+export class Bail {
+  constructor(readonly reason: string) {}
+}
+
+export const BAIL_SLICE = new Bail('time slice used up');
+export const BAIL_DEPTH = new Bail('recursion deeper than the compiled depth bound');
+export const BAIL_SEQUENCE = new Bail('sequence longer than the sequence limit');
+/** jsonata would raise an error here: the interpreter re-runs the expression so the error is jsonata's own. */
+export const BAIL_ERROR = new Bail('error condition');
+export const BAIL_UNSUPPORTED = new Bail('value outside the compiled subset');
+
+export function tick(): void {
+  meter.n = CHECK_EVERY;
+  if (performance.now() > meter.stopAt) throw BAIL_SLICE;
+}
+
+/** Charges `units` of work (elements walked or allocated) at once. */
+export function charge(units: number): void {
+  meter.n -= units;
+  if (meter.n < 0) tick();
+}
+
+export function checkLength(length: number): void {
+  if (length > meter.maxSequence) throw BAIL_SEQUENCE;
+}
+
+export function fail(): never {
+  throw BAIL_ERROR;
+}
+
+export function unsupported(): never {
+  throw BAIL_UNSUPPORTED;
+}
+
+/** The evaluation's timestamp: taken at its first use, then the same for the rest of the evaluation. */
+export function timestamp(): number {
+  if (meter.timestamp === 0) meter.timestamp = Date.now();
+  return meter.timestamp;
+}
