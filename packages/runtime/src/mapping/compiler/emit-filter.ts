@@ -20,5 +20,6 @@ export function emitFilter(g: Emitter, predicate: AstNode, input: string): strin
     g.emit(`for (let ${c} = selectCount(${res}, ${j}, ${list}.length); ${c} > 0; ${c}--) ${results}.push(${item});`);
   }
   g.emit('}');
+  g.emit(`checkLength(${results}.length);`);
   return results;
 }

@@ -18,6 +18,7 @@ export function native(name: string): Builtin {
     def ??= requireNative(name);
     const result = callNative(def, args, context, name);
     charge(64);
+    if (Array.isArray(result)) checkLength(result.length);
     return result;
   };
 }

@@ -35,6 +35,7 @@ export const higherOrderBuiltins: Record<string, Builtin> = {
       const entry = arr[i];
       if (toBoolean(callValue(f, hofArgs(f, entry, i, arr), null))) result.push(entry);
     }
+    checkLength(result.length);
     return result;
   },
   single: (c, a) => {
@@ -85,6 +86,7 @@ export const higherOrderBuiltins: Record<string, Builtin> = {
       const val = callValue(f, hofArgs(f, (obj as Record<string, unknown>)[key], key, obj), null);
       if (val !== undefined) result.push(val);
     }
+    checkLength(result.length);
     return result;
   },
   sift: (c, a) => {

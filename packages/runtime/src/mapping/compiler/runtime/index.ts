@@ -1,6 +1,6 @@
 import { BUILTINS } from '../builtins/catalog';
 import { argument, callValue, enter, Fn, leave } from './functions';
-import { charge, fail, meter, tick } from './meter';
+import { charge, checkLength, fail, meter, tick } from './meter';
 import { nativeFunction } from './natives';
 import * as operators from './operators';
 import { orderBy } from './sort';
@@ -73,6 +73,7 @@ export const runtime = {
   fail,
   tick,
   charge,
+  checkLength,
   METER: meter,
   UNSET,
   BI: BUILTINS,

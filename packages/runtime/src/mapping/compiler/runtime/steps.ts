@@ -10,6 +10,7 @@ export function pathInput(input: unknown): unknown[] {
 
 /** evaluateStep's flattening of the per-item results (a `[...]` array stays one item). */
 export function flatten(result: Seq): Seq {
+  checkLength(result.length);
   const out = seq();
   for (let i = 0; i < result.length; i++) {
     const res = result[i];
