@@ -15,6 +15,12 @@ export interface SemanticProblem {
   message: string;
 }
 
+/** Options of semanticProblems; `onExpression` sees every JSONata expression of the flow (`--explain`). */
+export interface SemanticOptions {
+  actions?: ActionRegistry;
+  onExpression?: (site: { source: string; path: FieldPath; prefixLength: number }) => void;
+}
+
 interface StepSite {
   step: Step;
   path: FieldPath;
@@ -25,7 +31,7 @@ interface StepSite {
  * to steps that exist and finish earlier, JSONata that compiles, known actions and declared credentials.
  * Written against untrusted data: it runs even when the schema check failed, so all problems show at once.
  */
-export function semanticProblems(data: unknown, opts: { actions?: ActionRegistry } = {}): SemanticProblem[] {
+export function semanticProblems(data: unknown, opts: SemanticOptions = {}): SemanticProblem[] {
   const flow = (data ?? {}) as { steps?: unknown; credentials?: unknown; trigger?: unknown };
   const problems: SemanticProblem[] = [];
   const sites: StepSite[] = [];
@@ -53,6 +59,7 @@ export function semanticProblems(data: unknown, opts: { actions?: ActionRegistry
     problems.push(undeclaredCredential(['trigger', 'secret'], trigger.secret, declared));
   }
   if (typeof trigger?.idempotencyKey === 'string') {
+    opts.onExpression?.({ source: trigger.idempotencyKey, path: ['trigger', 'idempotencyKey'], prefixLength: 0 });
     checkExpression(trigger.idempotencyKey, ['trigger', 'idempotencyKey'], 0, new Set(), allIds, problems);
   }
   for (const site of sites) {
@@ -99,7 +106,7 @@ function checkSequence(
   visible: Set<string>,
   allIds: string[],
   problems: SemanticProblem[],
-  opts: { actions?: ActionRegistry },
+  opts: SemanticOptions,
 ): void {
   if (!Array.isArray(steps)) return;
   steps.forEach((step, i) => {
@@ -107,8 +114,10 @@ function checkSequence(
     const stepPath = [...path, i];
     const def = stepDefinition(step.type);
     if (!def) return;
-    for (const e of def.expressions(step as never))
+    for (const e of def.expressions(step as never)) {
+      opts.onExpression?.({ source: e.source, path: [...stepPath, ...e.path], prefixLength: e.prefixLength });
       checkExpression(e.source, [...stepPath, ...e.path], e.prefixLength, visible, allIds, problems, step.id);
+    }
     const published: string[] = [];
     for (const child of def.children(step as never)) {
       const inner = new Set(visible);
