@@ -96,8 +96,9 @@ export function checkRegexLiterals(ast: unknown): void {
         linearPattern(n.value);
       } catch (err) {
         const e = err as MappingError;
-        // jsonata's position is the end of the literal; point at its opening slash.
-        const offset = Math.max(0, (n.position ?? 0) - n.value.source.length - 1);
+        // jsonata's position is just past the literal (`/`, pattern, `/`, flags but its own `g`): point at its opening slash.
+        const written = n.value.source.length + 2 + n.value.flags.replace('g', '').length;
+        const offset = Math.max(0, (n.position ?? 0) - written);
         throw new MappingError(e.code, e.message, { cause: e.cause, details: { ...e.details, offset } });
       }
       continue;
