@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileExpression, evaluateExpression, MappingError } from '../src/index';
+import type { MappingError } from '../src/index';
+import { compileExpression, evaluateExpression } from '../src/index';
 import { createMappingEvaluator } from '../src/isolation/mapping-evaluator';
 
 /** Issue 11 items 7-9: every mapping limit is hard, and the caller's thread keeps serving meanwhile. */

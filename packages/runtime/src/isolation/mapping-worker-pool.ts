@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { MappingError, SpliceError } from '../errors';
+import type { SpliceError } from '../errors';
+import { MappingError } from '../errors';
 import { resolveLimits, type MappingBindings } from '../mapping/evaluate';
 import type { MappingLimits } from '../mapping/budget';
 import { timeoutError } from '../mapping/budget';

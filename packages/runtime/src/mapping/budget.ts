@@ -1,6 +1,5 @@
 import type jsonata from 'jsonata';
 import { MappingError } from '../errors';
-import { installBuiltinGuards } from './builtin-guards';
 import { NeedsIsolation } from './needs-isolation';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
@@ -77,7 +76,7 @@ export function newBudget(limits: Required<MappingLimits>, sliceMs?: number, spe
 }
 
 
-interface Frame {
+export interface Frame {
   lookup(name: string | symbol): unknown;
   bind(name: string | symbol, value: unknown): void;
   base?: Frame;
@@ -155,10 +154,12 @@ async function yieldOnce(_expr: unknown, _input: unknown, env: Frame): Promise<v
  * jsonata assigns its own `guardrails` to that frame right after creating it, so ours goes in from a one-shot
  * entry hook on the first node (a plain property write keeps the frame's shape fast; an accessor did not).
  */
-function onFramePush(enclosing: Frame, frame: Frame): void {
-  if (enclosing.base !== undefined) return;
-  frame.bind(ENTRY_HOOK, installGuard);
-  installBuiltinGuards(enclosing);
+function framePushHook(onFirstFrame: (compileFrame: Frame) => void) {
+  return function (enclosing: Frame, frame: Frame): void {
+    if (enclosing.base !== undefined) return;
+    frame.bind(ENTRY_HOOK, installGuard);
+    onFirstFrame(enclosing);
+  };
 }
 
 function installGuard(_expr: unknown, _input: unknown, env: Frame): void {
@@ -169,6 +170,7 @@ function installGuard(_expr: unknown, _input: unknown, env: Frame): void {
   base.guardrails = makeGuard(base);
 }
 
-export function installBudgetHook(expression: jsonata.Expression): void {
-  expression.assign(FRAME_PUSH_HOOK as unknown as string, onFramePush);
+/** `onEvaluation` gets the expression's compile frame at each evaluation's start (builtin-guards.ts binds there). */
+export function installBudgetHook(expression: jsonata.Expression, onEvaluation: (compileFrame: Frame) => void): void {
+  expression.assign(FRAME_PUSH_HOOK as unknown as string, framePushHook(onEvaluation));
 }

@@ -1,6 +1,7 @@
 import jsonata from 'jsonata';
 import { MappingError } from '../errors';
 import { DEFAULT_MAPPING_LIMITS, installBudgetHook } from './budget';
+import { installBuiltinGuards } from './builtin-guards';
 import { checkRegexLiterals, LinearRegExp } from './linear-regex';
 
 /** A JSONata expression compiled once; evaluate it any number of times, concurrently. */
@@ -60,7 +61,7 @@ export function compileExpression(source: string): CompiledExpression {
 /** jsonata with Splice's hooks: the budget, RE2 for regex literals, and a sequence-length limit. */
 function jsonataWithLimits(source: string, sequence: number): jsonata.Expression {
   const expression = jsonata(source, { RegexEngine: LinearRegExp as unknown as RegExpConstructor, sequence });
-  installBudgetHook(expression);
+  installBudgetHook(expression, installBuiltinGuards);
   return expression;
 }
 
