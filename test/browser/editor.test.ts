@@ -215,13 +215,15 @@ describe('editor in the browser', () => {
 
   it('runs the flow for real and shows it in the run history as a timeline', async () => {
     await page.getByTestId('run-now').click();
+    // Nothing is deployed and the flow is inactive: "Run now" asks before it deploys and activates.
+    await page.getByRole('dialog').getByTestId('choice-activate-and-run').click();
     await page.getByRole('list', { name: 'Run timeline' }).waitFor();
     await expect.poll(() => page.getByTestId('step-record-setProjectTags').textContent(), { timeout: 30_000 }).toContain('succeeded');
     await page.getByRole('link', { name: 'Runs' }).click();
     const row = page.getByRole('row').filter({ hasText: TEMPLATE }).first();
     await row.waitFor();
     await screenshot(page, '09-runs');
-    await row.getByRole('link').click();
+    await row.getByRole('link').first().click();
     await page.getByRole('list', { name: 'Run timeline' }).waitFor();
     expect(await page.getByRole('list', { name: 'Run timeline' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(5);
     await expect.poll(() => page.getByTestId('step-record-setProjectTags').textContent()).toContain('succeeded');
