@@ -266,6 +266,11 @@ describe('JSONata compiled to JavaScript', () => {
     ).rejects.toMatchObject({
       code: 'MAPPING_DEPTH_EXCEEDED',
     });
+    // A built-in call on a large input cannot be interrupted, so on the caller's thread it is left to the
+    // isolated path ($length of this 8-million-character string would build an 8-million-item array).
+    const doubling = compileExpression('( $f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("ab", 22)) )');
+    expect(runProgram(doubling.program!, {}, {}, budget())).toBe(FALLBACK);
+    expect(runProgram(doubling.program!, {}, {}, { ...budget(), isolated: true })).toBe(2 ** 23);
     const long = compileExpression('$count([1..20000])');
     expect(runProgram(long.program!, {}, {}, { ...budget(), maxSequenceLength: 1000 })).toBe(FALLBACK);
     expect(runProgram(long.program!, {}, {}, budget())).toBe(20000);

@@ -31,6 +31,8 @@ export interface RunBudget {
   /** End of the evaluation's inline slice, when the caller has one. */
   sliceEnd?: number;
   maxSequenceLength?: number;
+  /** Runs where it may hold its thread until the deadline (a worker): no slice, no inline bounds. */
+  isolated?: boolean;
 }
 
 /** Counts since the process started (the conformance test and the bench report them). */
@@ -52,13 +54,14 @@ export function runProgram(
 ): unknown {
   compilerStats.runs++;
   if (bindings) for (const name of program.builtinNames) if (hasOwn.call(bindings, name)) return fallback('a binding shadows a built-in');
-  const sliceEnd = budget.sliceEnd ?? budget.deadline - budget.timeoutMs + COMPILED_SLICE_MS;
+  const sliceEnd = budget.isolated ? budget.deadline : (budget.sliceEnd ?? performance.now() + COMPILED_SLICE_MS);
   meter.n = CHECK_EVERY;
   meter.stopAt = Math.min(sliceEnd, budget.deadline);
   meter.depth = program.baseDepth;
   meter.maxDepth = budget.maxDepth;
   meter.maxSequence = budget.maxSequenceLength ?? 1e7;
   meter.timestamp = 0;
+  meter.isolated = budget.isolated === true;
   let result: unknown;
   try {
     result = program.run(input, bindings);

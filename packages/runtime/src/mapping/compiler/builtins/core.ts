@@ -1,4 +1,4 @@
-import { charge, checkLength, meter, unsupported } from '../runtime/meter';
+import { charge, checkLength, inlineWork, meter, unsupported } from '../runtime/meter';
 import { callNative, requireNative, stringOf, validate } from '../runtime/natives';
 import { append, deepEqual, isFunction, lookup, seq, toBoolean, type Seq } from '../runtime/values';
 
@@ -16,12 +16,17 @@ export function native(name: string): Builtin {
   let def: ReturnType<typeof requireNative> | undefined;
   return (context, args) => {
     def ??= requireNative(name);
+    inlineWork(args, name === 'pad' && typeof args[1] === 'number' ? Math.abs(args[1]) >> 4 : 0);
+    if (PICTURE_ARG[name] !== undefined && args[PICTURE_ARG[name]] !== undefined && !meter.isolated) unsupported();
     const result = callNative(def, args, context, name);
     charge(64);
     if (Array.isArray(result)) checkLength(result.length);
     return result;
   };
 }
+
+/** `$toMillis` and `$parseInteger` build a backtracking RegExp from their picture: run only where isolated. */
+const PICTURE_ARG: Record<string, number> = { toMillis: 1, parseInteger: 1 };
 
 /** Arguments validated by jsonata's signature for `name`, for built-ins whose implementation is ours. */
 export function validated(name: string, args: unknown[], context: unknown): unknown[] {
@@ -73,6 +78,7 @@ export const coreBuiltins: Record<string, Builtin> = {
     if (a.length !== 1) return string(c, a);
     const v = a[0];
     if (typeof v === 'string' || v === undefined) return v;
+    inlineWork(a);
     charge(64);
     return stringOf(v);
   },
@@ -123,9 +129,8 @@ export const coreBuiltins: Record<string, Builtin> = {
   lookup: (c, a) => (a.length === 2 && typeof a[1] === 'string' && !isFunction(a[0]) ? lookup(a[0], a[1]) : lookupNative(c, a)),
   append: (c, a) => (a.length === 2 && !isFunction(a[0]) && !isFunction(a[1]) ? append(a[0], a[1]) : appendNative(c, a)),
   pad: (c, a) => {
-    if (typeof a[1] === 'number' && Math.abs(a[1]) > meter.maxSequence) unsupported(); // a huge allocation: the interpreter's limits decide
     if (typeof a[1] === 'number') charge(Math.abs(a[1]) >> 6);
-    return pad(c, a);
+    return pad(c, a); // native(): inlineWork counts the width
   },
   distinct: (c, a) => {
     const [arr] = validated('distinct', a, c);
@@ -135,7 +140,9 @@ export const coreBuiltins: Record<string, Builtin> = {
   },
 };
 
+/** A string a fast path works through: counted, and not too long for the thread (see inlineWork). */
 function charged(s: string): string {
+  inlineWork([s]);
   charge(s.length >> 6);
   return s;
 }

@@ -1,4 +1,4 @@
-import { charge, checkLength, fail, meter, tick, timestamp, unsupported } from '../runtime/meter';
+import { charge, checkLength, fail, inlineWork, meter, tick, timestamp, unsupported } from '../runtime/meter';
 import { requireNative } from '../runtime/natives';
 import { validated, type Builtin } from './core';
 
@@ -12,6 +12,7 @@ export const stringBuiltins: Record<string, Builtin> = {
     const [str, token] = validated('contains', a, c) as [string | undefined, unknown];
     if (str === undefined || token === undefined) return undefined;
     if (typeof token !== 'string') return unsupported();
+    inlineWork([str, token]);
     charge(str.length >> 6);
     return str.indexOf(token) !== -1;
   },
@@ -20,6 +21,7 @@ export const stringBuiltins: Record<string, Builtin> = {
     if (str === undefined) return undefined;
     if ((limit as number) < 0) fail(); // D3020
     if (typeof separator !== 'string') return unsupported();
+    inlineWork([str, separator]);
     if (limit !== undefined && !(limit > 0)) return [];
     charge(str.length >> 4);
     const result = str.split(separator, limit);
@@ -32,6 +34,7 @@ export const stringBuiltins: Record<string, Builtin> = {
     if (pattern === '') fail(); // D3010
     if ((limit as number) < 0) fail(); // D3011
     if (typeof pattern !== 'string' || typeof replacement !== 'string') return unsupported();
+    inlineWork([str, pattern, replacement]);
     if (limit !== undefined && !(limit > 0)) return str;
     let result = '';
     let position = 0;
@@ -41,6 +44,7 @@ export const stringBuiltins: Record<string, Builtin> = {
       if (--meter.n < 0) tick();
       result += str.substring(position, index);
       result += replacement;
+      if (result.length > meter.maxSequence * 16) return unsupported(); // output grows past what the thread should build
       position = index + pattern.length;
       count++;
       index = str.indexOf(pattern, position);

@@ -19,9 +19,30 @@ export interface Meter {
   maxSequence: number;
   /** The evaluation's timestamp for $now() and $millis() (jsonata takes one per evaluation). */
   timestamp: number;
+  /** Running where it may hold the thread (a worker thread that is terminated if it overruns). */
+  isolated: boolean;
 }
 
-export const meter: Meter = { n: CHECK_EVERY, stopAt: 0, depth: 0, maxDepth: 0, maxSequence: 0, timestamp: 0 };
+export const meter: Meter = { n: CHECK_EVERY, stopAt: 0, depth: 0, maxDepth: 0, maxSequence: 0, timestamp: 0, isolated: false };
+
+/**
+ * Work units (array items, or 16 characters) one built-in call may take on a thread that must stay
+ * responsive, as mapping/builtin-guards.ts bounds the interpreter's calls: a single native call cannot be
+ * interrupted, and some allocate in proportion (`$length` of a 500-million-character string allocates an
+ * array of 500 million characters). Past it, the interpreter path takes the call to a worker thread.
+ */
+export const INLINE_WORK = 10_000;
+
+export function inlineWork(args: unknown[], extra = 0): void {
+  if (meter.isolated) return;
+  let total = extra;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === 'string') total += a.length >> 4;
+    else if (Array.isArray(a)) total += a.length;
+  }
+  if (total > INLINE_WORK) throw BAIL_LARGE;
+}
 
 /** Why compiled code handed an evaluation to the interpreter (counted for tests, the bench and --explain). */
 export class Bail {
@@ -34,6 +55,7 @@ export const BAIL_SEQUENCE = new Bail('sequence longer than the sequence limit')
 /** jsonata would raise an error here: the interpreter re-runs the expression so the error is jsonata's own. */
 export const BAIL_ERROR = new Bail('error condition');
 export const BAIL_UNSUPPORTED = new Bail('value outside the compiled subset');
+export const BAIL_LARGE = new Bail('a built-in call on a large input (runs isolated)');
 
 export function tick(): void {
   meter.n = CHECK_EVERY;
