@@ -2,7 +2,7 @@ import { MappingError, SpliceError } from '../errors';
 import { BUDGET_BINDING, DEFAULT_MAPPING_LIMITS, newBudget, type Budget, type MappingLimits } from './budget';
 import { errorOffset, type CompiledExpression } from './compile';
 import { finishResult, TOO_LARGE } from './compiler/finish';
-import { compilerSwitch, FALLBACK, runProgram } from './compiler/index';
+import { compilerSwitch, evaluationProbe, FALLBACK, runProgram } from './compiler/index';
 import { jsonSizeExceeds } from './json-size';
 import { NeedsIsolation } from './needs-isolation';
 import { plainResult } from './plain-result';
@@ -64,6 +64,7 @@ export async function evaluateExpression(
   options: EvaluateOptions = {},
 ): Promise<unknown> {
   const inline = options.inline;
+  evaluationProbe.onEvaluate?.(compiled.source, input, bindings);
   if (compiled.reference) {
     const found = lookupReference(compiled.reference, bindings);
     if (found.ok) return found.value;

@@ -22,7 +22,12 @@ export function emitCall(g: Emitter, n: AstNode, input: string, first?: string):
   const proc = n.procedure as AstNode;
   const builtin = builtinOf(g, proc);
   if (builtin !== undefined) {
-    const args = (n.arguments ?? []).map((a) => g.node(a, input));
+    const args = (n.arguments ?? []).map((a) => {
+      // A lambda passed straight to a built-in that only calls it cannot reach the result (lambdas made in
+      // its body still can), so it alone does not make the result need scanning for functions.
+      if (CALLS_ITS_FUNCTIONS.has(builtin) && a.type === 'lambda' && !a.predicate && !a.group && !a.keepArray) g.consumeNextLambda = true;
+      return g.node(a, input);
+    });
     if (first !== undefined) args.unshift(first);
     return g.value(`BI.${builtinId(builtin)}(${input}, [${args.join(', ')}])`);
   }
@@ -60,9 +65,13 @@ export function emitTailCall(g: Emitter, n: AstNode, input: string): string {
   return g.value(`callValue(${f}, [${args.join(', ')}], ${context})`);
 }
 
+/** Built-ins that call the functions they are given and never return them. */
+const CALLS_ITS_FUNCTIONS = new Set(['map', 'filter', 'reduce', 'sort', 'single', 'each', 'sift']);
+
 /** evaluateLambda: a function value closing over the current frame and input. */
 export function emitLambda(g: Emitter, n: AstNode, input: string): string {
-  g.makesFunctions = true;
+  if (!g.consumeNextLambda) g.makesFunctions = true;
+  g.consumeNextLambda = false;
   const params = (n.arguments ?? []).map((a) => a.value as string);
   const context = g.name('c');
   const frame = new Frame(g.frame, context);

@@ -4,7 +4,7 @@ import { emitFilter } from './emit-filter';
 import { emitGroup } from './emit-group';
 import { emitPath } from './emit-path';
 import { Frame, type Emitter } from './emitter';
-import { declareFrame, markAssigned } from './frames';
+import { declareFrame, markAssigned, onlyCalled } from './frames';
 
 /**
  * evaluate(): one AST node to a JavaScript expression (a temporary or constant) holding exactly the value
@@ -178,7 +178,10 @@ function emitBlock(g: Emitter, n: AstNode, input: string): string {
 }
 
 function emitBind(g: Emitter, n: AstNode, input: string): string {
-  const v = emitNode(g, n.rhs as AstNode, input);
+  const rhs = n.rhs as AstNode;
+  const name = (n.lhs as AstNode).value as string;
+  if (rhs.type === 'lambda' && !rhs.predicate && !rhs.group && !rhs.keepArray && onlyCalled(g.frame.body, name)) g.consumeNextLambda = true;
+  const v = emitNode(g, rhs, input);
   g.emit(`${g.bindTarget((n.lhs as AstNode).value as string)} = ${v};`);
   return v;
 }

@@ -1,4 +1,5 @@
 import { notCompiled, type AstNode } from './ast';
+import { BUILTIN_NAMES } from './builtins/catalog';
 
 /**
  * State of one compilation: the constants array the generated code closes over (every literal, field
@@ -11,6 +12,8 @@ export class Frame {
   readonly vars = new Map<string, string>();
   /** Names bound before the current point on every path (no "not yet bound" check needed). */
   readonly assigned = new Set<string>();
+  /** The AST nodes of the frame's body (set by declareFrame). */
+  body: AstNode[] = [];
   constructor(
     readonly parent: Frame | undefined,
     /** The JavaScript parameter holding the context of the call (lambda frames): see tailCall. */
@@ -31,6 +34,8 @@ export class Emitter {
   usesTimestamp = false;
   /** The expression can make function values, so a result is checked for them (they stay the interpreter's). */
   makesFunctions = false;
+  /** The lambda about to be emitted is an argument of a built-in that only calls it (emit-call.ts). */
+  consumeNextLambda = false;
   /** Temporaries known to hold a value of one type (lets predicates and conditions skip fn.boolean). */
   private readonly kinds = new Map<string, Kind>();
 
@@ -133,6 +138,7 @@ export class Emitter {
   /** A variable the expression does not bind: the caller's bindings, `$$`, or a jsonata built-in. */
   freeVariable(name: string): string {
     if (name === '$') return 'ROOT';
+    if (BUILTIN_NAMES.has(name) || name === 'now' || name === 'millis') this.makesFunctions = true; // a built-in as a value
     return `free(B, ${this.constant(name)})`;
   }
 

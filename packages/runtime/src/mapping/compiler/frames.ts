@@ -47,6 +47,7 @@ export function framesBinds(nodes: AstNode[]): string[] {
 
 /** Declares the JavaScript variables of the names `nodes` bind in `frame` (all start unbound). */
 export function declareFrame(g: Emitter, frame: Frame, nodes: AstNode[]): void {
+  frame.body = nodes;
   for (const name of framesBinds(nodes)) {
     if (frame.vars.has(name)) continue; // a lambda parameter
     const js = g.name('v');
@@ -60,4 +61,27 @@ export function markAssigned(frame: Frame, e: AstNode): void {
   for (let b: AstNode | undefined = e; b && b.type === 'bind' && !b.predicate && !b.group; b = b.rhs) {
     frame.assigned.add((b.lhs as AstNode).value as string);
   }
+}
+
+/**
+ * True when every `$name` in `nodes` is the function of a call (`$name(...)`): a lambda bound to it is
+ * then only ever called, never handed out as a value, so it cannot reach the result.
+ */
+export function onlyCalled(nodes: unknown, name: string): boolean {
+  const calls = new Set<unknown>();
+  let ok = true;
+  const visit = (node: unknown): void => {
+    if (!ok || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    const n = node as AstNode;
+    if (n.type === 'bind') return visit(n.rhs); // the name being bound is no use of it
+    if ((n.type === 'function' || n.type === 'partial') && n.procedure) calls.add(n.procedure);
+    if (n.type === 'variable' && n.value === name && (!calls.has(n) || n.predicate || n.group || n.keepArray)) ok = false;
+    for (const key of Object.keys(n)) if (!SKIP.has(key)) visit((n as unknown as Record<string, unknown>)[key]);
+  };
+  visit(nodes);
+  return ok;
 }

@@ -56,19 +56,29 @@ export function runProgram(
   if (bindings) for (const name of program.builtinNames) if (hasOwn.call(bindings, name)) return fallback('a binding shadows a built-in');
   const sliceEnd = budget.isolated ? budget.deadline : (budget.sliceEnd ?? performance.now() + COMPILED_SLICE_MS);
   meter.n = CHECK_EVERY;
+  meter.work = 0;
   meter.stopAt = Math.min(sliceEnd, budget.deadline);
+  meter.deadline = budget.deadline;
   meter.depth = program.baseDepth;
   meter.maxDepth = budget.maxDepth;
   meter.maxSequence = budget.maxSequenceLength ?? 1e7;
   meter.timestamp = 0;
   meter.isolated = budget.isolated === true;
+  meter.grown.length = 0;
   let result: unknown;
   try {
     result = program.run(input, bindings);
   } catch (err) {
+    for (let i = meter.grown.length - 1; i >= 0; i--) meter.grown[i]!.pop();
+    meter.grown.length = 0;
     return fallback(err instanceof Bail ? err.reason : 'error condition');
   }
-  if (program.makesFunctions && holdsFunction(result)) return fallback('a function in the result');
+  if (program.makesFunctions && holdsFunction(result)) {
+    for (let i = meter.grown.length - 1; i >= 0; i--) meter.grown[i]!.pop();
+    meter.grown.length = 0;
+    return fallback('a function in the result');
+  }
+  meter.grown.length = 0;
   return result;
 }
 
@@ -91,3 +101,9 @@ function holdsFunction(value: unknown): boolean {
 
 /** Turns compiled evaluation off (the conformance test and the bench compare against the interpreter). */
 export const compilerSwitch = { enabled: true };
+
+/**
+ * Sees every evaluateExpression call when set (`pnpm bench` records the templates' expressions with the
+ * data their flow tests give them). Unset in production: one property read per evaluation.
+ */
+export const evaluationProbe: { onEvaluate?: (source: string, input: unknown, bindings: Record<string, unknown>) => void } = {};

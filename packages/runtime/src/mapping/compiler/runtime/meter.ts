@@ -10,8 +10,12 @@ export const CHECK_EVERY = 1024;
 export interface Meter {
   /** Charges left before the next clock read. */
   n: number;
-  /** performance.now() instant past which compiled code hands over (min of slice end and deadline). */
+  /** Charges since the evaluation started (counted at each clock read). */
+  work: number;
+  /** performance.now() instant past which compiled code hands over, once it has done some work. */
   stopAt: number;
+  /** performance.now() instant past which it hands over in any case. */
+  deadline: number;
   /** Upper bound of jsonata's evaluator depth for the work in progress (see analyze.ts staticDepth). */
   depth: number;
   maxDepth: number;
@@ -21,9 +25,25 @@ export interface Meter {
   timestamp: number;
   /** Running where it may hold the thread (a worker thread that is terminated if it overruns). */
   isolated: boolean;
+  /**
+   * Arrays of the caller's data jsonata's grouping pushed an `undefined` into (evaluateGroupExpression on an
+   * empty array does). The interpreter must start from the data as it was, so a run that bails undoes them.
+   */
+  grown: unknown[][];
 }
 
-export const meter: Meter = { n: CHECK_EVERY, stopAt: 0, depth: 0, maxDepth: 0, maxSequence: 0, timestamp: 0, isolated: false };
+export const meter: Meter = {
+  n: CHECK_EVERY,
+  work: 0,
+  stopAt: 0,
+  deadline: 0,
+  depth: 0,
+  maxDepth: 0,
+  maxSequence: 0,
+  timestamp: 0,
+  isolated: false,
+  grown: [],
+};
 
 /**
  * Work units (array items, or 16 characters) one built-in call may take on a thread that must stay
@@ -57,9 +77,18 @@ export const BAIL_ERROR = new Bail('error condition');
 export const BAIL_UNSUPPORTED = new Bail('value outside the compiled subset');
 export const BAIL_LARGE = new Bail('a built-in call on a large input (runs isolated)');
 
+/**
+ * Past the slice, a run hands over only once it has also done SLICE_WORK charges: on a loaded machine the
+ * thread is often descheduled for longer than a slice, and a short mapping that merely waited for the CPU
+ * is not a runaway (compiled code does a charge in well under a microsecond, so that is a few ms of work).
+ */
+const SLICE_WORK = 64 * CHECK_EVERY;
+
 export function tick(): void {
+  meter.work += CHECK_EVERY - meter.n;
   meter.n = CHECK_EVERY;
-  if (performance.now() > meter.stopAt) throw BAIL_SLICE;
+  const now = performance.now();
+  if ((now > meter.stopAt && meter.work > SLICE_WORK) || now > meter.deadline) throw BAIL_SLICE;
 }
 
 /** Charges `units` of work (elements walked or allocated) at once. */

@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { timestamp, unsupported } from './meter';
+import { quickValidate } from './signature';
 import { createSequence, isFunction } from './values';
 
 /**
@@ -14,7 +15,7 @@ import { createSequence, isFunction } from './values';
 export interface NativeFunction {
   _jsonata_function: true;
   implementation: (...args: unknown[]) => unknown;
-  signature?: { validate(args: unknown[], context: unknown): unknown[] };
+  signature?: { validate(args: unknown[], context: unknown): unknown[]; definition?: string };
 }
 
 interface Environment {
@@ -73,7 +74,9 @@ const FUNCTION_SAFE = new Set(['type', 'keys', 'exists', 'count', 'boolean', 'no
 
 /** jsonata's validateArguments: throws jsonata's own error when the arguments do not fit. */
 export function validate(native: { signature?: NativeFunction['signature'] }, args: unknown[], context: unknown): unknown[] {
-  return native.signature ? native.signature.validate(args, context) : args;
+  if (!native.signature) return args;
+  const definition = native.signature.definition;
+  return (definition !== undefined && quickValidate(definition, args)) || native.signature.validate(args, context);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { charge, checkLength, fail } from './meter';
+import { charge, checkLength, fail, meter } from './meter';
 import { append, isFunction, isNumeric, keysOf, newObject, seq, seq1, toBoolean, type Seq } from './values';
 
 /** Pieces of jsonata's evaluatePath / evaluateStep / evaluateFilter / evaluateGroupExpression, ported. */
@@ -90,6 +90,7 @@ export function groupData(input: unknown): unknown {
   if (input.length === 0) {
     if ((input as Seq).tupleStream) fail();
     input.push(undefined);
+    meter.grown.push(input);
     return undefined;
   }
   if ((input as Seq).tupleStream) fail();
@@ -103,7 +104,10 @@ export function groupData(input: unknown): unknown {
 export function groupItems(input: unknown): unknown[] {
   const items = Array.isArray(input) ? input : seq1(input);
   if ((items as Seq).tupleStream) fail();
-  if (items.length === 0) items.push(undefined);
+  if (items.length === 0) {
+    items.push(undefined);
+    meter.grown.push(items);
+  }
   return items;
 }
 
