@@ -49,7 +49,8 @@ steps:
 `;
 
 export interface JobFigures {
-  forwarder: { runsPerSec: number; p50: number; p99: number };
+  /** cpuUsPerRun: the process's CPU time per completed run (load + drain), in microseconds. */
+  forwarder: { runsPerSec: number; p50: number; p99: number; cpuUsPerRun: number };
   splice: {
     /** Runs the sink validated during the load, per second of load. */
     duringLoad: number;
@@ -62,6 +63,7 @@ export interface JobFigures {
     /** Jobs queued (not yet running) when the load stopped, from /metrics. */
     queuedAtEnd: number;
     drainMs: number;
+    cpuUsPerRun: number;
   };
 }
 
@@ -114,17 +116,20 @@ async function measureForwarder(sink: Sink, agent: InstanceType<typeof undici.Ag
     await load(agent, `${fwd.url}/hook`, warmMs, 200, () => {});
     sink.valid = 0;
     const lat: number[] = [];
+    const cpu = async () => (JSON.parse(await (await undici.request(`${fwd.url}/cpu`, { dispatcher: agent })).body.text()) as { seconds: number }).seconds;
+    const cpu0 = await cpu();
     const { ops, elapsed } = await load(agent, `${fwd.url}/hook`, loadMs, 200, (_t, sentAt) => lat.push(performance.now() - sentAt));
+    const cpuUsPerRun = ((await cpu()) - cpu0) * 1e6 / ops;
     assertValid(sink, ops, 'the forwarder');
     lat.sort((a, b) => a - b);
-    return { runsPerSec: (ops / elapsed) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+    return { runsPerSec: (ops / elapsed) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), cpuUsPerRun };
   } finally {
     await fwd.stop();
   }
 }
 
 /** Saves the job's credential, environment and flow through the REST API, as a user would. */
-export async function setUpJobFlow(agent: InstanceType<typeof undici.Agent>, server: Child, sinkUrl: string): Promise<void> {
+export async function setUpJobFlow(agent: InstanceType<typeof undici.Agent>, server: Pick<Child, 'url'>, sinkUrl: string): Promise<void> {
   await api(agent, server.url, 'POST', '/credentials', { name: 'sink-token', type: 'bearer', secret: 'test-token' });
   await api(agent, server.url, 'PATCH', '/environments/staging', { bindings: { sink: 'sink-token' }, values: { sinkUrl } });
   await api(agent, server.url, 'POST', '/flows', { yaml: FLOW_YAML });
@@ -163,6 +168,8 @@ async function measureSplice(sink: Sink, agent: InstanceType<typeof undici.Agent
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
+    const cpu = async () => metricValue(await metricsText(agent, server.url), 'splice_process_cpu_seconds_total') ?? Number.NaN;
+    const cpu0 = await cpu();
     const start = performance.now();
     const { ops, elapsed } = await load(agent, hook, loadMs, 202, (text, sent) => {
       const runId = (JSON.parse(text) as { runId: string }).runId;
@@ -179,6 +186,7 @@ async function measureSplice(sink: Sink, agent: InstanceType<typeof undici.Agent
     await sampler;
     await waitUntil('the accepted runs to drain', () => sink.valid + sink.invalid >= ops, 300_000);
     const total = performance.now() - start;
+    const cpuUsPerRun = ((await cpu()) - cpu0) * 1e6 / ops;
     assertValid(sink, ops, 'splice serve');
     sink.onArrival = undefined;
     lat.sort((a, b) => a - b);
@@ -193,6 +201,7 @@ async function measureSplice(sink: Sink, agent: InstanceType<typeof undici.Agent
       rssMb: Math.round(Math.max(...steady) / 1048576),
       queuedAtEnd: metricValue(metrics, 'splice_queue_depth', 'state="queued"') ?? Number.NaN,
       drainMs: total - elapsed,
+      cpuUsPerRun,
     };
   } finally {
     await server.stop();

@@ -61,7 +61,8 @@ export const serverSuite: BenchSuite = {
     const s = job.splice;
     const detail =
       `p50/p99 webhook → downstream: splice ${ms(s.p50)} / ${ms(s.p99)}, forwarder ${ms(f.p50)} / ${ms(f.p99)}; ` +
-      `splice serve RSS ${s.rssMb} MB; queued at end of load ${s.queuedAtEnd}; accepted ${Math.round(s.acceptedPerSec)}/s; drain ${ms(s.drainMs)}`;
+      `splice serve RSS ${s.rssMb} MB; queued at end of load ${s.queuedAtEnd}; accepted ${Math.round(s.acceptedPerSec)}/s; drain ${ms(s.drainMs)}; ` +
+      `CPU per run: splice ${Math.round(s.cpuUsPerRun)} µs, forwarder ${Math.round(f.cpuUsPerRun)} µs`;
     rows.push(
       row(
         `job webhook → JSONata map → call, runs/s completed downstream DURING load (${CONNECTIONS} connections; ${detail})`,
