@@ -46,20 +46,28 @@ export async function startForwarder(sinkUrl: string): Promise<Child> {
 
 export const ADMIN_TOKEN = `bench-admin-${process.pid}`;
 
-export async function startSpliceServe(args: string[] = []): Promise<Child> {
+export async function startSpliceServe(
+  args: string[] = [],
+  dataDir = mkdtempSync(join(tmpdir(), 'splice-bench-')),
+): Promise<Child & { dataDir: string }> {
   const bin = fileURLToPath(new URL('../packages/cli/bin/splice.mjs', import.meta.url));
-  const dataDir = mkdtempSync(join(tmpdir(), 'splice-bench-'));
   const nodeArgs = (process.env.SPLICE_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args], {
     env: { ...process.env, SPLICE_ADMIN_TOKEN: ADMIN_TOKEN },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await waitForLine(child, /listening on (http:\/\/\S+?) /, 'splice serve');
-  return { url, process: child, stop: () => stopChild(child) };
+  return { url, dataDir, process: child, stop: () => stopChild(child) };
 }
 
 /** A REST API call to a `splice serve` child with the bench's admin token. */
-export async function api(agent: InstanceType<typeof undici.Agent>, base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function api(
+  agent: InstanceType<typeof undici.Agent>,
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await undici.request(`${base}/api${path}`, {
     method: method as 'POST',
     dispatcher: agent,

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { undici } from './deps';
 import { api, metricsText, metricValue, startForwarder, startSpliceServe, type Child } from './child-processes';
 import { JOB_EVENT, startSink, type Sink } from './downstream-sink';
@@ -86,7 +87,12 @@ async function load(
     Array.from({ length: CONNECTIONS }, async () => {
       while (performance.now() < end) {
         const sentAt = performance.now();
-        const res = await undici.request(url, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' }, dispatcher: agent });
+        const res = await undici.request(url, {
+          method: 'POST',
+          body: BODY,
+          headers: { 'content-type': 'application/json' },
+          dispatcher: agent,
+        });
         const text = await res.body.text();
         if (res.statusCode !== expect) throw new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
         ops++;
@@ -116,10 +122,11 @@ async function measureForwarder(sink: Sink, agent: InstanceType<typeof undici.Ag
     await load(agent, `${fwd.url}/hook`, warmMs, 200, () => {});
     sink.valid = 0;
     const lat: number[] = [];
-    const cpu = async () => (JSON.parse(await (await undici.request(`${fwd.url}/cpu`, { dispatcher: agent })).body.text()) as { seconds: number }).seconds;
+    const cpu = async () =>
+      (JSON.parse(await (await undici.request(`${fwd.url}/cpu`, { dispatcher: agent })).body.text()) as { seconds: number }).seconds;
     const cpu0 = await cpu();
     const { ops, elapsed } = await load(agent, `${fwd.url}/hook`, loadMs, 200, (_t, sentAt) => lat.push(performance.now() - sentAt));
-    const cpuUsPerRun = ((await cpu()) - cpu0) * 1e6 / ops;
+    const cpuUsPerRun = (((await cpu()) - cpu0) * 1e6) / ops;
     assertValid(sink, ops, 'the forwarder');
     lat.sort((a, b) => a - b);
     return { runsPerSec: (ops / elapsed) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), cpuUsPerRun };
@@ -169,6 +176,15 @@ async function measureSplice(sink: Sink, agent: InstanceType<typeof undici.Agent
       }
     })();
     const cpu = async () => metricValue(await metricsText(agent, server.url), 'splice_process_cpu_seconds_total') ?? Number.NaN;
+    // SPLICE_BENCH_PERF=<file>: a CPU-time profile (perf, task clock) of splice serve over the load and drain;
+    // with SPLICE_BENCH_NODE_ARGS=--perf-basic-prof it names JavaScript functions.
+    const perfOut = process.env.SPLICE_BENCH_PERF;
+    const perf = perfOut
+      ? spawn('perf', ['record', '-e', 'cpu-clock', '-F', '499', '-g', '-o', perfOut, '-p', String(server.process.pid)], {
+          stdio: 'ignore',
+        })
+      : undefined;
+    if (perf) await new Promise((r) => setTimeout(r, 300));
     const cpu0 = await cpu();
     const start = performance.now();
     const { ops, elapsed } = await load(agent, hook, loadMs, 202, (text, sent) => {
@@ -186,7 +202,11 @@ async function measureSplice(sink: Sink, agent: InstanceType<typeof undici.Agent
     await sampler;
     await waitUntil('the accepted runs to drain', () => sink.valid + sink.invalid >= ops, 300_000);
     const total = performance.now() - start;
-    const cpuUsPerRun = ((await cpu()) - cpu0) * 1e6 / ops;
+    const cpuUsPerRun = (((await cpu()) - cpu0) * 1e6) / ops;
+    if (perf) {
+      perf.kill('SIGINT');
+      await new Promise((r) => perf.once('exit', r));
+    }
     assertValid(sink, ops, 'splice serve');
     sink.onArrival = undefined;
     lat.sort((a, b) => a - b);

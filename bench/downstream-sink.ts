@@ -50,7 +50,8 @@ export async function startSink(): Promise<Sink> {
       if (req.method !== 'POST' || req.url !== SINK_PATH) return refuse(res, `${req.method} ${req.url} is not POST ${SINK_PATH}`);
       if (req.headers.authorization !== 'Bearer test-token') return refuse(res, `Authorization was ${req.headers.authorization}`);
       if (req.headers.version !== '2021-07-28') return refuse(res, `Version was ${req.headers.version}`);
-      if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return refuse(res, `Content-Type was ${req.headers['content-type']}`);
+      if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
+        return refuse(res, `Content-Type was ${req.headers['content-type']}`);
       let body: unknown;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -70,7 +70,12 @@ export const serverSuite: BenchSuite = {
         { baseline: f.runsPerSec, splice: s.duringLoad },
         0.5,
       ),
-      row('job webhook → JSONata map → call, runs/s including the drain after the load', 'runs/s', { baseline: f.runsPerSec, splice: s.withDrain }, 0.5),
+      row(
+        'job webhook → JSONata map → call, runs/s including the drain after the load',
+        'runs/s',
+        { baseline: f.runsPerSec, splice: s.withDrain },
+        0.5,
+      ),
       // Lower is better for these two: the ratio is baseline / splice, so "≥ target" still reads as "ok".
       {
         name: 'job p99 webhook → downstream (ratio: forwarder p99 / splice p99; target: splice ≤ 10× forwarder)',

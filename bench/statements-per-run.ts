@@ -65,7 +65,12 @@ const server = await startServer({
 const agent = new undici.Agent({ connections: CONNECTIONS * 2 });
 const hook = `${server.url}/hooks/post-stats`;
 const post = async () => {
-  const res = await undici.request(hook, { method: 'POST', body: JSON.stringify(JOB_EVENT), headers: { 'content-type': 'application/json' }, dispatcher: agent });
+  const res = await undici.request(hook, {
+    method: 'POST',
+    body: JSON.stringify(JOB_EVENT),
+    headers: { 'content-type': 'application/json' },
+    dispatcher: agent,
+  });
   const text = await res.body.text();
   if (res.statusCode !== 202) throw new Error(`answered ${res.statusCode}: ${text}`);
 };

@@ -4,7 +4,10 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index';
+import { createPostgresSql } from './postgres-sql';
 import type { SpliceSchema } from './schema';
+import type { Dialect, SqlDatabase } from './sql';
+import { createSqliteSql } from './sqlite-sql';
 
 /**
  * The one storage layer: Kysely over better-sqlite3 (embedded default: one file under the data dir)
@@ -12,7 +15,7 @@ import type { SpliceSchema } from './schema';
  * created by a migration in migrations/; modules never open their own connections.
  */
 export type SpliceDb = Kysely<SpliceSchema>;
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 export interface OpenDatabaseOptions {
   /** Data dir holding `splice.db` (SQLite). */
@@ -24,6 +27,8 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   db: SpliceDb;
   dialect: Dialect;
+  /** The same database for the hot path's prepared statements (storage/sql.ts). */
+  sql: SqlDatabase;
   /** SQLite file path, when embedded. */
   file?: string;
   close(): Promise<void>;
@@ -35,7 +40,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     const db = new Kysely<SpliceSchema>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db);
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', sql: createPostgresSql(pool), close: () => db.destroy() };
   }
   const dataDir = opts.dataDir ?? '.splice';
   mkdirSync(dataDir, { recursive: true });
@@ -69,7 +74,7 @@ async function openSqlite(file: string): Promise<OpenedDatabase> {
     await db.destroy();
     throw err;
   }
-  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sql: createSqliteSql(db as never, sqlite), file, close: () => db.destroy() };
 }
 
 function isSqliteBusy(err: unknown): boolean {
