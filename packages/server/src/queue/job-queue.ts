@@ -64,8 +64,11 @@ export interface JobQueue {
   complete(tx: Sql, runId: string, owner: string): Promise<boolean>;
   /** Puts a failed attempt's job back, due after `delayMs` (the attempt stays charged). */
   retryLater(tx: Sql, runId: string, owner: string, delayMs: number, error: string): Promise<boolean>;
-  /** Hands a claimed job back, due after `delayMs`, giving its attempt back (e.g. its rate limit has no budget now). */
-  defer(tx: Sql, runId: string, owner: string, delayMs: number): Promise<boolean>;
+  /**
+   * Hands a claimed job back, due at `dueAt`, giving its attempt back (its rate limit has no budget now);
+   * `key` (when given) becomes the job's scheduling key.
+   */
+  defer(tx: Sql, runId: string, owner: string, opts: { dueAt: Date; key?: string }): Promise<boolean>;
   /** Gives up: the job stays as a dead letter with its reason. */
   deadLetter(tx: Sql, runId: string, owner: string, reason: string): Promise<boolean>;
   /** Queues a dead job again with fresh attempts. */

@@ -55,7 +55,8 @@ const requeue = statement(`
   UPDATE jobs SET status = 'queued', lease_owner = NULL, available_at = :at, last_error = :error, updated_at = :now
   WHERE run_id = :runId AND lease_owner = :owner AND status = 'running'`);
 const deferOwned = statement(`
-  UPDATE jobs SET status = 'queued', lease_owner = NULL, available_at = :at, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = :now
+  UPDATE jobs SET status = 'queued', lease_owner = NULL, available_at = :at, key = coalesce(:key, key),
+    attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = :now
   WHERE run_id = :runId AND lease_owner = :owner AND status = 'running'`);
 const bury = statement(`
   UPDATE jobs SET status = 'dead', lease_owner = NULL, available_at = :now, last_error = :reason, updated_at = :now
@@ -152,9 +153,8 @@ export class SqlJobQueue implements JobQueue {
     return r.changes === 1;
   }
 
-  async defer(tx: Sql, runId: string, owner: string, delayMs: number): Promise<boolean> {
-    const now = Date.now();
-    const r = await tx.run(deferOwned, { runId, owner, at: new Date(now + delayMs).toISOString(), now: new Date(now).toISOString() });
+  async defer(tx: Sql, runId: string, owner: string, opts: { dueAt: Date; key?: string }): Promise<boolean> {
+    const r = await tx.run(deferOwned, { runId, owner, at: opts.dueAt.toISOString(), key: opts.key ?? null, now: new Date().toISOString() });
     return r.changes === 1;
   }
 

@@ -84,9 +84,13 @@ function isSqliteBusy(err: unknown): boolean {
   return false;
 }
 
-/** PostgreSQL: Kysely's migrator takes an advisory lock, so concurrent processes migrate one at a time. */
+/**
+ * PostgreSQL: Kysely's migrator takes an advisory lock, so concurrent processes migrate one at a time.
+ * Unordered migrations are allowed (both dialects): modules number their migrations independently and land
+ * in any order, so a data dir may already have run a migration that sorts after one landed later.
+ */
 async function migrate(db: SpliceDb): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   throwIfFailed(await migrator.migrateToLatest());
 }
 
@@ -99,7 +103,12 @@ async function migrateSqlite(db: SpliceDb): Promise<void> {
   await db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations }, disableTransactions: true });
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+        disableTransactions: true,
+        allowUnorderedMigrations: true,
+      });
       throwIfFailed(await migrator.migrateToLatest());
       await sql`commit`.execute(conn);
     } catch (err) {

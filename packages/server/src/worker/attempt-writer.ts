@@ -13,6 +13,8 @@ import { statement, type Sql } from '../storage/sql';
  */
 export type AttemptOutcome =
   | { kind: 'finished'; record: RunRecord }
+  /** Not run now (its rate limit has no budget): back to the queue, due at `dueAt`, no attempt charged. */
+  | { kind: 'deferred'; record?: RunRecord; dueAt: Date; key?: string }
   | { kind: 'retry'; record?: RunRecord; error: AttemptError; delayMs: number }
   | { kind: 'dead'; record?: RunRecord; error: AttemptError; reason: string }
   | { kind: 'failed'; record?: RunRecord; error: AttemptError };
@@ -58,6 +60,9 @@ const closeAttempt = statement(`
   WHERE run_id = :runId AND attempt = :attempt`);
 // The run's last attempt's steps live on the run row only (run-store.ts reads them there for that
 // attempt): one copy of the largest value a run writes.
+// A deferred attempt leaves no trace: its attempt row goes, the run is queued again with its count back.
+const dropAttempt = statement(`DELETE FROM run_attempts WHERE run_id = :runId AND attempt = :attempt`);
+const requeueRun = statement(`UPDATE runs SET status = 'queued', attempts = attempts - 1 WHERE id = :runId AND attempts > 0`);
 const finishRun = statement(`
   UPDATE runs SET status = :status, finished_at = :finishedAt, duration_ms = :durationMs, error_code = :errorCode,
     error_message = :errorMessage, error_step = :errorStep, dead_reason = :deadReason, steps = coalesce(:steps, steps)
@@ -115,6 +120,13 @@ export class AttemptWriter {
     outcome: AttemptOutcome,
     checkpoints: BufferedCheckpointStore,
   ): Promise<boolean> {
+    if (outcome.kind === 'deferred') {
+      if (!(await this.queue.defer(tx, job.runId, job.owner, { dueAt: outcome.dueAt, key: outcome.key }))) return false;
+      await checkpoints.flush(tx);
+      await tx.run(dropAttempt, { runId: job.runId, attempt: started.attempt });
+      await tx.run(requeueRun, { runId: job.runId });
+      return true;
+    }
     const owned =
       outcome.kind === 'retry'
         ? await this.queue.retryLater(tx, job.runId, job.owner, outcome.delayMs, `${outcome.error.code}: ${outcome.error.message}`)

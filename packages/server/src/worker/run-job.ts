@@ -116,10 +116,10 @@ async function execute(
     return;
   }
   observe(metrics, outcome, startedAt);
-  const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind === 'retry' ? 'queued' : outcome.kind;
+  const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind === 'retry' || outcome.kind === 'deferred' ? 'queued' : outcome.kind;
   deps.emitRunFinished({ runId: job.runId, flowId: job.flowId, status, attempt });
   // Successes at debug (one line per run adds up at volume); anything else at info/warn.
-  if (status === 'succeeded' || status === 'filtered') {
+  if (status === 'succeeded' || status === 'filtered' || outcome.kind === 'deferred') {
     if (logger.isLevelEnabled('debug')) log().debug({ attempt, status }, 'run finished');
   } else if (outcome.kind === 'retry')
     log().info({ attempt, status, error: outcome.error, retryInMs: outcome.delayMs }, 'run attempt failed; retry scheduled');
@@ -170,6 +170,7 @@ function dead(error: AttemptError, attempt: number): AttemptOutcome {
 
 function observe(metrics: ServerMetrics, outcome: AttemptOutcome, startedAt: number): void {
   const status = outcome.kind === 'finished' ? outcome.record.status : outcome.kind === 'retry' ? 'retrying' : outcome.kind;
+  if (outcome.kind === 'deferred') return metrics.runsByStatus.inc({ status });
   metrics.runsByStatus.inc({ status });
   metrics.runDuration.observe({ status }, (Date.now() - startedAt) / 1000);
   const steps: StepRecord[] = outcome.record?.steps ?? [];

@@ -8,7 +8,9 @@ import { jobsLeasesMigration } from './0120-jobs-leases';
 
 /**
  * Every migration, in order. Append only: names sort lexically and a migration never changes after it
- * shipped. Import each module's migration file and add it with a zero-padded numeric prefix.
+ * shipped. Import each module's migration file and add it with a zero-padded numeric prefix. Pending
+ * migrations run even when one that sorts later already ran (database.ts), so numbers need not be taken
+ * in landing order; migrations must not depend on one another except through numbers already on main.
  */
 export const migrations: Record<string, Migration> = {
   '0010-credentials': credentialsMigration,
