@@ -58,7 +58,11 @@ describe('compiled and interpreted JSONata agree on random expressions and data'
         const fallbacks = compilerStats.fallbacks;
         const on = await outcome(expr, input, true);
         if (expr.program && compilerStats.fallbacks === fallbacks) ranCompiled++;
-        const off = await outcome(expr, input, false);
+        let off = await outcome(expr, input, false);
+        // Two errors raised in concurrent parts (jsonata evaluates array items and object values with
+        // Promise.all): which one wins depends on where the interpreter yields to the event loop (by the
+        // clock), so the interpreter alone can report either. Accept the other only if it does.
+        for (let retry = 0; retry < 5 && !on.ok && !off.ok && !same(on, off); retry++) off = await outcome(expr, input, false);
         cases++;
         if (off.ok) values++;
         if (!same(on, off)) {

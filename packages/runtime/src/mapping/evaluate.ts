@@ -75,6 +75,7 @@ export async function evaluateExpression(
   // to jsonata below with the same budget. Compiled code's sorts are not quadratic, so it takes the full
   // sequence limit inline: past it, the interpreter path decides (and reports D2015 its way).
   if (compiled.program && compilerSwitch.enabled) {
+    const yieldGap = budget.nextYield - performance.now();
     const fast = runProgram(compiled.program, input, bindings, {
       deadline: budget.deadline,
       timeoutMs: budget.timeoutMs,
@@ -88,6 +89,9 @@ export async function evaluateExpression(
       if (finished === TOO_LARGE) throw outputTooLarge(resolved.maxOutputBytes);
       return finished;
     }
+    // The interpreter then yields on its own schedule, as if it had started now: where it yields decides
+    // which of two concurrent errors jsonata reports, and that must not depend on the compiled attempt.
+    budget.nextYield = performance.now() + yieldGap;
   }
   const env: Record<string, unknown> = { ...bindings, [BUDGET_BINDING]: budget };
   const sequenceCap = inline ? Math.min(inline.maxSequenceLength, resolved.maxSequenceLength) : resolved.maxSequenceLength;

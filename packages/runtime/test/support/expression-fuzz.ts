@@ -114,6 +114,17 @@ export function randomExpression(rnd: Random, depth = 0, vars: string[] = []): s
     if (r < 0.25) return `$sort(${a()}${rnd() < 0.5 ? `, ${lambda(['l', 'r'])}` : ''})`;
     if (r < 0.3) return `(${a()} ~> $${pick(['string', 'count', 'sum', 'exists', 'boolean'])}())`;
     if (r < 0.35) return `($f := ${lambda(['p'])}; $f(${a()}))`;
+    if (r < 0.4) {
+      const re = pick(['/a/', '/[a-z]+/i', '/(b|x)/', '/,/', '/\\d+/']);
+      return pick([`$match(${a()}, ${re})`, `$contains(${a()}, ${re})`, `$replace(${a()}, ${re}, "<$0>")`, `$split(${a()}, ${re})`]);
+    }
+    if (r < 0.43)
+      return pick([
+        `$substring(?, 1)(${a()})`,
+        `$append(?, ${a()})(${a()})`,
+        `($g := function($x, $y){ [$x, $y] }; $g(?, ${a()})(${a()}))`,
+      ]);
+    if (r < 0.46) return `(${a()} ~> |${pick(FIELDS)}|{"${pick(FIELDS)}": ${literal()}}${rnd() < 0.5 ? `, "${pick(FIELDS)}"` : ''}|)`;
     const one = [
       'string',
       'number',

@@ -25,7 +25,8 @@ export function emitCall(g: Emitter, n: AstNode, input: string, first?: string):
     const args = (n.arguments ?? []).map((a) => {
       // A lambda passed straight to a built-in that only calls it cannot reach the result (lambdas made in
       // its body still can), so it alone does not make the result need scanning for functions.
-      if (CALLS_ITS_FUNCTIONS.has(builtin) && a.type === 'lambda' && !a.predicate && !a.group && !a.keepArray) g.consumeNextLambda = true;
+      if (CALLS_ITS_FUNCTIONS.has(builtin) && CONSUMABLE.has(a.type) && !a.predicate && !a.group && !a.keepArray)
+        g.consumeNextLambda = true;
       return g.node(a, input);
     });
     if (first !== undefined) args.unshift(first);
@@ -65,8 +66,11 @@ export function emitTailCall(g: Emitter, n: AstNode, input: string): string {
   return g.value(`callValue(${f}, [${args.join(', ')}], ${context})`);
 }
 
+/** Function-making nodes whose value such a built-in consumes. */
+const CONSUMABLE = new Set(['lambda', 'regex', 'partial']);
+
 /** Built-ins that call the functions they are given and never return them. */
-const CALLS_ITS_FUNCTIONS = new Set(['map', 'filter', 'reduce', 'sort', 'single', 'each', 'sift']);
+const CALLS_ITS_FUNCTIONS = new Set(['map', 'filter', 'reduce', 'sort', 'single', 'each', 'sift', 'match', 'contains', 'split', 'replace']);
 
 /** evaluateLambda: a function value closing over the current frame and input. */
 export function emitLambda(g: Emitter, n: AstNode, input: string): string {
@@ -153,6 +157,23 @@ export function emitApply(g: Emitter, n: AstNode, input: string): string {
   return g.value(`applyTo(${lhs}, ${f})`);
 }
 
-export function emitPartial(_g: Emitter, _n: AstNode, _input: string): string {
-  return notCompiled('partial application `?`');
+/**
+ * evaluatePartialApplication: the arguments first (as they are, `?` kept as a placeholder), then the
+ * procedure; runtime/partial.ts makes the lambda.
+ */
+export function emitPartial(g: Emitter, n: AstNode, input: string): string {
+  const consumed = g.consumeNextLambda;
+  g.consumeNextLambda = false;
+  const args = (n.arguments ?? []).map((a) => (a.type === 'operator' && a.value === '?' ? 'PLACEHOLDER' : g.node(a, input)));
+  const f = g.node(n.procedure as AstNode, input);
+  if (!consumed) g.makesFunctions = true;
+  return g.value(`partial(${f}, [${args.join(', ')}])`);
+}
+
+/** evaluateRegex: a matcher function on the interpreter's own linear-time engine (builtins/regex.ts). */
+export function emitRegex(g: Emitter, n: AstNode): string {
+  if (!(n.value instanceof RegExp)) return notCompiled('regular expression');
+  if (!g.consumeNextLambda) g.makesFunctions = true;
+  g.consumeNextLambda = false;
+  return g.value(`regexFunction(${g.constant(n.value)})`);
 }

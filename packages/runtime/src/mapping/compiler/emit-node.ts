@@ -1,5 +1,6 @@
 import { notCompiled, type AstNode } from './ast';
-import { emitCall, emitLambda, emitApply, emitPartial } from './emit-call';
+import { emitCall, emitLambda, emitApply, emitPartial, emitRegex } from './emit-call';
+import { emitTransform } from './emit-transform';
 import { emitFilter } from './emit-filter';
 import { emitGroup } from './emit-group';
 import { emitPath } from './emit-path';
@@ -99,11 +100,11 @@ function emitRaw(g: Emitter, n: AstNode, input: string): string {
     case 'descendant':
       return g.value(`descendants(${input})`);
     case 'regex':
-      return notCompiled("regular expression (runs on the interpreter's regex engine)");
+      return emitRegex(g, n);
     case 'parent':
       return notCompiled('parent operator %');
     case 'transform':
-      return notCompiled('transform |...|');
+      return emitTransform(g, n);
     case 'sort':
       return notCompiled('order-by outside a path');
     default:

@@ -64,21 +64,13 @@ export function runProgram(
   meter.maxSequence = budget.maxSequenceLength ?? 1e7;
   meter.timestamp = 0;
   meter.isolated = budget.isolated === true;
-  meter.grown.length = 0;
   let result: unknown;
   try {
     result = program.run(input, bindings);
   } catch (err) {
-    for (let i = meter.grown.length - 1; i >= 0; i--) meter.grown[i]!.pop();
-    meter.grown.length = 0;
     return fallback(err instanceof Bail ? err.reason : 'error condition');
   }
-  if (program.makesFunctions && holdsFunction(result)) {
-    for (let i = meter.grown.length - 1; i >= 0; i--) meter.grown[i]!.pop();
-    meter.grown.length = 0;
-    return fallback('a function in the result');
-  }
-  meter.grown.length = 0;
+  if (program.makesFunctions && holdsFunction(result)) return fallback('a function in the result');
   return result;
 }
 

@@ -1,5 +1,6 @@
 import { coreBuiltins, native, type Builtin } from './core';
 import { higherOrderBuiltins } from './higher-order';
+import { regexBuiltins } from './regex';
 import { stringBuiltins, timeBuiltins } from './strings';
 
 /**
@@ -47,7 +48,6 @@ const JSONATA_IMPLEMENTATION = [
 
 export const NOT_COMPILED: Record<string, string> = {
   eval: '$eval parses its argument at run time',
-  match: "$match takes a regular expression (runs on the interpreter's regex engine)",
 };
 
 export const BUILTINS: Record<string, Builtin> = {
@@ -55,6 +55,7 @@ export const BUILTINS: Record<string, Builtin> = {
   ...coreBuiltins,
   ...higherOrderBuiltins,
   ...stringBuiltins,
+  ...regexBuiltins,
   ...timeBuiltins,
 };
 

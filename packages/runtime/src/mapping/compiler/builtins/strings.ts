@@ -1,6 +1,7 @@
 import { charge, checkLength, fail, inlineWork, meter, tick, timestamp, unsupported } from '../runtime/meter';
 import { requireNative } from '../runtime/natives';
 import { validated, type Builtin } from './core';
+import { containsMatcher, replaceMatcher, splitMatcher } from './regex';
 
 /**
  * $contains, $split and $replace with a string pattern (jsonata's string branch of each, ported; they are
@@ -11,7 +12,7 @@ export const stringBuiltins: Record<string, Builtin> = {
   contains: (c, a) => {
     const [str, token] = validated('contains', a, c) as [string | undefined, unknown];
     if (str === undefined || token === undefined) return undefined;
-    if (typeof token !== 'string') return unsupported();
+    if (typeof token !== 'string') return containsMatcher(str, token);
     inlineWork([str, token]);
     charge(str.length >> 6);
     return str.indexOf(token) !== -1;
@@ -20,7 +21,8 @@ export const stringBuiltins: Record<string, Builtin> = {
     const [str, separator, limit] = validated('split', a, c) as [string | undefined, unknown, number | undefined];
     if (str === undefined) return undefined;
     if ((limit as number) < 0) fail(); // D3020
-    if (typeof separator !== 'string') return unsupported();
+    if (limit !== undefined && !(limit > 0)) return [];
+    if (typeof separator !== 'string') return splitMatcher(str, separator, limit);
     inlineWork([str, separator]);
     if (limit !== undefined && !(limit > 0)) return [];
     charge(str.length >> 4);
@@ -33,7 +35,9 @@ export const stringBuiltins: Record<string, Builtin> = {
     if (str === undefined) return undefined;
     if (pattern === '') fail(); // D3010
     if ((limit as number) < 0) fail(); // D3011
-    if (typeof pattern !== 'string' || typeof replacement !== 'string') return unsupported();
+    if (limit !== undefined && !(limit > 0)) return str;
+    if (typeof pattern !== 'string') return replaceMatcher(str, pattern, replacement, limit);
+    if (typeof replacement !== 'string') return unsupported(); // jsonata appends the function's text
     inlineWork([str, pattern, replacement]);
     if (limit !== undefined && !(limit > 0)) return str;
     let result = '';

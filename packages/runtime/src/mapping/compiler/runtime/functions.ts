@@ -1,6 +1,7 @@
 import { BAIL_DEPTH, meter, unsupported } from './meter';
 import { callNative, type NativeFunction } from './natives';
 import { isFunction } from './values';
+import { isRegexFunction } from './regex-function';
 
 interface Signature {
   validate(args: unknown[], context: unknown): unknown[];
@@ -53,6 +54,7 @@ export function callValue(f: unknown, args: unknown[], context: unknown): unknow
     typeof (f as NativeFunction).implementation === 'function'
   )
     return callNative(f as NativeFunction, args, context);
+  if (isRegexFunction(f)) return f(...(args as [string, number?])); // applyInner: a plain function, no signature
   return unsupported(); // T1006 (not a function), a jsonata lambda or a JavaScript function from bindings
 }
 

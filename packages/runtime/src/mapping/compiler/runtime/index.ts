@@ -4,6 +4,9 @@ import { charge, checkLength, fail, meter, tick } from './meter';
 import { nativeFunction } from './natives';
 import * as operators from './operators';
 import { orderBy } from './sort';
+import { partial, PLACEHOLDER } from './partial';
+import { applyDelete, applyUpdate, transformFunction } from './transform';
+import { regexFunction } from './regex-function';
 import * as steps from './steps';
 import { namePath, variablePath } from './name-path';
 import * as values from './values';
@@ -61,6 +64,12 @@ export const runtime = {
   ...operators,
   ...steps,
   orderBy,
+  partial,
+  PLACEHOLDER,
+  regexFunction,
+  transformFunction,
+  applyUpdate,
+  applyDelete,
   namePath,
   variablePath,
   argument,

@@ -25,11 +25,6 @@ export interface Meter {
   timestamp: number;
   /** Running where it may hold the thread (a worker thread that is terminated if it overruns). */
   isolated: boolean;
-  /**
-   * Arrays of the caller's data jsonata's grouping pushed an `undefined` into (evaluateGroupExpression on an
-   * empty array does). The interpreter must start from the data as it was, so a run that bails undoes them.
-   */
-  grown: unknown[][];
 }
 
 export const meter: Meter = {
@@ -42,7 +37,6 @@ export const meter: Meter = {
   maxSequence: 0,
   timestamp: 0,
   isolated: false,
-  grown: [],
 };
 
 /**

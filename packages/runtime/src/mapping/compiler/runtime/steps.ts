@@ -1,4 +1,4 @@
-import { charge, checkLength, fail, meter } from './meter';
+import { charge, checkLength, fail, unsupported } from './meter';
 import { append, isFunction, isNumeric, keysOf, newObject, seq, seq1, toBoolean, type Seq } from './values';
 
 /** Pieces of jsonata's evaluatePath / evaluateStep / evaluateFilter / evaluateGroupExpression, ported. */
@@ -87,12 +87,7 @@ function isNumbers(r: unknown[]): boolean {
  */
 export function groupData(input: unknown): unknown {
   if (!Array.isArray(input)) return input;
-  if (input.length === 0) {
-    if ((input as Seq).tupleStream) fail();
-    input.push(undefined);
-    meter.grown.push(input);
-    return undefined;
-  }
+  if (input.length === 0) return unsupported(); // jsonata pushes an undefined item into it (see groupItems)
   if ((input as Seq).tupleStream) fail();
   charge(input.length);
   let data = input[0];
@@ -104,10 +99,10 @@ export function groupData(input: unknown): unknown {
 export function groupItems(input: unknown): unknown[] {
   const items = Array.isArray(input) ? input : seq1(input);
   if ((items as Seq).tupleStream) fail();
-  if (items.length === 0) {
-    items.push(undefined);
-    meter.grown.push(items);
-  }
+  // jsonata pushes an undefined item into an empty input array, the caller's data or a variable's value,
+  // while sibling values of the same object constructor run concurrently (Promise.all) and may read it
+  // before or after: only the interpreter can say which, so compiled code leaves such runs to it.
+  if (items.length === 0) return unsupported();
   return items;
 }
 

@@ -215,3 +215,8 @@ export function wrapInput(input: unknown): unknown {
   }
   return input;
 }
+
+/** A value as a list: an array as it is, anything else as its only item. */
+export function toList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [v];
+}
