@@ -1,6 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { Counters } from '../core/inspection';
-import { facts } from '../core/http-server';
 import type { SchemaValidator } from '../core/schema-validator';
 import { type AppInstalls, appIdOf } from './app-installs';
 import type { HighLevelDemoData } from './demo-data';
@@ -81,7 +80,6 @@ export function agencyOAuthRouter(deps: AgencyOAuthDeps): Router {
       res.status(422).json({ statusCode: 422, message: problems, error: 'Unprocessable Entity' });
       return;
     }
-    facts(res).locationId = body.locationId;
     const known = deps.data().locations.some((l) => l.id === body.locationId);
     if (body.companyId !== g.companyId || !known || !deps.installs.isInstalled(g.appId, body.locationId!)) {
       res.status(400).json({

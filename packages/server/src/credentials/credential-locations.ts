@@ -107,7 +107,7 @@ export class CredentialLocations {
     if (cur) {
       await db
         .updateTable('credential_locations')
-        .set({ ...facts, status: 'installed', installed_at: cur.status === 'installed' ? cur.installed_at : (u.installedAt ?? now), updated_at: now })
+        .set({ ...facts, status: 'installed', source: u.source, installed_at: cur.status === 'installed' ? cur.installed_at : (u.installedAt ?? now), updated_at: now })
         .where('credential_id', '=', credentialId)
         .where('location_id', '=', u.locationId)
         .execute();

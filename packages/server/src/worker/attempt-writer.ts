@@ -98,6 +98,7 @@ type RunResult = {
   errorStep: string | null;
   deadReason: string | null;
   steps: string;
+  locationId: string | null;
 };
 /** `withSteps` false: an attempt that produced no record keeps the run's steps of earlier attempts. */
 const finishRun = (withSteps: boolean) =>
@@ -112,10 +113,21 @@ const finishRun = (withSteps: boolean) =>
         error_message: p('errorMessage'),
         error_step: p('errorStep'),
         dead_reason: p('deadReason'),
-        ...(withSteps ? { steps: p('steps') } : {}),
+        // The location the run's calls were for comes with its steps (history per location).
+        ...(withSteps ? { steps: p('steps'), location_id: p('locationId') } : {}),
       })
       .where('id', '=', p('runId')),
   );
+
+/**
+ * The location a run was for: the resource of its calls (one agency flow serves every location, each
+ * call naming its own), else the event's `locationId`. A run touching several locations takes the first.
+ */
+export function runLocationOf(record: Pick<RunRecord, 'steps' | 'event'>): string | null {
+  for (const s of record.steps) if (s.resource) return s.resource;
+  const e = record.event as { locationId?: unknown } | null;
+  return e && typeof e === 'object' && typeof e.locationId === 'string' && e.locationId ? e.locationId : null;
+}
 
 export class AttemptWriter {
   private readonly commits: GroupCommit;
@@ -244,6 +256,7 @@ export class AttemptWriter {
         errorStep: error?.step ?? null,
         deadReason: outcome.kind === 'dead' ? outcome.reason : null,
         steps: steps ?? '',
+        locationId: record ? runLocationOf(record) : null,
       });
       return true;
     });

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
+import { eventually, startTestApi, type TestApi } from '../api/helpers';
+
+/**
+ * Acceptance (issue 16): one flow, one credential, events from every location of the agency. The flow
+ * takes its location from the event; each call carries that location's own token (the sandbox refuses a
+ * token on another location's route with 403, and a Company token on any with 401, so every 200 proves
+ * it); the sandbox counts the calls per location; a fourth location installed while Splice runs (the
+ * sandbox's admin API, HighLevel's INSTALL webhook to /oauth/highlevel/events) is served by the same
+ * revision; run history filters by location.
+ */
+let sandbox: Sandbox;
+let api: TestApi;
+
+const FLOW = `apiVersion: splice/v1
+kind: Flow
+metadata:
+  name: agency-tags
+  description: Reads the tags of the location a published post belongs to.
+credentials:
+  highlevel: { connector: highlevel }
+  highlevelWebhook: { connector: highlevel }
+trigger:
+  type: webhook
+  source: highlevel
+  events: [SocialPostPublished]
+  secret: highlevelWebhook
+steps:
+  - id: getTags
+    type: call
+    uses: highlevel.get-tags-location-id
+    credential: highlevel
+    with:
+      params:
+        locationId: =$event.locationId
+`;
+
+async function post(locationId: string) {
+  const d = await sandbox.admin.highlevel.sendWebhook({ url: `${api.url}/hooks/agency-tags`, type: 'SocialPostPublished', locationId, payload: { postId: `p-${locationId}` } });
+  expect(d.status, d.responseBody).toBe(202);
+  return (JSON.parse(d.responseBody) as { runId: string }).runId;
+}
+
+async function finished(runId: string) {
+  return eventually(async () => {
+    const r = await api.call('GET', `/api/runs/${runId}`);
+    return ['succeeded', 'failed', 'dead'].includes(r.body.status) ? r.body : undefined;
+  }, 400);
+}
+
+beforeAll(async () => {
+  sandbox = await createSandbox({ seed: 16 });
+  api = await startTestApi();
+  const hl = sandbox.credentials.highlevel;
+  expect((await api.call('POST', '/api/credentials', { name: 'hl-webhook', type: 'highlevel-webhook-key', secret: { publicKey: hl.webhookPublicKey } })).status).toBe(201);
+  // Connect the agency as the Credentials page does: start with userType Company, approve for the agency.
+  await api.call('PATCH', '/api/environments/staging', { baseUrls: sandbox.baseUrls });
+  const start = await api.call('POST', '/api/credentials/oauth/highlevel/start', {
+    name: 'agency',
+    clientId: hl.oauth.clientId,
+    clientSecret: hl.oauth.clientSecret,
+    scopes: ['socialplanner/tag.readonly', 'oauth.readonly', 'oauth.write'],
+    userType: 'Company',
+  });
+  expect(start.status).toBe(200);
+  const consent = new URL(start.body.installUrl);
+  consent.searchParams.set('approve_agency', '1');
+  const approved = await fetch(consent, { redirect: 'manual' });
+  const callback = await fetch(approved.headers.get('location')!);
+  expect(await callback.text()).toContain('serving 3 installed location(s)');
+  await api.call('PATCH', '/api/environments/staging', { baseUrls: sandbox.baseUrls, bindings: { highlevel: 'agency', highlevelWebhook: 'hl-webhook' } });
+  expect((await api.call('POST', '/api/flows', { yaml: FLOW })).status).toBe(201);
+  const activated = await api.call('POST', '/api/flows/agency-tags/activate');
+  expect(activated.status, JSON.stringify(activated.body)).toBe(200);
+  // HighLevel sends the app's INSTALL/UNINSTALL webhooks to Splice.
+  sandbox.admin.highlevel.subscribe(`${api.url}/oauth/highlevel/events`, ['INSTALL', 'UNINSTALL']);
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await sandbox?.close();
+});
+
+describe('one flow and one agency credential for every location', () => {
+  it('events of all three demo locations: each call carries its own location’s token, counted per location', async () => {
+    const locations = sandbox.credentials.highlevel.locations;
+    const listed = await api.call('GET', '/api/credentials/agency/locations');
+    expect(listed.body.locations.map((l: { name: string }) => l.name).sort()).toEqual(locations.map((l) => l.name).sort());
+    const before = structuredClone(sandbox.admin.highlevel.counters());
+    const runs = await Promise.all(locations.map((l) => post(l.id)));
+    for (const runId of runs) expect((await finished(runId)).status).toBe('succeeded');
+    const after = sandbox.admin.highlevel.counters();
+    expect(after.locationTokensIssued - before.locationTokensIssued).toBe(3);
+    const calls = sandbox.admin.highlevel.requests({ route: 'GET /social-media-posting/{locationId}/tags' });
+    for (const l of locations) {
+      const mine = calls.filter((c) => c.locationId === l.id);
+      expect(mine.length).toBe(1);
+      expect(mine[0]).toMatchObject({ status: 200, auth: 'Location' });
+      expect(after.locations[l.id]?.['200']).toBe(1);
+    }
+    // The credential's page lists each location's token as valid now.
+    const states = (await api.call('GET', '/api/credentials/agency/locations')).body.locations.map((l: { token: string }) => l.token);
+    expect(states).toEqual(['valid', 'valid', 'valid']);
+    // Run history by location.
+    const second = locations[1]!.id;
+    const filtered = await api.call('GET', `/api/runs?flow=agency-tags&location=${second}`);
+    expect(filtered.body.runs.map((r: { runId: string }) => r.runId)).toEqual([runs[1]]);
+    expect(filtered.body.runs[0].locationId).toBe(second);
+    const directory = await api.call('GET', '/api/locations');
+    expect(directory.body.locations.find((l: { id: string }) => l.id === second)).toMatchObject({ name: locations[1]!.name, credentials: ['agency'], installed: true });
+  });
+
+  it('a fourth location installed while Splice runs is served by the same revision', async () => {
+    const revision = (await api.call('GET', '/api/flows/agency-tags')).body.headRevision;
+    const added = sandbox.admin.highlevel.agency.addLocation({ name: 'Fourth Street Builders' });
+    // The INSTALL webhook adds it; its name comes from /oauth/installedLocations right after.
+    await eventually(async () => {
+      const l = (await api.call('GET', '/api/credentials/agency/locations')).body.locations as Array<{ id: string; name?: string }>;
+      return l.find((x) => x.id === added.id && x.name === 'Fourth Street Builders');
+    }, 400);
+    const run = await finished(await post(added.id));
+    expect(run.status).toBe('succeeded');
+    expect(sandbox.admin.highlevel.counters().locations[added.id]?.['200']).toBe(1);
+    expect((await api.call('GET', '/api/flows/agency-tags')).body.headRevision).toBe(revision);
+
+    // Uninstalled again: the UNINSTALL webhook drops it, and a call for it fails naming the location.
+    sandbox.admin.highlevel.agency.uninstallApp(added.id);
+    await eventually(async () => {
+      const l = (await api.call('GET', '/api/credentials/agency/locations')).body.locations as Array<{ id: string; status: string }>;
+      return l.find((x) => x.id === added.id && x.status === 'uninstalled');
+    }, 400);
+    const refused = await finished(await post(added.id));
+    expect(refused.status).not.toBe('succeeded');
+    expect(refused.error.code).toBe('CREDENTIAL_LOCATION_NOT_COVERED');
+    expect(refused.error.message).toContain(`location ${added.id}`);
+  });
+});
