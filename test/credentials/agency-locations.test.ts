@@ -73,7 +73,7 @@ describe('an agency connection', () => {
     expect(err.message).toContain('does not cover location NotAnInstalledLoc');
     expect(err.message).toContain(sandbox.credentials.highlevel.locations[0]!.name);
     expect(err.message).toContain('Install the app on that location');
-    expect(err.message).toContain('splice credentials locations agency --sync');
+    expect(err.message).toContain('splice credentials locations sync agency');
   });
 
   it('a location token near its expiry is obtained again (once), and a 401 obtains a newer one', async () => {

@@ -361,6 +361,8 @@ export interface CreateCredentialRequest {
 export interface TestCredentialRequest {
   /** Default staging (the sandbox). */
   environment?: EnvironmentName;
+  /** Agency connections and token groups: test this location with its own token. */
+  location?: string;
 }
 export interface TestCredentialResponse {
   ok: boolean;
@@ -378,6 +380,8 @@ export interface CredentialKindInfo {
   primarySecret: string;
   scoped: boolean;
   refreshable: boolean;
+  /** Serves several locations with a token each: `agency` (from the company token) or `grouped` (one PIT per location). */
+  locations?: 'agency' | 'grouped';
 }
 export interface ListCredentialKindsResponse {
   kinds: CredentialKindInfo[];

@@ -17,7 +17,7 @@ export function notCovered(info: Pick<CredentialInfo, 'name' | 'kind'>, location
     : 'none yet';
   const how =
     info.kind === 'highlevel-agency'
-      ? `Install the app on that location in HighLevel (the agency's marketplace app settings): HighLevel's INSTALL webhook to Splice adds it, or run \`splice credentials locations ${info.name} --sync\` afterwards`
+      ? `Install the app on that location in HighLevel (the agency's marketplace app settings): HighLevel's INSTALL webhook to Splice adds it, or run \`splice credentials locations sync ${info.name}\` afterwards`
       : `Add that location's private integration token with \`splice credentials locations add ${info.name} --location-id ${locationId} --token-stdin\``;
   return credentialError(
     CredentialCode.LOCATION_NOT_COVERED,
