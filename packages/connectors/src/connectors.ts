@@ -1,4 +1,5 @@
 import { DEFAULT_RATE_LIMITS } from '@splice/runtime/ratelimit/rate-limiter';
+import type { WebhookDeclaration } from './webhook-facts';
 
 /**
  * Connector metadata: one declaration per connector. `splice catalog`, the editor's connector picker,
@@ -30,7 +31,8 @@ export interface ConnectorInfo {
   rateLimits: RateLimitWindow[];
   /** Which parameter names the resource that limits are counted against. */
   rateLimitResource?: string;
-  webhooks?: { signatureHeaders: string[]; eventHeader?: string };
+  /** How its webhook deliveries are signed, and where they name their event type, delivery id and time. */
+  webhooks?: WebhookDeclaration;
 }
 
 export const connectors: ConnectorInfo[] = [
@@ -45,7 +47,16 @@ export const connectors: ConnectorInfo[] = [
     // specs/README.md: burst 100 requests per 10 s and 200,000 a day, per app per location (declared once, in the limiter).
     rateLimits: (DEFAULT_RATE_LIMITS['highlevel:'] ?? []).map((w) => ({ ...w })),
     rateLimitResource: 'locationId',
-    webhooks: { signatureHeaders: ['x-ghl-signature', 'x-wh-signature'] },
+    // specs/README.md: signed over the raw body; the payload carries `type`, `timestamp` and `webhookId`.
+    webhooks: {
+      signatures: [
+        { scheme: 'ed25519', header: 'x-ghl-signature', encoding: 'base64' },
+        { scheme: 'rsa-sha256', header: 'x-wh-signature', encoding: 'base64', retired: '2026-07-01' },
+      ],
+      eventType: { body: ['type'] },
+      deliveryId: { body: ['webhookId'] },
+      timestamp: { body: ['timestamp'] },
+    },
   },
   {
     id: 'payaca',
@@ -56,7 +67,20 @@ export const connectors: ConnectorInfo[] = [
     baseUrls: { production: 'https://api.payaca.com/v1', sandbox: '/payaca/v1' },
     allowedHosts: ['api.payaca.com'],
     rateLimits: [],
-    webhooks: { signatureHeaders: ['x-payaca-signature'], eventHeader: 'x-payaca-event' },
+    // specs/payaca/FACTS.md: hex HMAC-SHA256 of the raw body; `x-payaca-event` names the event. The body is
+    // our model `{ id, event, occurredAt, data }`: where it names the event, the signed body wins.
+    webhooks: {
+      signatures: [{ scheme: 'hmac-sha256', header: 'x-payaca-signature', encoding: 'hex' }],
+      eventType: {
+        body: ['event'],
+        headers: ['x-payaca-event'],
+        headerRisk:
+          'x-payaca-event is not signed: a delivery whose body names no `event` can be replayed under another event name (the replay is still deduplicated by its envelope id); give such flows a trigger.idempotencyKey.',
+      },
+      deliveryId: { body: ['id'], onlyWithBodyField: 'data' },
+      // Not `occurredAt`: Payaca redelivers the same envelope with backoff, long after it occurred.
+      timestamp: { body: ['timestamp'] },
+    },
   },
 ];
 

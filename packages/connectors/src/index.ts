@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './connectors';
+export * from './webhook-facts';
 export * from './catalog';
 export * from './catalog/catalog-types';
 export { buildCatalog, serializeCatalog, type CatalogSource } from './catalog/build-catalog';

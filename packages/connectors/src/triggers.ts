@@ -1,4 +1,6 @@
 import type { JsonSchema } from './catalog/json';
+import { findConnector } from './connectors';
+import type { DeliveryFact } from './webhook-facts';
 
 /**
  * The trigger catalog: webhook events Splice can start flows from. Hand-kept data (no OpenAPI covers
@@ -10,8 +12,8 @@ export interface TriggerEvent {
   connector: 'highlevel' | 'payaca';
   /** The event's name as delivered. */
   event: string;
-  /** Where the name is read: HighLevel puts it in the body's `type`, Payaca in the `x-payaca-event` header. */
-  eventFrom: { bodyField: string } | { header: string };
+  /** Where the name is read (the connector's webhook declaration): HighLevel's body `type`; Payaca's body `event`, else its unsigned `x-payaca-event` header. */
+  eventFrom: DeliveryFact;
   title: string;
   description: string;
   /** The event name is not confirmed by a public source. */
@@ -25,8 +27,8 @@ export interface TriggerEvent {
 
 const HL_LIST = 'HighLevel webhook event list, marketplace.gohighlevel.com/docs/tags/webhook-events (as scraped 2025-10-11)';
 const PAYACA_FACTS = 'specs/payaca/FACTS.md (x-payaca-event names from docs.api.payaca.com)';
-const HL_FROM = { bodyField: 'type' };
-const PAYACA_FROM = { header: 'x-payaca-event' };
+const HL_FROM = findConnector('highlevel')!.webhooks!.eventType;
+const PAYACA_FROM = findConnector('payaca')!.webhooks!.eventType;
 
 /** HighLevel payloads carry `timestamp` and `webhookId` (specs/README.md): stale ones are rejected, repeats deduplicated. */
 function hlPayload(type: string, properties: JsonSchema, required: string[]): JsonSchema {

@@ -14,6 +14,12 @@ export interface ServerConfig {
     bodyLimitBytes: number;
     /** Deliveries whose timestamp is further than this from now are refused (401). */
     maxTimestampSkewMs: number;
+    /** Deliveries nesting arrays/objects deeper than this are refused (400 PAYLOAD_TOO_DEEP). */
+    maxJsonDepth: number;
+  };
+  api: {
+    /** Largest accepted REST API body in bytes (larger: 413, from Content-Length before reading). */
+    bodyLimitBytes: number;
   };
   queue: {
     /** How long a claimed job belongs to its worker before another may take it. */
@@ -50,8 +56,9 @@ export interface ServerConfig {
   logLevel: string;
 }
 
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'intake' | 'queue' | 'workers' | 'shutdown' | 'retention'>> & {
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'intake' | 'api' | 'queue' | 'workers' | 'shutdown' | 'retention'>> & {
   intake?: Partial<ServerConfig['intake']>;
+  api?: Partial<ServerConfig['api']>;
   queue?: Partial<ServerConfig['queue']>;
   workers?: Partial<ServerConfig['workers']>;
   shutdown?: Partial<ServerConfig['shutdown']>;
@@ -62,7 +69,8 @@ export const defaultServerConfig: ServerConfig = {
   host: '127.0.0.1',
   port: 8787,
   dataDir: '.splice',
-  intake: { bodyLimitBytes: 1024 * 1024, maxTimestampSkewMs: 5 * 60_000 },
+  intake: { bodyLimitBytes: 1024 * 1024, maxTimestampSkewMs: 5 * 60_000, maxJsonDepth: 64 },
+  api: { bodyLimitBytes: 5 * 1024 * 1024 },
   queue: { leaseMs: 30_000, heartbeatMs: 10_000, pollMs: 250, maxAttempts: 5, backoffBaseMs: 1_000, backoffMaxMs: 5 * 60_000 },
   workers: { count: 8, perFlowConcurrency: 8 },
   shutdown: { graceMs: 10_000 },
@@ -76,6 +84,7 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ServerConfig
     ...d,
     ...stripUndefined(input),
     intake: { ...d.intake, ...stripUndefined(input.intake) },
+    api: { ...d.api, ...stripUndefined(input.api) },
     queue: { ...d.queue, ...stripUndefined(input.queue) },
     workers: { ...d.workers, ...stripUndefined(input.workers) },
     shutdown: { ...d.shutdown, ...stripUndefined(input.shutdown) },

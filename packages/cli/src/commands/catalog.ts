@@ -117,7 +117,8 @@ function describeOperation(op: CatalogOperation): string {
 }
 
 function describeTrigger(t: TriggerEvent): string {
-  const where = 'header' in t.eventFrom ? `header ${t.eventFrom.header}` : `body field ${t.eventFrom.bodyField}`;
+  const from = t.eventFrom;
+  const where = `body field ${from.body.join(' / ')}${from.headers?.length ? `, else the unsigned header ${from.headers.join(' / ')} (${from.headerRisk ?? 'not signed'})` : ''}`;
   return [
     `${t.id}${t.assumed ? '  [assumed event name]' : ''}`,
     `  ${t.title}: ${t.description}`,

@@ -35,7 +35,7 @@ export function cors(origins: string[]): RequestHandler {
 }
 
 export function requireAdminToken(auth: AdminAuth): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     try {
@@ -43,6 +43,9 @@ export function requireAdminToken(auth: AdminAuth): RequestHandler {
     } catch (err) {
       return next(err);
     }
+    // The body is never read for a refused caller: close the connection after the 401, so its unread bytes
+    // cannot be taken for a next request (and a client that declared a huge body is not waited for).
+    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) res.setHeader('Connection', 'close');
     next(
       new ServerError(
         'UNAUTHORIZED',

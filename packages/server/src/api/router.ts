@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { ServerContext } from '../context';
 import { ServerError } from '../errors';
+import { declaredLengthOver, sendDeclaredTooLarge } from '../request-limits';
 import { createInsightsRouter } from '../insights/insights-router';
 import { ensureAdminToken, rotateAdminToken } from './admin-token';
 import { apiServices } from './api-services';
@@ -17,8 +18,10 @@ import { runRoutes } from './routes/run-routes';
 
 /**
  * The REST API, mounted at /api by the server's createApp. Order matters: CORS (answers preflights for
- * the editor's origin without a token), JSON bodies, the admin token on every route, the routes, then
- * one error handler that answers `{ error: { code, message, ... } }` and never a stack trace.
+ * the editor's origin without a token), the admin token on every route BEFORE any body is read (an
+ * unauthenticated caller gets 401 whatever it sends, and learns nothing of how bodies are parsed), a
+ * declared Content-Length over the limit answered 413 from the header, then JSON/YAML bodies, the
+ * routes, and one error handler that answers `{ error: { code, message, ... } }` and never a stack trace.
  * It also starts this process's scheduler (set `ctx.stores.apiScheduler = false` to opt out); the
  * scheduler stops by itself once the server stops accepting work.
  */
@@ -28,11 +31,13 @@ export function createApiRouter(ctx: ServerContext): Router {
   api.ready = api.ready.then(() => announceAdminToken(ctx));
   if (ctx.stores.apiScheduler !== false) api.scheduler.start();
   const router = Router();
+  const limit = ctx.config.api.bodyLimitBytes;
   router.use(cors(editorOrigins()));
-  router.use(express.json({ limit: '5mb', strict: false }));
-  // Scripts may send a flow file as it is: `curl --data-binary @flow.yaml -H 'Content-Type: application/yaml'`.
-  router.use(express.text({ limit: '5mb', type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'] }));
   router.use(requireAdminToken(api.auth));
+  router.use((req, res, next) => (declaredLengthOver(req.headers, limit) ? sendDeclaredTooLarge(res, limit) : next()));
+  router.use(express.json({ limit, strict: false }));
+  // Scripts may send a flow file as it is: `curl --data-binary @flow.yaml -H 'Content-Type: application/yaml'`.
+  router.use(express.text({ limit, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'] }));
   router.use(requireKnownBodyType());
   router.use((_req, _res, next) => {
     api.ready.then(() => next(), next);

@@ -1,59 +1,65 @@
+import { findConnector, readDeliveryFact, type WebhookDeclaration } from '@splice/connectors';
 import { compileExpression, evaluateExpression } from '@splice/runtime/mapping/index';
 import type { WebhookTrigger } from '@splice/runtime';
 
 /**
- * Facts read from a delivery: its event type, its delivery key (for deduplication) and its timestamp
- * (for staleness). Each sender puts them in a different place.
+ * Facts read from a delivery: its event type (which flows run), its delivery key (deduplication) and its
+ * timestamp (staleness). The signature covers the raw body and nothing else, so each fact comes from the
+ * body as the sender's connector declares it (packages/connectors); a header only where the connector
+ * declares that the sender names the fact in nothing but a header. An unsigned header never overrides
+ * the signed body: a replayed delivery with a fresh `X-Delivery-Id` or timestamp header is the same one.
  */
 type Headers = Record<string, string | string[] | undefined>;
 
-function header(headers: Headers, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
+/**
+ * Senders without a connector (`source: generic`): the usual field names first, then the usual headers.
+ * Such flows may be signed (X-Splice-Signature over the body), so the body wins here too.
+ */
+const GENERIC: WebhookDeclaration = {
+  signatures: [],
+  eventType: { body: ['type', 'event'], headers: ['x-event-type'], headerRisk: 'X-Event-Type is not signed.' },
+  deliveryId: { body: ['webhookId', 'deliveryId'], headers: ['x-delivery-id', 'idempotency-key'], headerRisk: 'X-Delivery-Id and Idempotency-Key are not signed.' },
+};
+
+const declarations = new Map<string, WebhookDeclaration>();
+
+export function webhookDeclarationOf(source: string): WebhookDeclaration {
+  let d = declarations.get(source);
+  if (!d) declarations.set(source, (d = findConnector(source)?.webhooks ?? GENERIC));
+  return d;
 }
 
 export function eventTypeOf(source: string, headers: Headers, body: unknown): string | undefined {
-  const b = (body ?? {}) as Record<string, unknown>;
-  if (source === 'payaca') return header(headers, 'x-payaca-event') ?? str(b.event) ?? str(b.type);
-  if (source === 'highlevel') return str(b.type) ?? str(b.event);
-  return header(headers, 'x-event-type') ?? str(b.type) ?? str(b.event);
+  return text(readDeliveryFact(webhookDeclarationOf(source).eventType, headers, body));
 }
 
 /**
  * The delivery key: the flow's declared `trigger.idempotencyKey` (JSONata over the body), else the
- * sender's delivery id (HighLevel `webhookId`, a Payaca delivery header), else an `Idempotency-Key` header.
+ * sender's delivery id as its connector declares it (HighLevel `webhookId`, Payaca's envelope `id`).
  */
 export async function deliveryKeyOf(trigger: WebhookTrigger, headers: Headers, body: unknown): Promise<string | undefined> {
-  // Payaca wraps each event in an envelope `{ id, event, occurredAt, data }`; a redelivery keeps its id.
   if (trigger.idempotencyKey) {
     const v = await evaluateExpression(compileExpression(trigger.idempotencyKey), body, { event: body });
     if (v === undefined || v === null || v === '') return undefined;
     return typeof v === 'string' ? v : JSON.stringify(v);
   }
-  const b = (body ?? {}) as Record<string, unknown>;
-  const fromHeaders =
-    header(headers, 'x-payaca-delivery-id') ??
-    header(headers, 'x-payaca-delivery') ??
-    header(headers, 'x-ghl-webhook-id') ??
-    header(headers, 'x-delivery-id') ??
-    header(headers, 'idempotency-key');
-  const envelopeId = trigger.source === 'payaca' && b.data !== undefined ? str(b.id) : undefined;
-  return fromHeaders ?? str(b.webhookId) ?? envelopeId ?? str(b.deliveryId);
+  return text(readDeliveryFact(webhookDeclarationOf(trigger.source).deliveryId, headers, body));
 }
 
-/** The delivery's own timestamp in ms, from the body's `timestamp` or a timestamp header; undefined if none. */
-export function deliveryTimeOf(headers: Headers, body: unknown): number | undefined {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const raw = header(headers, 'x-payaca-timestamp') ?? header(headers, 'x-webhook-timestamp') ?? b.timestamp;
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw === 'number' || /^\d+(\.\d+)?$/.test(String(raw))) {
+/** The delivery's own timestamp in ms as its connector declares it; undefined if it has none (or no such fact). */
+export function deliveryTimeOf(source: string, headers: Headers, body: unknown): number | undefined {
+  const raw = readDeliveryFact(webhookDeclarationOf(source).timestamp, headers, body);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'number' && typeof raw !== 'string') return Number.NaN; // present but unreadable: refused
+  if (typeof raw === 'number' || /^\d+(\.\d+)?$/.test(raw)) {
     const n = Number(raw);
     return n < 1e12 ? n * 1000 : n; // seconds or milliseconds since the epoch
   }
-  const t = Date.parse(String(raw));
+  const t = Date.parse(raw);
   return Number.isNaN(t) ? Number.NaN : t;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+/** Event types and delivery ids are text; a number is taken as its decimal text, anything else as absent. */
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 }

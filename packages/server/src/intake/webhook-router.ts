@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { WebhookTrigger } from '@splice/runtime';
 import type { ServerContext } from '../context';
 import { IntakeRefusedError, IntakeUnavailableError, httpErrorBody } from '../errors';
+import { declaredLengthOver, jsonDepthOver, sendDeclaredTooLarge } from '../request-limits';
 import { verifySignature } from '../signatures/verify-signature';
 import { deliveryKeyOf, deliveryTimeOf, eventTypeOf } from './delivery-facts';
 
@@ -27,7 +28,7 @@ const KEEP_HEADERS = [
 export function createWebhookRouter(ctx: ServerContext): Router {
   const router = express.Router();
   const rawBody = express.raw({ type: () => true, limit: ctx.config.intake.bodyLimitBytes });
-  router.post('/:flowName', refuseWhenStopping(ctx), requireJson, rawBody, (req: Request, res: Response) =>
+  router.post('/:flowName', refuseWhenStopping(ctx), refuseDeclaredTooLarge(ctx), requireJson, rawBody, (req: Request, res: Response) =>
     handleDelivery(ctx, String(req.params.flowName), req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), res),
   );
 
@@ -57,7 +58,11 @@ export function createWebhookFastPath(ctx: ServerContext): (req: IncomingMessage
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
     const length = Number(req.headers['content-length']);
-    if (!Number.isInteger(length) || length < 0 || length > ctx.config.intake.bodyLimitBytes) return false;
+    if (length > ctx.config.intake.bodyLimitBytes) {
+      tooLarge(ctx, res);
+      return true;
+    }
+    if (!Number.isInteger(length) || length < 0) return false;
     let flowName: string;
     try {
       flowName = decodeURIComponent(segment);
@@ -128,6 +133,14 @@ async function handleDelivery(ctx: ServerContext, flowName: string, headers: Inc
       ctx.logger.warn({ flowId: flow.flowId }, 'flow declares no trigger.secret: webhook deliveries are accepted unsigned');
     }
 
+    const maxDepth = ctx.config.intake.maxJsonDepth;
+    if (jsonDepthOver(raw, maxDepth)) {
+      throw new IntakeRefusedError(
+        'PAYLOAD_TOO_DEEP',
+        `The body nests arrays/objects more than ${maxDepth} levels deep; such a document cannot be stored and read back. Flatten it.`,
+        400,
+      );
+    }
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -135,8 +148,9 @@ async function handleDelivery(ctx: ServerContext, flowName: string, headers: Inc
       throw new IntakeRefusedError('INVALID_JSON', `The body is not valid JSON (${(err as Error).message}); send a JSON document.`, 400);
     }
 
-    if (source === 'payaca' || source === 'highlevel') {
-      const at = deliveryTimeOf(headers, body);
+    {
+      // Read from the signed body (see delivery-facts.ts): a fresh unsigned header cannot revive a stale body.
+      const at = deliveryTimeOf(source, headers, body);
       const skew = ctx.config.intake.maxTimestampSkewMs;
       if (at !== undefined && !(Math.abs(Date.now() - at) <= skew)) {
         throw new IntakeRefusedError(
@@ -201,6 +215,19 @@ function refuseWhenStopping(ctx: ServerContext) {
       .status(503)
       .json({ error: { code: 'SHUTTING_DOWN', message: 'The server is shutting down; retry shortly.' } });
   };
+}
+
+/** A declared Content-Length over the limit: 413 at once, from the header, before reading a byte. */
+function refuseDeclaredTooLarge(ctx: ServerContext) {
+  return (req: Request, res: Response, next: express.NextFunction) => {
+    if (!declaredLengthOver(req.headers, ctx.config.intake.bodyLimitBytes)) return next();
+    tooLarge(ctx, res);
+  };
+}
+
+function tooLarge(ctx: ServerContext, res: ServerResponse): void {
+  ctx.metrics.eventsReceived.inc({ source: 'unknown', outcome: 'refused_413' });
+  sendDeclaredTooLarge(res, ctx.config.intake.bodyLimitBytes);
 }
 
 function requireJson(req: Request, res: Response, next: express.NextFunction) {
