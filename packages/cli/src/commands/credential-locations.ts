@@ -9,8 +9,7 @@ import {
   type LocationInfo,
 } from '@splice/server/credentials/index';
 import { CliUsageError, type CliIO } from '../command';
-import { collectValues, dataDirOf, parseScopes } from './credential-options';
-import { openCredentialStore } from './credentials';
+import { collectValues, parseScopes } from './credential-options';
 
 type Opts = Record<string, unknown> & { dataDir?: string; json?: boolean };
 
@@ -45,16 +44,13 @@ function table(info: CredentialInfo, locations: LocationInfo[]): string {
   return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
 }
 
-export function registerCredentialLocations(creds: Command, io: CliIO): void {
+/** `withStore` opens the data dir's store for one command (credentials.ts owns how). */
+export function registerCredentialLocations(
+  creds: Command,
+  io: CliIO,
+  withStore: <T>(opts: Opts, fn: (s: CredentialStore) => Promise<T>) => Promise<T>,
+): void {
   const locations = creds.command('locations').description('Locations of an agency connection or a group of private integration tokens');
-  const withStore = async <T>(opts: Opts, fn: (s: CredentialStore) => Promise<T>): Promise<T> => {
-    const store = await openCredentialStore(dataDirOf(opts));
-    try {
-      return await fn(store);
-    } finally {
-      await store.close();
-    }
-  };
   const dataDir = (c: Command) => c.option('--data-dir <dir>', 'data dir (default $SPLICE_DATA_DIR or .splice)');
 
   dataDir(locations.command('list <name>'))

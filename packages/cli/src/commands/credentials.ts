@@ -186,7 +186,7 @@ Examples:
       io.out(`removed ${name}\n`);
     });
 
-  registerCredentialLocations(creds, io);
+  registerCredentialLocations(creds, io, withStore);
 
   dataDirOption(creds.command('rotate-key'))
     .description(
