@@ -129,11 +129,23 @@ function defaultEvent(flow: Flow): unknown {
   return t.sample ?? t.event ?? {};
 }
 
+/**
+ * A call about a location (its `locationId`) gets that location's own fake token, `test-<name>-<location>`,
+ * as an agency connection hands out a token per location: a test can assert each call carries its own.
+ */
 function fakeCredentials(flow: Flow): CredentialResolver {
   return {
-    async resolve(name) {
+    async resolve(name, opts) {
       const connector = flow.credentials?.[name]?.connector ?? 'generic';
-      return { name, connector, version: 1, auth: { kind: 'bearer', token: `test-${name}` }, meta: {} };
+      const resource = opts?.resource;
+      return {
+        name,
+        connector,
+        version: 1,
+        auth: { kind: 'bearer', token: resource ? `test-${name}-${resource}` : `test-${name}` },
+        meta: resource ? { locationId: resource } : {},
+        ...(resource ? { resource } : {}),
+      };
     },
   };
 }

@@ -31,8 +31,9 @@ export interface Counters {
   routes: Record<string, Record<string, number>>;
   statuses: Record<string, number>;
   tokensIssued: number;
-  /** Location tokens minted from company tokens (POST /oauth/locationToken). */
+  /** Location tokens minted from company tokens (POST /oauth/locationToken), in all and per location. */
   locationTokensIssued: number;
+  locationTokensByLocation: Record<string, number>;
   tokensRefreshed: number;
   invalidGrant: number;
   rateLimited429: number;
@@ -64,6 +65,7 @@ export function emptyCounters(): Counters {
     statuses: {},
     tokensIssued: 0,
     locationTokensIssued: 0,
+    locationTokensByLocation: {},
     tokensRefreshed: 0,
     invalidGrant: 0,
     rateLimited429: 0,

@@ -101,7 +101,9 @@ export function agencyOAuthRouter(deps: AgencyOAuthDeps): Router {
       ttlSeconds: deps.tokens.locationTtlSeconds,
     });
     deps.counters().tokensIssued++;
-    deps.counters().locationTokensIssued++;
+    const c = deps.counters();
+    c.locationTokensIssued++;
+    c.locationTokensByLocation[body.locationId!] = (c.locationTokensByLocation[body.locationId!] ?? 0) + 1;
     res.json({
       access_token: answer.access_token,
       token_type: answer.token_type,

@@ -24,7 +24,7 @@ export { TokenRefresher, isExpiring, refreshSkewMs, type RefreshStats, type Toke
 export { CredentialLocations, type LocationInfo, type LocationToken, type LocationUpsert } from './credential-locations';
 export { LocationTokens, type LocationTokenStats, type LocationTokensOptions } from './location-tokens';
 export { syncInstalledLocations, type LocationSyncResult } from './installed-locations';
-export { notCovered, locationRequired } from './location-errors';
+export { notCovered, locationRequired, locationsServedBy } from './location-errors';
 export {
   createStoreCredentialResolver,
   toLocationResolved,

@@ -35,3 +35,20 @@ export function locationRequired(name: string, needs: { stepId?: string; uses?: 
     { details: { credential: name, step: needs.stepId } },
   );
 }
+
+/**
+ * The locations a stored credential serves, for fan-out (a schedule's `forEachLocation`): the installed
+ * locations of an agency connection or a token group, the single location of a one-location token, or
+ * none (a credential that names no location).
+ */
+export async function locationsServedBy(
+  store: { find(name: string): Promise<CredentialInfo | undefined>; locations: { list(id: string): Promise<LocationInfo[]> } },
+  name: string,
+): Promise<string[]> {
+  const info = await store.find(name);
+  if (!info) return [];
+  if (info.kind === 'highlevel-agency' || info.kind === 'highlevel-pit-locations') {
+    return (await store.locations.list(info.id)).filter((l) => l.status === 'installed').map((l) => l.locationId);
+  }
+  return info.meta.locationId ? [info.meta.locationId] : [];
+}
