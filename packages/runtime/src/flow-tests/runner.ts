@@ -1,7 +1,7 @@
 import jsonata from 'jsonata';
 import type { ActionRegistry, HttpSender } from '../actions/action';
 import { createEngine } from '../engine/engine';
-import type { CredentialResolver } from '../credentials';
+import type { CredentialResolver, ResolvedCredential } from '../credentials';
 import type { RunRecord } from '../engine/run-record';
 import { SpliceError, type SourceLocation } from '../errors';
 import type { Flow } from '../model/flow';
@@ -135,7 +135,7 @@ function defaultEvent(flow: Flow): unknown {
  */
 function fakeCredentials(flow: Flow): CredentialResolver {
   return {
-    async resolve(name, opts) {
+    async resolve(name, opts): Promise<ResolvedCredential> {
       const connector = flow.credentials?.[name]?.connector ?? 'generic';
       const resource = opts?.resource;
       return {
@@ -143,7 +143,7 @@ function fakeCredentials(flow: Flow): CredentialResolver {
         connector,
         version: 1,
         auth: { kind: 'bearer', token: resource ? `test-${name}-${resource}` : `test-${name}` },
-        meta: resource ? { locationId: resource } : {},
+        meta: (resource ? { locationId: resource } : {}) as Record<string, string>,
         ...(resource ? { resource } : {}),
       };
     },
