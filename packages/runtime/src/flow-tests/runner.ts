@@ -138,12 +138,13 @@ function fakeCredentials(flow: Flow): CredentialResolver {
     async resolve(name, opts): Promise<ResolvedCredential> {
       const connector = flow.credentials?.[name]?.connector ?? 'generic';
       const resource = opts?.resource;
+      const meta: Record<string, string> = resource ? { locationId: resource } : {};
       return {
         name,
         connector,
         version: 1,
         auth: { kind: 'bearer', token: resource ? `test-${name}-${resource}` : `test-${name}` },
-        meta: (resource ? { locationId: resource } : {}) as Record<string, string>,
+        meta,
         ...(resource ? { resource } : {}),
       };
     },
