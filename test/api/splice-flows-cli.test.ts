@@ -51,6 +51,20 @@ describe('splice flows (REST API client)', () => {
     expect(bad.err).toContain('payload.name');
   });
 
+  it('runs the deployed revision, says when a newer save is not deployed, and deploys it', async () => {
+    await splice('push', join(dir, 'greet.yaml'));
+    const run = await splice('run', 'greet', '--payload', '{"name":"Ada"}', '--environment', 'staging');
+    expect(run.out).toMatch(/\tstaging@3\n$/);
+    expect(run.err).toBe('note: revision 4 is saved but not deployed to staging; deploy it with `splice flows deploy greet --environment staging`.\n');
+    expect((await splice('deploy', 'greet')).out).toBe('greet: revision 4 deployed to staging\n');
+    const after = await splice('run', 'greet', '--payload', '{"name":"Ada"}');
+    expect(after.out).toMatch(/\tstaging@4\n$/);
+    expect(after.err).toBe('');
+    const prod = await splice('deploy', 'greet', '--environment', 'production');
+    expect(prod.code).toBe(1);
+    expect(prod.err).toContain('[PROMOTION_REFUSED]');
+  });
+
   it('refuses promotion naming the failing test, with its file:line:col', async () => {
     const flowFile = join(dir, 'notify.yaml');
     copyFileSync(join(import.meta.dirname, 'fixtures/flows/notify.yaml'), flowFile);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type {
   ApiErrorBody,
+  DeployResponse,
   DiffResponse,
   FlowResponse,
   ListFlowsResponse,
@@ -15,7 +16,7 @@ import { ExitCode } from '../exit-codes';
 
 /**
  * `splice flows ...`: manage flows on a running Splice server through its REST API (push YAML files as
- * revisions, pull them back verbatim, diff, roll back, activate, promote, trigger runs). The server URL
+ * revisions, pull them back verbatim, diff, roll back, deploy, activate, promote, trigger runs). The server URL
  * comes from --server or SPLICE_SERVER (default http://127.0.0.1:8787), the token from --token or
  * SPLICE_ADMIN_TOKEN.
  */
@@ -120,7 +121,7 @@ function int(v: string | undefined, flag: string): number | undefined {
 export const registerFlows: RegisterCommand = (program: Command, io: CliIO) => {
   const flows = program
     .command('flows')
-    .description('Manage flows on a running Splice server (REST API): list, push, pull, diff, rollback, activate, promote, run')
+    .description('Manage flows on a running Splice server (REST API): list, push, pull, diff, rollback, deploy, activate, promote, run')
     .option('--server <url>', 'server URL (default $SPLICE_SERVER or http://127.0.0.1:8787)')
     .option('--token <token>', 'admin token (default $SPLICE_ADMIN_TOKEN)');
 
@@ -221,6 +222,21 @@ export const registerFlows: RegisterCommand = (program: Command, io: CliIO) => {
   }
 
   flows
+    .command('deploy')
+    .argument('<id>')
+    .option('--environment <name>', 'staging (default) or production (production runs the promotion gate: validation and flow tests)', 'staging')
+    .option('--revision <n>', 'saved revision to deploy (default: the latest)')
+    .description('Deploy a saved revision: from then on runs in that environment execute it (saving alone never changes what runs)')
+    .action(
+      withClient(io, async (call, id: string, opts: { environment: string; revision?: string }) => {
+        if (opts.environment !== 'staging' && opts.environment !== 'production') throw new CliUsageError(`--environment must be staging or production, got "${opts.environment}".`);
+        const res = await call<DeployResponse>('POST', `/flows/${id}/deploy`, { environment: opts.environment, revision: int(opts.revision, '--revision') });
+        const tests = res.tests ? ` (${res.tests.passed} flow tests passed)` : '';
+        io.out(`${id}: revision ${res.deployment.revision} deployed to ${res.deployment.environment}${tests}\n`);
+      }),
+    );
+
+  flows
     .command('promote')
     .argument('<id>')
     .option('--revision <n>', 'revision to promote (default: the one deployed to staging)')
@@ -237,9 +253,10 @@ export const registerFlows: RegisterCommand = (program: Command, io: CliIO) => {
     .argument('<id>')
     .option('--payload <json>', 'payload as JSON (default {})')
     .option('--payload-file <file>', 'payload from a JSON file')
-    .description('Trigger a run with a payload (queued; prints the run id)')
+    .option('--environment <name>', "run the revision deployed to this environment (default: the one the flow's triggers run)")
+    .description('Trigger a run of the deployed revision with a payload (queued; prints the run id, environment@revision)')
     .action(
-      withClient(io, async (call, id: string, opts: { payload?: string; payloadFile?: string }) => {
+      withClient(io, async (call, id: string, opts: { payload?: string; payloadFile?: string; environment?: string }) => {
         let payload: unknown = {};
         const raw = opts.payloadFile ? readInputFile(opts.payloadFile, 'a JSON payload file') : opts.payload;
         if (raw !== undefined) {
@@ -249,8 +266,9 @@ export const registerFlows: RegisterCommand = (program: Command, io: CliIO) => {
             throw new CliUsageError(`the payload is not valid JSON: ${(err as Error).message}`);
           }
         }
-        const res = await call<TriggerRunResponse>('POST', `/flows/${id}/runs`, { payload });
+        const res = await call<TriggerRunResponse>('POST', `/flows/${id}/runs`, { payload, ...(opts.environment ? { environment: opts.environment } : {}) });
         io.out(`${res.runId}\t${res.status}\t${res.environment}@${res.revision}\n`);
+        if (res.headRevision > res.revision) io.err(`note: revision ${res.headRevision} is saved but not deployed to ${res.environment}; deploy it with \`splice flows deploy ${id} --environment ${res.environment}\`.\n`);
       }),
     );
 };

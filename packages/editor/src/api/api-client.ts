@@ -93,7 +93,10 @@ export class ApiClient {
   activate = (id: string) => this.request<C.FlowResponse>('POST', `/flows/${enc(id)}/activate`);
   deactivate = (id: string) => this.request<C.FlowResponse>('POST', `/flows/${enc(id)}/deactivate`);
   triggerRun = (id: string, req: C.TriggerRunRequest) => this.request<C.TriggerRunResponse>('POST', `/flows/${enc(id)}/runs`, req);
-  deploy = (id: string) => this.request<unknown>('POST', `/flows/${enc(id)}/deploy`, {} satisfies C.DeployRequest);
+  deploy = (id: string, req: C.DeployRequest) => this.request<C.DeployResponse>('POST', `/flows/${enc(id)}/deploy`, req);
+  revisions = (id: string) => this.request<C.ListRevisionsResponse>('GET', `/flows/${enc(id)}/revisions`);
+  revision = (id: string, revision: number) => this.request<C.Revision>('GET', `/flows/${enc(id)}/revisions/${revision}`);
+  diff = (id: string, from: number, to: number) => this.request<C.DiffResponse>('GET', `/flows/${enc(id)}/diff${queryString({ from, to })}`);
 
   runs = (f: { flow?: string; status?: string; limit?: number; cursor?: string }) => this.request<C.ListRunsResponse>('GET', `/runs${queryString(f)}`);
   run = (runId: string) => this.request<C.RunDetailResponse>('GET', `/runs/${enc(runId)}`);

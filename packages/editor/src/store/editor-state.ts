@@ -5,6 +5,7 @@ import type { FlowDocument, YamlPath, YamlProblem } from '../model/flow-document
 import type { EdgeKind, FlowGraph } from '../model/flow-graph';
 import type { Position } from '../model/flow-layout';
 import type { FlowProblem, OperationFacts } from '../model/flow-validation';
+import type { DeployStatus, Question } from '../pages/deploy/deploy-state';
 import type { PreviewFieldError } from '../preview/preview-protocol';
 import type { Route } from './routes';
 
@@ -95,11 +96,36 @@ export interface FlowSlice {
   save(): Promise<boolean>;
   testRun(): Promise<void>;
   validateRemote(): Promise<void>;
-  /** Activate or deactivate the saved flow (an active flow takes webhooks, schedules and API runs). */
+}
+
+/** A refused deploy: the promotion gate's failing tests, or the validation issues, shown under the toolbar. */
+export interface DeployProblems {
+  environment: C.EnvironmentName;
+  revision: number;
+  code: string;
+  message: string;
+  issues: C.ApiIssue[];
+  failedTests: Array<{ name: string; failures: Array<{ path: string; message: string; location?: C.ApiSourceLocation; diff?: string }> }>;
+}
+
+/** Save vs deploy (pages/deploy): what runs where, Deploy, activation and "Run now", each confirmed first. */
+export interface DeploySlice {
+  /** The open flow's server state: active, head, deployments, what the triggers run. */
+  deployStatus: DeployStatus | undefined;
+  /** The environment a deploy is going to, while it runs. */
+  deploying: C.EnvironmentName | undefined;
+  deployProblems: DeployProblems | undefined;
+  /** The confirmation dialog's question, answered by one of its choice ids (or "cancel"). */
+  question: (Question & { answer(choice: string): void }) | undefined;
+  ask(question: Question): Promise<string>;
+  loadDeployStatus(flowId: string): Promise<void>;
+  clearDeployProblems(): void;
+  /** Deploy the saved revision (saving unsaved edits first) to an environment, after asking. */
+  deploy(environment: C.EnvironmentName): Promise<boolean>;
+  /** Activate or deactivate the saved flow (an active flow takes webhooks, schedules and API runs), after asking. */
   setActive(active: boolean): Promise<void>;
-  /** Enqueue a real run of the saved, active flow with the sample event (manual trigger). */
+  /** Enqueue a real run of the revision deployed to the chosen environment (asks when a draft is ahead). */
   runNow(): Promise<void>;
-  active: boolean | undefined;
 }
 
 /** Operations screens: run history with filters, one run's detail, replay, dead letters. */
@@ -140,4 +166,4 @@ export interface PreviewSlice {
   refreshPreview(): void;
 }
 
-export type EditorState = AppSlice & FlowSlice & OpsSlice & PreviewSlice;
+export type EditorState = AppSlice & FlowSlice & OpsSlice & PreviewSlice & DeploySlice;

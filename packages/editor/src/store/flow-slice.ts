@@ -52,7 +52,6 @@ export const createFlowSlice: StateCreator<EditorState, [], [], FlowSlice> = (se
   };
   return {
     flow: undefined,
-    active: undefined,
     selected: undefined,
     showYaml: true,
 
@@ -60,30 +59,9 @@ export const createFlowSlice: StateCreator<EditorState, [], [], FlowSlice> = (se
       const res = await get().attempt(`open flow ${id}`, () => get().api.flow(id));
       if (!res) return;
       load({ id: res.flow.id, headRevision: res.flow.headRevision, text: res.flow.yaml, savedText: res.flow.yaml });
-      set({ active: res.flow.active });
     },
     newFlow() {
       load({ id: undefined, text: NEW_FLOW_YAML, savedText: '' });
-      set({ active: undefined });
-    },
-    async setActive(active) {
-      const f = get().flow;
-      if (!f?.id) return;
-      const res = await get().attempt(active ? 'activate the flow' : 'deactivate the flow', () => (active ? get().api.activate(f.id!) : get().api.deactivate(f.id!)));
-      if (res) {
-        set({ active: res.flow.active });
-        get().notify('info', res.flow.active ? 'Active: the flow now takes its trigger’s events.' : 'Inactive: the flow takes no events.');
-      }
-    },
-    async runNow() {
-      const f = get().flow;
-      if (!f) return;
-      if ((!f.id || f.text !== f.savedText) && !(await get().save())) return;
-      const id = get().flow!.id!;
-      if (!get().active) await get().setActive(true);
-      const trigger = (get().flow!.data.trigger ?? {}) as { sample?: unknown };
-      const res = await get().attempt('start a run', () => get().api.triggerRun(id, { payload: trigger.sample ?? {} }));
-      if (res) get().navigate({ name: 'run', runId: res.runId });
     },
     setText(text) {
       const f = get().flow;

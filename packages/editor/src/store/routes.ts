@@ -1,7 +1,8 @@
-/** Hash routes of the app: `#/flows`, `#/flows/<id>`, `#/templates`, `#/runs`, `#/runs/<runId>`, ... */
+/** Hash routes of the app: `#/flows`, `#/flows/<id>`, `#/flows/<id>/revisions/<n>`, `#/templates`, `#/runs`, `#/runs/<runId>`, ... */
 export type Route =
   | { name: 'flows' }
   | { name: 'flow'; id: string }
+  | { name: 'revision'; id: string; revision: number }
   | { name: 'new-flow' }
   | { name: 'templates' }
   | { name: 'runs'; flow?: string }
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'flows':
       if (parts[1] === 'new') return { name: 'new-flow' };
+      if (parts[1] && parts[2] === 'revisions' && Number(parts[3]) >= 1) return { name: 'revision', id: parts[1], revision: Number(parts[3]) };
       return parts[1] ? { name: 'flow', id: parts[1] } : { name: 'flows' };
     case 'templates':
       return { name: 'templates' };
@@ -39,6 +41,8 @@ export function routeHash(route: Route): string {
       return `#/flows/${encodeURIComponent(route.id)}`;
     case 'new-flow':
       return '#/flows/new';
+    case 'revision':
+      return `#/flows/${encodeURIComponent(route.id)}/revisions/${route.revision}`;
     case 'run':
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'runs':

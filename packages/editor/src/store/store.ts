@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createAppSlice } from './app-slice';
+import { createDeploySlice } from './deploy-slice';
 import type { EditorState } from './editor-state';
 import { createFlowSlice } from './flow-slice';
 import { createOpsSlice } from './ops-slice';
@@ -13,4 +14,5 @@ export const useEditor = create<EditorState>()((...a) => ({
   ...createFlowSlice(...a),
   ...createOpsSlice(...a),
   ...createPreviewSlice(...a),
+  ...createDeploySlice(...a),
 }));

@@ -1,4 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { QuestionDialog } from '../pages/deploy/question-dialog';
+import { RevisionScreen } from '../pages/revisions/revision-screen';
 import { useEditor } from '../store/store';
 import type { Route } from '../store/routes';
 import { CredentialsScreen, ReconnectBanner } from './credentials-screen';
@@ -13,7 +15,7 @@ import { TemplatesScreen } from './templates-screen';
 const InsightsScreen = lazy(() => import('../pages/insights/insights-screen').then((m) => ({ default: m.InsightsScreen })));
 
 const NAV: Array<{ label: string; route: Route; match: Route['name'][] }> = [
-  { label: 'Flows', route: { name: 'flows' }, match: ['flows', 'flow', 'new-flow'] },
+  { label: 'Flows', route: { name: 'flows' }, match: ['flows', 'flow', 'new-flow', 'revision'] },
   { label: 'Templates', route: { name: 'templates' }, match: ['templates'] },
   { label: 'Runs', route: { name: 'runs' }, match: ['runs', 'run'] },
   { label: 'Dead letters', route: { name: 'dead-letters' }, match: ['dead-letters'] },
@@ -30,6 +32,8 @@ function Screen() {
       return <FlowEditorScreen flowId={route.id} />;
     case 'new-flow':
       return <FlowEditorScreen />;
+    case 'revision':
+      return <RevisionScreen flowId={route.id} revision={route.revision} />;
     case 'templates':
       return <TemplatesScreen />;
     case 'runs':
@@ -99,6 +103,7 @@ export function App() {
         <ReconnectBanner />
         <Notices />
         <Screen />
+        <QuestionDialog />
       </main>
     </div>
   );

@@ -14,6 +14,18 @@ export function RunLink({ runId }: { runId: string }) {
   );
 }
 
+/** "r3 (staging)", linking to that revision's YAML: every run says which revision ran. */
+export function RevisionLink({ flow, revision, environment }: { flow: string; revision?: number; environment?: string }) {
+  const navigate = useEditor((s) => s.navigate);
+  if (revision === undefined) return <span className="muted">—</span>;
+  return (
+    <a href={`#/flows/${encodeURIComponent(flow)}/revisions/${revision}`} onClick={(e) => (e.preventDefault(), navigate({ name: 'revision', id: flow, revision }))} data-testid="run-revision" title={`The YAML of revision ${revision}, as it ran`}>
+      revision {revision}
+      {environment && <span className="muted"> ({environment})</span>}
+    </a>
+  );
+}
+
 export function RunsScreen({ flow }: { flow?: string }) {
   const runs = useEditor((s) => s.runs);
   const cursor = useEditor((s) => s.runsCursor);
@@ -51,6 +63,7 @@ export function RunsScreen({ flow }: { flow?: string }) {
           <tr>
             <th>Run</th>
             <th>Flow</th>
+            <th>Revision</th>
             <th>Status</th>
             <th>Trigger</th>
             <th>Started</th>
@@ -64,6 +77,9 @@ export function RunsScreen({ flow }: { flow?: string }) {
                 <RunLink runId={r.runId} />
               </td>
               <td>{r.flow}</td>
+              <td>
+                <RevisionLink flow={r.flow} revision={r.revision} environment={r.environment} />
+              </td>
               <td>
                 <span className={`badge ${badgeOf(r.status)}`}>{r.status}</span> {r.error && <span className="muted">{r.error.message}</span>}
               </td>
@@ -116,7 +132,8 @@ export function RunDetailScreen({ runId }: { runId: string }) {
         </div>
       </header>
       <p>
-        <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.flow} · started {new Date(run.startedAt).toLocaleString()}
+        <span className={`badge ${badgeOf(run.status)}`}>{run.status}</span> {run.flow} · <RevisionLink flow={run.flow} revision={run.revision} environment={run.environment} /> · started{' '}
+        {new Date(run.startedAt).toLocaleString()}
         {run.durationMs !== undefined && ` · ${ms(run.durationMs)}`}
       </p>
       {run.error && <p className="error">{run.error.code}: {run.error.message}</p>}

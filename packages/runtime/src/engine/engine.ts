@@ -3,6 +3,7 @@ import type { ActionRegistry, HttpSender, RateLimiter } from '../actions/action'
 import { createHttpSender } from '../actions/http-sender';
 import type { CredentialResolver } from '../credentials';
 import type { MappingLimits } from '../mapping/budget';
+import { sharedMappingEvaluator, type MappingEvaluator } from '../isolation/mapping-evaluator';
 import { parseDuration } from '../model/duration';
 import type { Flow } from '../model/flow';
 import { Redactor } from '../redact';
@@ -30,6 +31,8 @@ export interface EngineOptions {
   http?: HttpSender;
   rateLimiter?: RateLimiter;
   limits?: MappingLimits;
+  /** How expressions run (default: the process's isolating evaluator: inline slice, then a worker thread). */
+  mapping?: MappingEvaluator;
   strictResponses?: boolean;
   /** Hosts the default sender may reach besides the base URLs' hosts. Unset: loopback only. `*`: any. */
   allowedHosts?: string[];
@@ -69,6 +72,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const http =
     opts.http ?? createHttpSender({ allowedHosts: opts.allowedHosts, credentials: opts.credentials, rateLimiter: opts.rateLimiter });
   const redactorFor = lastRedactorCache();
+  const mapping = opts.mapping ?? sharedMappingEvaluator();
   return {
     async run(flow, event, runOpts = {}) {
       const runId = runOpts.runId ?? newRunId();
@@ -100,6 +104,7 @@ export function createEngine(opts: EngineOptions): Engine {
         rateLimiter: opts.rateLimiter,
         baseUrls: runOpts.baseUrls ?? opts.baseUrls ?? {},
         limits: opts.limits,
+        mapping,
         strictResponses: flow.options?.strictResponses ?? opts.strictResponses ?? false,
         checkpoints: runOpts.checkpoints,
         redactor,

@@ -1,6 +1,6 @@
 import { SpliceError } from '../errors';
 import { compileExpression } from '../mapping/compile';
-import { evaluateExpression, type MappingBindings } from '../mapping/evaluate';
+import type { MappingBindings } from '../mapping/evaluate';
 import { evaluateTemplate } from '../mapping/template';
 import type { Step } from '../model/flow';
 import type { StepRecord } from './run-record';
@@ -144,10 +144,10 @@ function stepContext(run: RunState, scope: Scope, path: string, record: StepReco
     path,
     record,
     evaluate(source) {
-      return evaluateExpression(compileExpression(source), run.event, bindingsOf(run, scope), run.limits);
+      return run.mapping.evaluate(compileExpression(source), run.event, bindingsOf(run, scope), run.limits);
     },
     evaluateTemplate(value) {
-      return evaluateTemplate(value, run.event, bindingsOf(run, scope), run.limits);
+      return evaluateTemplate(value, run.event, bindingsOf(run, scope), run.limits, run.mapping.evaluate);
     },
     runSequence(steps, child) {
       return runSequence(run, steps, child);

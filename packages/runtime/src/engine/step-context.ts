@@ -2,6 +2,7 @@ import type { ActionRegistry, HttpSender, RateLimiter } from '../actions/action'
 import type { CredentialResolver } from '../credentials';
 import type { Flow, Step } from '../model/flow';
 import type { MappingLimits } from '../mapping/budget';
+import type { MappingEvaluator } from '../isolation/mapping-evaluator';
 import type { Redactor } from '../redact';
 import type { CheckpointStore, StepRecord } from './run-record';
 
@@ -19,6 +20,7 @@ export interface RunState {
   rateLimiter?: RateLimiter;
   baseUrls: Record<string, string>;
   limits?: MappingLimits;
+  mapping: MappingEvaluator;
   strictResponses: boolean;
   checkpoints?: CheckpointStore;
   redactor: Redactor;

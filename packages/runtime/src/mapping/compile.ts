@@ -1,12 +1,16 @@
 import jsonata from 'jsonata';
 import { MappingError } from '../errors';
-import { installBudgetHook } from './budget';
+import { DEFAULT_MAPPING_LIMITS, installBudgetHook } from './budget';
+import { installBuiltinGuards } from './builtin-guards';
+import { checkRegexLiterals, LinearRegExp } from './linear-regex';
 
 /** A JSONata expression compiled once; evaluate it any number of times, concurrently. */
 export interface CompiledExpression {
   readonly source: string;
-  /** @internal the jsonata expression object, with Splice's budget hook installed. */
+  /** @internal the jsonata expression object (default limits), with Splice's budget hook installed. */
   readonly expression: jsonata.Expression;
+  /** @internal the same expression with jsonata's sequence-length limit (D2015) at `maxSequenceLength`. */
+  interpreter(maxSequenceLength: number): jsonata.Expression;
   /**
    * @internal Set for a bare reference such as `$steps.shape` or `$event.body.id` (the common `with` value):
    * evaluated by plain property access while every step lands on a plain object, else by jsonata.
@@ -32,16 +36,33 @@ export function compileExpression(source: string): CompiledExpression {
   if (hit) return hit;
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(source);
+    expression = jsonataWithLimits(source, DEFAULT_MAPPING_LIMITS.maxSequenceLength);
   } catch (err) {
     throw compileError(source, err);
   }
-  installBudgetHook(expression);
+  checkRegexLiterals(expression.ast());
   const reference = plainReference(expression.ast());
-  const compiled: CompiledExpression = reference ? { source, expression, reference } : { source, expression };
+  const flavours = new Map([[DEFAULT_MAPPING_LIMITS.maxSequenceLength, expression]]);
+  const interpreter = (maxSequenceLength: number): jsonata.Expression => {
+    let e = flavours.get(maxSequenceLength);
+    if (!e) {
+      e = jsonataWithLimits(source, maxSequenceLength);
+      if (flavours.size > 8) flavours.clear();
+      flavours.set(maxSequenceLength, e);
+    }
+    return e;
+  };
+  const compiled: CompiledExpression = reference ? { source, expression, interpreter, reference } : { source, expression, interpreter };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(source, compiled);
   return compiled;
+}
+
+/** jsonata with Splice's hooks: the budget, RE2 for regex literals, and a sequence-length limit. */
+function jsonataWithLimits(source: string, sequence: number): jsonata.Expression {
+  const expression = jsonata(source, { RegexEngine: LinearRegExp as unknown as RegExpConstructor, sequence });
+  installBudgetHook(expression, installBuiltinGuards);
+  return expression;
 }
 
 function compileError(source: string, err: unknown): MappingError {

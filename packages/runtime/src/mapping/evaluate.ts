@@ -2,6 +2,7 @@ import { MappingError, SpliceError } from '../errors';
 import { BUDGET_BINDING, DEFAULT_MAPPING_LIMITS, newBudget, type Budget, type MappingLimits } from './budget';
 import { errorOffset, type CompiledExpression } from './compile';
 import { jsonSizeExceeds } from './json-size';
+import { NeedsIsolation } from './needs-isolation';
 import { plainResult } from './plain-result';
 
 /** What expressions can read besides the input (`$`): `$event`, `$steps.<id>`, `$env`, `$item`, `$index`, `$run`. */
@@ -21,33 +22,63 @@ export function resolveLimits(limits?: MappingLimits): Required<MappingLimits> {
     timeoutMs: limits.timeoutMs ?? DEFAULT_MAPPING_LIMITS.timeoutMs,
     maxDepth: limits.maxDepth ?? DEFAULT_MAPPING_LIMITS.maxDepth,
     maxOutputBytes: limits.maxOutputBytes ?? DEFAULT_MAPPING_LIMITS.maxOutputBytes,
+    maxSequenceLength: limits.maxSequenceLength ?? DEFAULT_MAPPING_LIMITS.maxSequenceLength,
+    maxMemoryMb: limits.maxMemoryMb ?? DEFAULT_MAPPING_LIMITS.maxMemoryMb,
   };
 }
 
+export interface EvaluateOptions {
+  /** Evaluate inline within these bounds, else throw NeedsIsolation (see isolation/mapping-evaluator.ts). */
+  inline?: InlineSlice;
+  /** Own time this evaluation already spent elsewhere (inline, before it moved to a worker). */
+  spentMs?: number;
+}
+
+/** How an inline evaluation is bounded when a worker can take over. */
+export interface InlineSlice {
+  /** Own evaluation time on this thread before NeedsIsolation. */
+  sliceMs: number;
+  /** Longest sequence built on this thread before NeedsIsolation (jsonata's own order-by sort is quadratic). */
+  maxSequenceLength: number;
+}
+
 /**
- * Evaluates a compiled expression under hard limits (time, depth, output size). Concurrent evaluations of
- * the same compiled expression are independent: each carries its own budget.
- * Throws MappingError: MAPPING_TIMEOUT, MAPPING_DEPTH_EXCEEDED, MAPPING_OUTPUT_TOO_LARGE, MAPPING_EVALUATION.
+ * Evaluates a compiled expression under limits (time, depth, sequence length, output size). Concurrent
+ * evaluations of the same compiled expression are independent: each carries its own budget.
+ * Throws MappingError: MAPPING_TIMEOUT, MAPPING_DEPTH_EXCEEDED, MAPPING_SEQUENCE_TOO_LONG,
+ * MAPPING_OUTPUT_TOO_LARGE, MAPPING_EVALUATION.
+ *
+ * With `inline`, it throws NeedsIsolation at the slice's bounds instead: the caller then runs it again where
+ * a single long synchronous step cannot block its thread (a worker). Without, a single built-in call still
+ * runs to its end: fine in a Web Worker or a worker thread that can be terminated, not in a server's thread.
  */
 export async function evaluateExpression(
   compiled: CompiledExpression,
   input: unknown,
   bindings: MappingBindings = {},
   limits?: MappingLimits,
+  options: EvaluateOptions = {},
 ): Promise<unknown> {
+  const inline = options.inline;
   if (compiled.reference) {
     const found = lookupReference(compiled.reference, bindings);
     if (found.ok) return found.value;
   }
   const resolved = resolveLimits(limits);
-  const budget = newBudget(resolved);
+  const budget = newBudget(resolved, inline?.sliceMs, options.spentMs);
   const env: Record<string, unknown> = { ...bindings, [BUDGET_BINDING]: budget };
+  const sequenceCap = inline ? Math.min(inline.maxSequenceLength, resolved.maxSequenceLength) : resolved.maxSequenceLength;
   let result: unknown;
   try {
-    result = await compiled.expression.evaluate(input, env);
+    result = await compiled.interpreter(sequenceCap).evaluate(input, env);
   } catch (err) {
-    throw evaluationError(compiled.source, budget, err);
+    if (budget.isolation) throw budget.isolation;
+    if (inline && sequenceCap < resolved.maxSequenceLength && (err as { code?: string })?.code === 'D2015') {
+      throw new NeedsIsolation('a long sequence');
+    }
+    throw evaluationError(compiled.source, budget, err, resolved);
   }
+  if (budget.isolation) throw budget.isolation;
   if (budget.failure) throw budget.failure; // a limit tripped even if jsonata swallowed the throw
   if (result !== undefined && jsonSizeExceeds(result, resolved.maxOutputBytes)) {
     throw new MappingError(
@@ -77,10 +108,24 @@ function lookupReference(
   return { ok: true, value };
 }
 
-function evaluationError(source: string, budget: Budget, err: unknown): SpliceError {
+function evaluationError(source: string, budget: Budget, err: unknown, limits: Required<MappingLimits>): SpliceError {
   if (budget.failure) return budget.failure;
   if (err instanceof SpliceError) return err;
   const e = err as { code?: string; position?: number; token?: string; message?: string; value?: unknown };
+  if (e?.code === 'D2014' || e?.code === 'D2015') {
+    return new MappingError(
+      'MAPPING_SEQUENCE_TOO_LONG',
+      `expression built a sequence longer than ${e.code === 'D2014' ? '10,000,000 items (jsonata\'s range limit)' : `its limit of ${limits.maxSequenceLength} items`} (a huge range like [1..9999999], or a path over very many items). Work on fewer items, or raise the mapping sequence limit.`,
+      { cause: err, details: { maxSequenceLength: limits.maxSequenceLength, jsonataCode: e.code } },
+    );
+  }
+  if (err instanceof RangeError && /Invalid (string|array) length/.test(err.message)) {
+    return new MappingError(
+      'MAPPING_OUTPUT_TOO_LARGE',
+      `expression built a value too large for the runtime (${err.message}). Build smaller strings or sequences.`,
+      { cause: err, details: { maxOutputBytes: limits.maxOutputBytes } },
+    );
+  }
   const offset = errorOffset(source, e.position, e.token);
   const where = typeof e.position === 'number' ? ` at character ${offset + 1} of \`${abbreviate(source)}\`` : '';
   return new MappingError('MAPPING_EVALUATION', `expression failed${where}: ${e.message ?? String(err)}`, {

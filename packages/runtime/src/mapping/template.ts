@@ -1,6 +1,11 @@
 import type { MappingLimits } from './budget';
-import { compileExpression } from './compile';
+import { compileExpression, type CompiledExpression } from './compile';
 import { evaluateExpression, type MappingBindings } from './evaluate';
+
+/** Evaluates one expression; the engine passes its isolating evaluator (isolation/mapping-evaluator.ts). */
+export type ExpressionEvaluator = (compiled: CompiledExpression, input: unknown, bindings: MappingBindings, limits?: MappingLimits) => Promise<unknown>;
+
+const inlineEvaluator: ExpressionEvaluator = (compiled, input, bindings, limits) => evaluateExpression(compiled, input, bindings, limits);
 
 /**
  * `with` trees: any string that starts with `=` is a JSONata expression (`=$event.body.id`); `==` escapes a
@@ -28,20 +33,21 @@ export async function evaluateTemplate(
   input: unknown,
   bindings: MappingBindings,
   limits?: MappingLimits,
+  evaluate: ExpressionEvaluator = inlineEvaluator,
 ): Promise<unknown> {
   if (typeof value === 'string') {
-    if (isTemplateExpression(value)) return evaluateExpression(compileExpression(value.slice(1)), input, bindings, limits);
+    if (isTemplateExpression(value)) return evaluate(compileExpression(value.slice(1)), input, bindings, limits);
     return templateLiteral(value);
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const v of value) out.push(await evaluateTemplate(v, input, bindings, limits));
+    for (const v of value) out.push(await evaluateTemplate(v, input, bindings, limits, evaluate));
     return out;
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const r = await evaluateTemplate(v, input, bindings, limits);
+      const r = await evaluateTemplate(v, input, bindings, limits, evaluate);
       if (r !== undefined) out[k] = r;
     }
     return out;

@@ -45,7 +45,7 @@ export interface ApiErrorBody {
 /**
  * Error codes the API answers (upper snake case, like every Splice error code) and their HTTP status.
  * The status is decided in one place: the server's error classes (packages/server/src/errors.ts).
- * UNAUTHORIZED 401 · NOT_FOUND 404 · FLOW_INACTIVE 409 · FLOW_EXISTS 409 · REVISION_CONFLICT 409 ·
+ * UNAUTHORIZED 401 · NOT_FOUND 404 · FLOW_INACTIVE 409 · FLOW_NOT_DEPLOYED 409 · FLOW_EXISTS 409 · REVISION_CONFLICT 409 ·
  * BAD_REQUEST 400 · INVALID_JSON 400 · PAYLOAD_TOO_LARGE 413 · UNSUPPORTED_MEDIA_TYPE 415 ·
  * INVALID_FLOW 422 · INVALID_PAYLOAD 422 · PROMOTION_REFUSED 422 · INVALID_REQUEST 422 ·
  * UNAVAILABLE 503 · INTERNAL 500. Other stable codes may appear (e.g. from the credentials store).
@@ -54,6 +54,7 @@ export type ApiErrorCode =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'FLOW_INACTIVE'
+  | 'FLOW_NOT_DEPLOYED'
   | 'FLOW_EXISTS'
   | 'REVISION_CONFLICT'
   | 'BAD_REQUEST'
@@ -105,6 +106,13 @@ export interface FlowDetail extends FlowSummary {
   nextRunAt?: string;
   /** Whether a flow test file is stored for this flow. */
   hasTests: boolean;
+  /** Who deployed which revision where, and when (one per environment that has a deployment). */
+  deployments: Deployment[];
+  /**
+   * What the flow's triggers (webhooks, schedules, API runs without `environment`) run while it is active:
+   * production's deployment when there is one, else staging's. Absent when nothing is deployed.
+   */
+  liveTarget?: { environment: EnvironmentName; revision: number };
 }
 
 export interface RevisionSummary {
@@ -186,18 +194,27 @@ export interface TestRunRequest {
 }
 export type TestRunResponse = RunRecord;
 
-/** POST /api/flows/:id/runs: manual/API trigger. The payload is checked against `trigger.input` (422 with field paths). */
+/**
+ * POST /api/flows/:id/runs: manual/API trigger. The payload is checked against `trigger.input` (422 with
+ * field paths). It runs a DEPLOYED revision, never an unsaved or undeployed draft: the one deployed to
+ * `environment`, or (no environment) the one the triggers run (`FlowDetail.liveTarget`).
+ */
 export interface TriggerRunRequest {
   payload?: unknown;
   /** A repeat with the same key answers the first run's id and enqueues nothing. */
   idempotencyKey?: string;
+  /** Run the revision deployed to this environment (409 `FLOW_NOT_DEPLOYED` when none is). */
+  environment?: EnvironmentName;
 }
 /** 202 Accepted: the run is committed to the durable queue. */
 export interface TriggerRunResponse {
   runId: string;
   status: RunStatus;
   environment: EnvironmentName;
+  /** The deployed revision this run executes. */
   revision: number;
+  /** The flow's latest saved revision: when it is above `revision`, newer saves are not deployed there yet. */
+  headRevision: number;
   duplicate?: boolean;
 }
 
@@ -305,10 +322,15 @@ export interface Deployment {
   deployedAt: string;
   deployedBy: string;
 }
-/** POST /api/flows/:id/deploy: deploy a revision (default head) to staging after validating it. */
+/**
+ * POST /api/flows/:id/deploy: deploy a saved revision (default head) to an environment (default staging).
+ * Staging takes any revision that validates. Production goes through the promotion gate (as
+ * POST /api/flows/:id/promote): refused with 422 `PROMOTION_REFUSED` and each failing flow test unless the
+ * revision validates against production and its flow tests pass.
+ */
 export interface DeployRequest {
   revision?: number;
-  environment?: 'staging';
+  environment?: EnvironmentName;
 }
 /**
  * POST /api/flows/:id/promote: promote a revision (default: the one deployed to staging, else head) to
@@ -324,6 +346,8 @@ export interface PromoteResponse {
 }
 export interface DeployResponse {
   deployment: Deployment;
+  /** The flow tests that passed the promotion gate (production only). */
+  tests?: FlowTestReport;
 }
 export interface ListDeploymentsResponse {
   deployments: Deployment[];

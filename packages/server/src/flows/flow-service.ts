@@ -13,7 +13,8 @@ import type { FlowStore, StoredFlow } from './flow-store';
  * What the API says about flows beyond their text: validation (loader errors with line:col, plus the
  * credentials module's binding and scope check for an environment), the wire summaries, and which
  * revision runs where. An active flow runs the revision deployed to production, else the one deployed to
- * staging (activation deploys the head to staging when nothing is deployed yet).
+ * staging (activation deploys the head to staging only when nothing is deployed anywhere yet; after that a
+ * new revision runs once someone deploys it: saving never changes what runs).
  */
 export interface FlowServiceDeps {
   flows: FlowStore;
@@ -104,11 +105,14 @@ export class FlowService {
     const s = await this.summary(stored);
     const tests = await this.deps.flows.tests(id);
     const next = stored.active && s.triggerType === 'schedule' ? this.deps.nextRunAt?.(id) : undefined;
+    const live = await this.runTarget(id);
     return {
       ...s,
       ...(s.triggerType === 'webhook' ? { webhookPath: `/hooks/${id}` } : {}),
       ...(next ? { nextRunAt: next } : {}),
       hasTests: tests !== undefined,
+      deployments: await this.deps.environments.deployments({ flowId: id }),
+      ...(live ? { liveTarget: live } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useState } from 'react';
+import { DeployBar } from '../../pages/deploy/deploy-bar';
 import { useEditor } from '../../store/store';
 import { Canvas } from './canvas';
 import { Inspector } from './inspector';
@@ -14,8 +15,7 @@ function Toolbar() {
   const f = useEditor((s) => s.flow);
   const environment = useEditor((s) => s.environment);
   const environments = useEditor((s) => s.environments);
-  const active = useEditor((s) => s.active);
-  const { save, testRun, autoLayout, setEnvironment, validateRemote, setActive, runNow } = useEditor.getState();
+  const { save, testRun, autoLayout, setEnvironment, validateRemote } = useEditor.getState();
   if (!f) return null;
   const meta = (f.data.metadata ?? {}) as { title?: string; name?: string };
   const errors = f.problems.filter((p) => p.severity === 'error').length + f.yamlProblems.length + f.serverIssues.errors.length;
@@ -44,16 +44,6 @@ function Toolbar() {
       <button type="button" onClick={() => void save()} disabled={f.saving || (!dirty && f.id !== undefined)} data-testid="save">
         {f.saving ? 'Saving…' : 'Save'}
       </button>
-      {f.id && (
-        <label className="env-picker" title="An active flow takes its trigger's events (webhooks, schedule, API runs)">
-          <input type="checkbox" checked={active === true} onChange={(e) => void setActive(e.target.checked)} data-testid="active" /> Active
-        </label>
-      )}
-      {(f.data.trigger as { type?: string } | undefined)?.type === 'manual' && f.id && (
-        <button type="button" onClick={() => void runNow()} title="Enqueue a real run with the sample event (recorded in Runs)" data-testid="run-now">
-          Run now
-        </button>
-      )}
       <button type="button" className="primary" onClick={() => void testRun()} disabled={f.running} data-testid="test-run">
         {f.running ? 'Running…' : 'Test run'}
       </button>
@@ -117,6 +107,7 @@ export function FlowEditorScreen({ flowId }: { flowId?: string }) {
   return (
     <div className="flow-editor">
       <Toolbar />
+      <DeployBar />
       <div className={`editor-body ${center === 'mapping' ? 'mapping-mode' : ''}`}>
         {center === 'canvas' && <Palette />}
         <div className="center">

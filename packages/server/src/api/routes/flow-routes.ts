@@ -116,10 +116,12 @@ export function flowRoutes(api: ApiServices): Router {
 
   r.post('/flows/:id/activate', async (req, res) => {
     const id = param(req, 'id');
-    // Production runs what was promoted; otherwise staging takes the head (so "save, activate" just works).
-    const production = await api.environments.deployed(id, 'production');
-    if (production === undefined) await deployToStaging(service, id, undefined, 'admin');
-    else await service.requireValid((await flows.revision(id, production)).yaml, `${id}@${production}`);
+    // Activation never changes WHAT runs: a deployed revision keeps running until someone deploys another
+    // (POST /deploy), so re-ticking Active cannot ship a draft. Only a flow with nothing deployed anywhere
+    // gets its head deployed to staging, so "save, activate" works for a new flow.
+    const target = await service.runTarget(id);
+    if (target === undefined) await deployToStaging(service, id, undefined, 'admin');
+    else await service.requireValid((await flows.revision(id, target.revision)).yaml, `${id}@${target.revision}`);
     await flows.setActive(id, true);
     await api.scheduler.reconcile();
     const body: FlowResponse = { flow: await service.detail(id) };

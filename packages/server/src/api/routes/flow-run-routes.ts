@@ -3,7 +3,9 @@ import { runFlowTests } from '@splice/runtime/flow-tests/index';
 import { Router } from 'express';
 import type { ApiIssue, DeployRequest, DeployResponse, ListDeploymentsResponse, PromoteRequest, PromoteResponse, TestRunRequest, TriggerRunRequest, TriggerRunResponse } from '../contract';
 import { ServerError } from '../../errors';
+import { isEnvironmentName, type EnvironmentName } from '../../environments/environment-store';
 import { deployToStaging, promoteToProduction, stripRuns } from '../../environments/promotion';
+import type { RunTarget } from '../../flows/flow-service';
 import { testRun } from '../../flows/test-run';
 import { flowTestActions } from '../../insights/flow-test-actions';
 import type { ApiServices } from '../api-services';
@@ -21,6 +23,13 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
   const r = Router();
   const { flows, service, environments } = api;
+  const deployedTo = async (flowId: string, environment: EnvironmentName): Promise<RunTarget> => {
+    const revision = await environments.deployed(flowId, environment);
+    if (revision === undefined) {
+      throw new ServerError('FLOW_NOT_DEPLOYED', `Flow "${flowId}" has no revision deployed to ${environment}, so there is nothing to run there. Deploy one first: POST /api/flows/${flowId}/deploy {"environment": "${environment}"}.`, 409);
+    }
+    return { environment, revision };
+  };
 
   r.post('/flows/:id/test-runs', async (req, res) => {
     const id = param(req, 'id');
@@ -55,12 +64,15 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
   r.post('/flows/:id/runs', async (req, res) => {
     const id = param(req, 'id');
     // Unknown keys are refused: a payload sent without its `payload` wrapper must not run as {}.
-    const b = optionalBody<TriggerRunRequest>(req, ['payload', 'idempotencyKey']);
+    const b = optionalBody<TriggerRunRequest>(req, ['payload', 'idempotencyKey', 'environment']);
+    if (b.environment !== undefined && !isEnvironmentName(b.environment)) throw badRequest('body.environment', 'body.environment must be "staging" or "production".');
     const stored = await flows.get(id);
     if (!stored.active) {
       throw new ServerError('FLOW_INACTIVE', `Flow "${id}" is not active, so it takes no runs. Activate it with POST /api/flows/${id}/activate (or test it with POST /api/flows/${id}/test-runs).`, 409);
     }
-    const target = await service.runTarget(id);
+    // A run executes a deployed revision, never the draft: what is deployed to the environment asked for,
+    // else what the triggers run. The answer names it beside the head, so a caller sees an undeployed save.
+    const target = b.environment ? await deployedTo(id, b.environment) : await service.runTarget(id);
     const active = target ? await ctx.flows.getRevision({ flowId: id, ...target }) : undefined;
     if (!target || !active) throw new ServerError('FLOW_INACTIVE', `Flow "${id}" has no valid deployed revision. Deploy one with POST /api/flows/${id}/deploy.`, 409);
     const payload = b.payload === undefined ? {} : b.payload;
@@ -75,7 +87,14 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
       body: JSON.stringify(payload),
       trigger: 'manual',
     });
-    const out: TriggerRunResponse = { runId: submitted.runId, status: submitted.status, environment: target.environment, revision: target.revision, ...(submitted.duplicate ? { duplicate: true } : {}) };
+    const out: TriggerRunResponse = {
+      runId: submitted.runId,
+      status: submitted.status,
+      environment: target.environment,
+      revision: target.revision,
+      headRevision: stored.headRevision,
+      ...(submitted.duplicate ? { duplicate: true } : {}),
+    };
     res.status(202).location(`/api/runs/${submitted.runId}`).json(out);
   });
 
@@ -104,13 +123,18 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
 
   r.post('/flows/:id/deploy', async (req, res) => {
     const b = optionalBody<DeployRequest>(req, ['revision', 'environment']);
-    if (b.environment !== undefined && b.environment !== 'staging') {
-      throw badRequest('body.environment', 'Only staging takes direct deploys; production takes promoted revisions: POST /api/flows/:id/promote.');
-    }
+    if (b.environment !== undefined && !isEnvironmentName(b.environment)) throw badRequest('body.environment', 'body.environment must be "staging" or "production".');
     if (b.revision !== undefined && !Number.isInteger(b.revision)) throw badRequest('body.revision', 'body.revision must be a revision number.');
-    const deployment = await deployToStaging(service, param(req, 'id'), b.revision, 'admin');
+    const id = param(req, 'id');
+    let out: DeployResponse;
+    if (b.environment === 'production') {
+      // Production only through the promotion gate: validation against production and the flow tests.
+      const promoted = await promoteToProduction(service, api.actions(), id, b.revision ?? (await flows.get(id)).headRevision, 'admin');
+      out = { deployment: promoted.deployment, tests: promoted.tests };
+    } else {
+      out = { deployment: await deployToStaging(service, id, b.revision, 'admin') };
+    }
     await api.scheduler.reconcile();
-    const out: DeployResponse = { deployment };
     res.json(out);
   });
 
