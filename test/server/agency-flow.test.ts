@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
+import { Writable } from 'node:stream';
+import type { CredentialStore } from '../../packages/server/src/credentials/credential-store';
+import { createLogger } from '../../packages/server/src/logger';
 import { eventually, startTestApi, type TestApi } from '../api/helpers';
 
 /**
@@ -12,6 +15,14 @@ import { eventually, startTestApi, type TestApi } from '../api/helpers';
  */
 let sandbox: Sandbox;
 let api: TestApi;
+/** Everything the server logged, at debug level: no token may be in it. */
+const logs: string[] = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    logs.push(String(chunk));
+    done();
+  },
+});
 
 const FLOW = `apiVersion: splice/v1
 kind: Flow
@@ -51,7 +62,7 @@ async function finished(runId: string) {
 
 beforeAll(async () => {
   sandbox = await createSandbox({ seed: 16 });
-  api = await startTestApi();
+  api = await startTestApi({ logger: createLogger({ level: 'debug', destination: sink }) });
   const hl = sandbox.credentials.highlevel;
   expect((await api.call('POST', '/api/credentials', { name: 'hl-webhook', type: 'highlevel-webhook-key', secret: { publicKey: hl.webhookPublicKey } })).status).toBe(201);
   // Connect the agency as the Credentials page does: start with userType Company, approve for the agency.
@@ -134,5 +145,25 @@ describe('one flow and one agency credential for every location', () => {
     expect(refused.status).not.toBe('succeeded');
     expect(refused.error.code).toBe('CREDENTIAL_LOCATION_NOT_COVERED');
     expect(refused.error.message).toContain(`location ${added.id}`);
+  });
+
+  it('validation before deploy: a call that names no location, through the agency, is refused with CREDENTIAL_LOCATION_REQUIRED', async () => {
+    const noLocation = FLOW.replace('name: agency-tags', 'name: agency-tags-nowhere').replace(/    with:\n      params:\n        locationId: =\$event.locationId\n/, '');
+    expect(noLocation).not.toContain('locationId: =');
+    expect((await api.call('POST', '/api/flows', { yaml: noLocation })).status).toBe(201);
+    const deployed = await api.call('POST', '/api/flows/agency-tags-nowhere/deploy', { environment: 'staging' });
+    expect(deployed.status).toBe(422);
+    const issue = (deployed.body.error.issues as Array<{ code: string; message: string }>).find((i) => i.code === 'CREDENTIAL_LOCATION_REQUIRED');
+    expect(issue?.message).toContain('step getTags (highlevel.get-tags-location-id) names no locationId, but credential agency serves several locations');
+  });
+
+  it('no company token, location token or client secret reached the server log', async () => {
+    const store = api.server.ctx.stores.credentials as CredentialStore;
+    const secrets = [...(await store.secretValues()), sandbox.credentials.highlevel.oauth.clientSecret];
+    expect((await store.locations.tokenValues()).length).toBeGreaterThanOrEqual(3);
+    expect(logs.length).toBeGreaterThan(10);
+    const all = logs.join('');
+    expect(all).toContain('credential.location_token');
+    for (const s of secrets) expect(all).not.toContain(s);
   });
 });
