@@ -166,4 +166,50 @@ describe('one flow and one agency credential for every location', () => {
     expect(all).toContain('credential.location_token');
     for (const s of secrets) expect(all).not.toContain(s);
   });
+
+  it('a schedule with forEachLocation runs once per installed location at each tick, each with its own token', async () => {
+    const scheduled = `apiVersion: splice/v1
+kind: Flow
+metadata:
+  name: agency-every-second
+credentials:
+  highlevel: { connector: highlevel }
+trigger:
+  type: schedule
+  cron: '* * * * * *'
+  forEachLocation: highlevel
+  event: { job: tags }
+steps:
+  - id: getTags
+    type: call
+    uses: highlevel.get-tags-location-id
+    credential: highlevel
+    with:
+      params:
+        locationId: =$event.locationId
+`;
+    expect((await api.call('POST', '/api/flows', { yaml: scheduled })).status).toBe(201);
+    expect((await api.call('POST', '/api/flows/agency-every-second/activate')).status).toBe(200);
+    const installed = (await api.call('GET', '/api/credentials/agency/locations')).body.locations.filter((l: { status: string }) => l.status === 'installed').map((l: { id: string }) => l.id).sort();
+    expect(installed).toHaveLength(3);
+    const db = api.server.ctx.db;
+    // The first tick whose runs all finished: one run per installed location, told apart by location.
+    const tick = await eventually(async () => {
+      const events = await db.selectFrom('events').selectAll().where('flow_id', '=', 'agency-every-second').execute();
+      const byTick = new Map<string, typeof events>();
+      for (const e of events) {
+        const t = e.dedupe_key!.split(':').slice(1, -1).join(':');
+        byTick.set(t, [...(byTick.get(t) ?? []), e]);
+      }
+      for (const [t, evs] of byTick) {
+        const runs = await db.selectFrom('runs').selectAll().where('event_id', 'in', evs.map((e) => e.id)).execute();
+        if (runs.length === installed.length && runs.every((r) => r.status === 'succeeded')) return { t, evs, runs };
+      }
+      return undefined;
+    }, 400);
+    await api.call('POST', '/api/flows/agency-every-second/deactivate');
+    expect(tick.evs.map((e) => JSON.parse(e.body).locationId).sort()).toEqual(installed);
+    expect(tick.evs.every((e) => e.dedupe_key === `schedule:${tick.t}:${JSON.parse(e.body).locationId}` && JSON.parse(e.body).job === 'tags')).toBe(true);
+    expect(tick.runs.map((r) => r.location_id).sort()).toEqual(installed);
+  });
 });
