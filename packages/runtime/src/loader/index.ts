@@ -4,3 +4,4 @@ export { validateFlow, type FlowCheck, type ValidateFlowOptions } from './valida
 export { formatPath, type FieldPath } from './source-map';
 export { closestMatch, closestMatches, didYouMean } from './closest-match';
 export { stepReferences } from './semantic-checks';
+export { locateRunError, flowPathOfStep } from './locate-run-error';

@@ -24,7 +24,7 @@ export const callStep = defineStep<CallStep>({
   ],
   children: () => [],
   async run(step, ctx) {
-    if (step.when !== undefined && !isTruthy(await ctx.evaluate(step.when))) return { status: 'skipped' };
+    if (step.when !== undefined && !isTruthy(await ctx.evaluate(step.when, ['when']))) return { status: 'skipped' };
     const run = ctx.run;
     const action = run.actions.get(step.uses);
     if (!action) {
@@ -35,7 +35,7 @@ export const callStep = defineStep<CallStep>({
     }
     ctx.record.uses = step.uses;
     const credential = step.credential ? await resolveCredential(step, ctx, action.scope) : undefined;
-    const input = (await ctx.evaluateTemplate(step.with ?? {})) as Record<string, unknown>;
+    const input = (await ctx.evaluateTemplate(step.with ?? {}, ['with'])) as Record<string, unknown>;
     ctx.record.input = run.redactor.value(input);
     if (action.inputSchema && !action.validatesInput) {
       const problems = schemaViolations(input, action.inputSchema);
