@@ -36,13 +36,13 @@ it('never hands one job to two concurrent claimers, and keeps per-flow limits', 
   for (let n = 0; n < 20; n++) await ctx.events.submit({ flow: free, source: 'generic', body: JSON.stringify({ n }), trigger: 'manual' });
   for (let n = 0; n < 10; n++)
     await ctx.events.submit({ flow: limited, source: 'generic', body: JSON.stringify({ n }), trigger: 'manual' });
-  const claims = await Promise.all(Array.from({ length: 60 }, (_, i) => ctx.queue.claim(`pg-worker-${i}:`, 30_000)));
-  const got = claims.filter((c) => c !== undefined);
-  const ids = got.map((c) => c!.runId);
+  const claim = (owner: string) => ctx.sql.transaction((tx) => ctx.queue.claim(tx, { owner, leaseMs: 30_000 }));
+  const got = (await Promise.all(Array.from({ length: 60 }, (_, i) => claim(`pg-worker-${i}`)))).flat();
+  const ids = got.map((c) => c.runId);
   expect(new Set(ids).size).toBe(ids.length);
-  expect(got.filter((c) => c!.flowId === 'limited').length).toBeLessThanOrEqual(3);
+  expect(got.filter((c) => c.flowId === 'limited').length).toBeLessThanOrEqual(3);
   // Everything left is still claimable later: nothing lost between claimers.
-  for (let i = 0; i < 40; i++) await ctx.queue.claim(`pg-late-${i}:`, 30_000);
+  for (let i = 0; i < 40; i++) await claim(`pg-late-${i}`);
   const running = await ctx.db
     .selectFrom('jobs')
     .select('run_id')

@@ -65,6 +65,11 @@ afterAll(async () => {
 });
 afterEach(() => sandbox.admin.setFaults({ highlevel: [] }));
 
+/** One claim in its own transaction, as a worker of another process would take it. */
+async function claim(owner: string, leaseMs: number) {
+  return (await ctx.sql.transaction((tx) => ctx.queue.claim(tx, { owner, leaseMs })))[0];
+}
+
 async function submit(name: string, n: number) {
   const flow = (await flows.findActive(name))!;
   return ctx.events.submit({ flow, source: 'generic', body: JSON.stringify({ n }), trigger: 'manual' });
@@ -72,11 +77,12 @@ async function submit(name: string, n: number) {
 
 describe('durable queue', () => {
   it('writes event, run and job in one transaction: a failed enqueue leaves no orphan', async () => {
-    const failing = new EventStore(
-      ctx.db,
-      { ...ctx.queue, enqueue: async () => Promise.reject(new Error('disk full')), notify() {} } as never,
-      { maxAttempts: 2, perFlowConcurrency: 8 },
-    );
+    const failing = new EventStore({
+      sql: ctx.sql,
+      queue: { enqueue: async () => Promise.reject(new Error('disk full')), notify() {} } as never,
+      commits: ctx.commits,
+      defaults: { maxAttempts: 2, perFlowConcurrency: 8 },
+    });
     const before = await ctx.db
       .selectFrom('events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -100,16 +106,16 @@ describe('durable queue', () => {
 
   it('leases: a claimed job is not taken again until its lease expires; the old owner then cannot finish it', async () => {
     const { runId } = await submit('tag-sync', 1);
-    const a = await ctx.queue.claim('owner-a:', 150);
+    const a = await claim('owner-a', 150);
     expect(a?.runId).toBe(runId);
-    expect(await ctx.queue.claim('owner-b:', 150)).toBeUndefined();
-    expect(await ctx.queue.heartbeat(runId, 'owner-a:', 150)).toBe(true);
+    expect(await claim('owner-b', 150)).toBeUndefined();
+    expect((await ctx.queue.heartbeat('owner-a', 150)).has(runId)).toBe(true);
     await new Promise((r) => setTimeout(r, 220));
-    const b = await ctx.queue.claim('owner-b:', 5000);
+    const b = await claim('owner-b', 5000);
     expect(b).toMatchObject({ runId, attempt: 2 });
-    expect(await ctx.queue.heartbeat(runId, 'owner-a:', 150)).toBe(false);
-    expect(await ctx.queue.complete(ctx.db, runId, 'owner-a:')).toBe(false);
-    expect(await ctx.queue.complete(ctx.db, runId, 'owner-b:')).toBe(true);
+    expect((await ctx.queue.heartbeat('owner-a', 150)).has(runId)).toBe(false);
+    expect(await ctx.queue.complete(ctx.sql, runId, 'owner-a')).toBe(false);
+    expect(await ctx.queue.complete(ctx.sql, runId, 'owner-b')).toBe(true);
     await ctx.db.updateTable('runs').set({ status: 'succeeded' }).where('id', '=', runId).execute();
   });
 
@@ -117,12 +123,12 @@ describe('durable queue', () => {
     const limited = await Promise.all([1, 2, 3, 4].map((n) => submit('limited', n)));
     const other = await submit('tag-sync', 9);
     const claimed = [];
-    for (let i = 0; i < 6; i++) claimed.push(await ctx.queue.claim(`w${i}:`, 5000));
+    for (let i = 0; i < 6; i++) claimed.push(await claim(`w${i}`, 5000));
     const got = claimed.filter(Boolean).map((j) => j!.flowId);
     expect(got.filter((f) => f === 'limited')).toHaveLength(2);
     expect(got).toContain('tag-sync');
     // Shutdown-style release hands them back without charging an attempt.
-    for (let i = 0; i < 6; i++) await ctx.queue.releaseAll(`w${i}:`);
+    for (let i = 0; i < 6; i++) await ctx.queue.releaseAll(`w${i}`);
     const jobs = await ctx.db
       .selectFrom('jobs')
       .selectAll()

@@ -4,6 +4,7 @@ import { EngineUnavailableError } from './errors';
 import { StaticFlowResolver, type ActiveFlow, type FlowResolver } from './intake/flow-resolver';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type ServerMetrics } from './metrics';
+import { GroupCommit } from './queue/group-commit';
 import type { JobQueue } from './queue/job-queue';
 import { SqlJobQueue } from './queue/sql-job-queue';
 import { SqlCheckpointStore } from './runs/checkpoint-store';
@@ -11,6 +12,7 @@ import { EventStore } from './runs/event-store';
 import { RunStore } from './runs/run-store';
 import { StaticWebhookSecretSource, type WebhookSecretSource } from './signatures/webhook-secret-source';
 import { openDatabase, type Dialect, type OpenedDatabase, type SpliceDb } from './storage/database';
+import type { SqlDatabase } from './storage/sql';
 import type { EngineFactory, FlowEngine } from './worker/flow-engine';
 
 /**
@@ -41,6 +43,10 @@ export interface ServerContext {
   config: ServerConfig;
   db: SpliceDb;
   dialect: Dialect;
+  /** The same database for the hot path's prepared statements. */
+  sql: SqlDatabase;
+  /** The server's one group commit: intake, claims and run outcomes of one moment share a commit. */
+  commits: GroupCommit;
   /** The SQLite file (embedded database only). */
   databaseFile?: string;
   logger: Logger;
@@ -89,14 +95,16 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const opened = opts.database ?? (await openDatabase({ dataDir: config.dataDir, url: config.databaseUrl }));
   const db = opened.db;
-  const queue = new SqlJobQueue(db);
+  const queue = new SqlJobQueue(opened.sql);
+  const commits = new GroupCommit(opened.sql);
   const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics, queueDepth: () => queue.depth() });
-  const events = new EventStore(
-    db,
+  const events = new EventStore({
+    sql: opened.sql,
     queue,
-    { maxAttempts: config.queue.maxAttempts, perFlowConcurrency: config.workers.perFlowConcurrency },
+    commits,
+    defaults: { maxAttempts: config.queue.maxAttempts, perFlowConcurrency: config.workers.perFlowConcurrency },
     metrics,
-  );
+  });
   let engineFactory: EngineFactory | undefined = opts.engineFactory;
   const runListeners = new Set<(e: RunFinishedEvent) => void>();
 
@@ -104,13 +112,15 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
     config,
     db,
     dialect: opened.dialect,
+    sql: opened.sql,
+    commits,
     databaseFile: opened.file,
     logger,
     metrics,
     queue,
     events,
     runs: undefined as unknown as RunStore,
-    checkpointsFor: (runId) => new SqlCheckpointStore(db, runId),
+    checkpointsFor: (runId) => new SqlCheckpointStore(opened.sql, runId),
     flows: opts.flows ?? new StaticFlowResolver(),
     webhookSecrets: opts.webhookSecrets ?? new StaticWebhookSecretSource(),
     engineFor(flow) {
@@ -141,6 +151,6 @@ export async function createServerContext(opts: CreateServerContextOptions = {})
     close: () => (opts.database ? Promise.resolve() : opened.close()),
   };
   // The run store reads ctx.flows lazily: modules may replace the resolver after the context is built.
-  ctx.runs = new RunStore(db, queue, events, () => ctx.flows);
+  ctx.runs = new RunStore(db, opened.sql, queue, events, () => ctx.flows);
   return ctx;
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueDepth } from './queue/job-queue';
 
 /**
  * The server's Prometheus metrics, one registry per server (tests run several in one process).
@@ -15,6 +16,8 @@ export interface ServerMetrics {
   stepDuration: Histogram<'type' | 'status'>;
   /** Jobs waiting or running, sampled at scrape time. */
   queueDepth: Gauge<'state'>;
+  /** How long the longest-waiting due job has waited (0: none), sampled with queueDepth. */
+  queueOldestAge: Gauge;
   /** Run attempts scheduled again after a failure. */
   retries: Counter<'flow'>;
   /** 429 answers seen by outbound calls. */
@@ -25,11 +28,18 @@ export interface ServerMetrics {
   runDuration: Histogram<'status'>;
 }
 
-export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () => Promise<Record<string, number>> } = {}): ServerMetrics {
+export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () => Promise<QueueDepth> } = {}): ServerMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'splice_' });
   const registers = [registry];
+  // Set by queueDepth's collect (one query per scrape serves both).
+  const queueOldestAge = new Gauge({
+    name: 'splice_queue_oldest_due_age_seconds',
+    help: 'How long the longest-waiting due job has waited since it became due (0: none waiting)',
+    registers,
+  });
   return {
+    queueOldestAge,
     registry,
     eventsReceived: new Counter({
       name: 'splice_events_received_total',
@@ -54,7 +64,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean; queueDepth?: () 
       async collect() {
         if (!opts.queueDepth) return;
         try {
-          for (const [state, n] of Object.entries(await opts.queueDepth())) this.set({ state }, n);
+          const d = await opts.queueDepth();
+          this.set({ state: 'queued' }, d.queued);
+          this.set({ state: 'running' }, d.running);
+          this.set({ state: 'dead' }, d.dead);
+          queueOldestAge.set(d.oldestDueAgeMs / 1000);
         } catch {
           /* database closed during shutdown: keep the last values */
         }

@@ -61,7 +61,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   http.keepAliveTimeout = 65_000;
   const port = (http.address() as AddressInfo).port;
   const url = `http://${ctx.config.host.includes(':') ? `[${ctx.config.host}]` : ctx.config.host}:${port}`;
-  workers.start();
+  await workers.start();
 
   const sweep = async () => {
     try {

@@ -85,7 +85,7 @@ export function apiServices(ctx: ServerContext): ApiServices {
   ctx.stores.api = services;
   services.ready = environments.ensureDefaults().catch((err) => ctx.logger.error({ err: { message: (err as Error).message } }, 'could not write default environments'));
   if (ctx.flows.constructor.name === 'StaticFlowResolver' && (ctx.flows as { list?: () => unknown[] }).list?.().length === 0) {
-    ctx.flows = new ApiFlowResolver(services.service);
+    ctx.flows = new ApiFlowResolver(services.service, ctx.sql);
   }
   return services;
 }

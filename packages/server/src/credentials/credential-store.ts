@@ -67,6 +67,8 @@ export class CredentialStore {
   }
 
   private readonly vault: CredentialVault;
+  /** Decrypted versions by credential id and version (see readVersion). */
+  private readonly opened = new Map<string, UnsealedCredential>();
   private readonly redaction: SecretValuesCache;
 
   static async open(opts: { dataDir?: string; url?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CredentialStore> {
@@ -187,6 +189,11 @@ export class CredentialStore {
   /** A given version (a run pinned to the version it started with). */
   async readVersion(name: string, version: number, db: SpliceDb = this.db, known?: CredentialInfo): Promise<UnsealedCredential> {
     const info = known ?? (await this.get(name));
+    // A version's secret never changes once written (a key rotation re-encrypts the same plaintext), so
+    // the decrypted value is kept: workers resolve the credential on every run.
+    const cacheKey = `${info.id}\u0000${version}`;
+    const hit = this.opened.get(cacheKey);
+    if (hit) return { ...hit, info };
     const v = await db
       .selectFrom('credential_versions')
       .selectAll()
@@ -200,13 +207,16 @@ export class CredentialStore {
         { retryable: true },
       );
     }
-    return {
+    const unsealed: UnsealedCredential = {
       info,
       version,
-      secret: this.unseal(v, name),
+      secret: Object.freeze(this.unseal(v, name)),
       ...(v.expires_at ? { expiresAt: v.expires_at } : {}),
       versionCreatedAt: v.created_at,
     };
+    if (this.opened.size >= 256) this.opened.delete(this.opened.keys().next().value as string);
+    this.opened.set(cacheKey, unsealed);
+    return unsealed;
   }
 
   /**

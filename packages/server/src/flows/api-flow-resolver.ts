@@ -1,4 +1,5 @@
-import type { ActiveFlow, FlowResolver } from '../intake/flow-resolver';
+import type { ActiveFlow, FlowResolver, RevisionRef } from '../intake/flow-resolver';
+import { statement, type Sql } from '../storage/sql';
 import type { FlowService } from './flow-service';
 
 /**
@@ -6,18 +7,33 @@ import type { FlowService } from './flow-service';
  * `/hooks/<id>` and are taken only while the flow is active; the revision that runs is the one deployed
  * to production, else to staging (FlowService.runTarget). Workers get exactly the queued revision.
  */
-export class ApiFlowResolver implements FlowResolver {
-  constructor(private readonly service: FlowService) {}
+// FlowService.runTarget in one statement: intake asks this for every delivery.
+const activeTarget = statement(`
+  SELECT f.id,
+    (SELECT d.revision FROM deployments d WHERE d.flow_id = f.id AND d.environment = 'production') AS production,
+    (SELECT d.revision FROM deployments d WHERE d.flow_id = f.id AND d.environment = 'staging') AS staging
+  FROM flows f WHERE f.id = :id AND f.active = 1`);
 
-  async findActive(name: string): Promise<ActiveFlow | undefined> {
-    const stored = await this.service.deps.flows.find(name);
-    if (!stored?.active) return undefined;
-    const target = await this.service.runTarget(stored.id);
-    if (!target) return undefined;
-    return this.getRevision({ flowId: stored.id, revision: target.revision, environment: target.environment });
+export class ApiFlowResolver implements FlowResolver {
+  constructor(
+    private readonly service: FlowService,
+    private readonly sql: Sql,
+  ) {}
+
+  async findActiveRef(name: string): Promise<RevisionRef | undefined> {
+    const row = (await this.sql.run<{ id: string; production: number | null; staging: number | null }>(activeTarget, { id: name })).rows[0];
+    if (!row) return undefined;
+    if (row.production !== null) return { flowId: row.id, revision: Number(row.production), environment: 'production' };
+    if (row.staging !== null) return { flowId: row.id, revision: Number(row.staging), environment: 'staging' };
+    return undefined;
   }
 
-  async getRevision(ref: { flowId: string; revision: number; environment?: string }): Promise<ActiveFlow | undefined> {
+  async findActive(name: string): Promise<ActiveFlow | undefined> {
+    const ref = await this.findActiveRef(name);
+    return ref ? this.getRevision(ref) : undefined;
+  }
+
+  async getRevision(ref: RevisionRef): Promise<ActiveFlow | undefined> {
     let yaml: string;
     try {
       yaml = (await this.service.deps.flows.revision(ref.flowId, ref.revision)).yaml;
@@ -26,6 +42,12 @@ export class ApiFlowResolver implements FlowResolver {
     }
     const { flow } = await this.service.validate(yaml, { file: `${ref.flowId}.yaml` });
     if (!flow) return undefined;
-    return { flowId: ref.flowId, name: ref.flowId, revision: ref.revision, ...(ref.environment ? { environment: ref.environment } : {}), flow };
+    return {
+      flowId: ref.flowId,
+      name: ref.flowId,
+      revision: ref.revision,
+      ...(ref.environment ? { environment: ref.environment } : {}),
+      flow,
+    };
   }
 }

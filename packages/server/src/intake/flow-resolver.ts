@@ -16,11 +16,23 @@ export interface ActiveFlow {
   flow: Flow;
 }
 
+/** Which revision of which flow runs, without the flow itself. */
+export interface RevisionRef {
+  flowId: string;
+  revision: number;
+  environment?: string;
+}
+
 export interface FlowResolver {
   /** The active flow taking webhooks at `/hooks/<name>`; undefined when none is active under that name. */
   findActive(name: string, opts?: { environment?: string }): Promise<ActiveFlow | undefined>;
+  /**
+   * Only which revision `findActive` would return (cheap: no text read, no parsing). A caching resolver
+   * (revision-cache.ts) then serves the parsed revision from memory.
+   */
+  findActiveRef?(name: string, opts?: { environment?: string }): Promise<RevisionRef | undefined>;
   /** Exactly this revision (workers run what was queued, even after a newer revision is activated). */
-  getRevision(ref: { flowId: string; revision: number; environment?: string }): Promise<ActiveFlow | undefined>;
+  getRevision(ref: RevisionRef): Promise<ActiveFlow | undefined>;
 }
 
 /** Flows held in memory: tests, `splice serve --flows <dir>`, and the fallback before the API store is wired. */

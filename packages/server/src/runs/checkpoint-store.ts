@@ -1,32 +1,29 @@
 import type { CheckpointStore, StepRecord } from '@splice/runtime';
-import type { SpliceDb } from '../storage/database';
+import { statement, type Sql } from '../storage/sql';
 
 /**
  * Step checkpoints of one run (the runtime's CheckpointStore). The engine puts each finished step; a
- * retried or resumed attempt gets the saved record back and does not run that step again.
+ * retried or resumed attempt gets the saved record back and does not run that step again. Workers use
+ * the buffered store (buffered-checkpoint-store.ts) on top of these statements.
  */
+export const readCheckpoint = statement(`SELECT record FROM step_checkpoints WHERE run_id = :runId AND step_path = :stepPath`);
+export const upsertCheckpoint = statement(`
+  INSERT INTO step_checkpoints (run_id, step_path, record, created_at) VALUES (:runId, :stepPath, :record, :now)
+  ON CONFLICT (run_id, step_path) DO UPDATE SET record = excluded.record, created_at = excluded.created_at`);
+export const deleteCheckpoints = statement(`DELETE FROM step_checkpoints WHERE run_id = :runId`);
+
 export class SqlCheckpointStore implements CheckpointStore {
   constructor(
-    private readonly db: SpliceDb,
+    private readonly sql: Sql,
     private readonly runId: string,
   ) {}
 
   async get(stepPath: string): Promise<StepRecord | undefined> {
-    const r = await this.db
-      .selectFrom('step_checkpoints')
-      .select('record')
-      .where('run_id', '=', this.runId)
-      .where('step_path', '=', stepPath)
-      .executeTakeFirst();
+    const r = (await this.sql.run<{ record: string }>(readCheckpoint, { runId: this.runId, stepPath })).rows[0];
     return r ? (JSON.parse(r.record) as StepRecord) : undefined;
   }
 
   async put(stepPath: string, record: StepRecord): Promise<void> {
-    const row = { run_id: this.runId, step_path: stepPath, record: JSON.stringify(record), created_at: new Date().toISOString() };
-    await this.db
-      .insertInto('step_checkpoints')
-      .values(row)
-      .onConflict((oc) => oc.columns(['run_id', 'step_path']).doUpdateSet({ record: row.record, created_at: row.created_at }))
-      .execute();
+    await this.sql.run(upsertCheckpoint, { runId: this.runId, stepPath, record: JSON.stringify(record), now: new Date().toISOString() });
   }
 }

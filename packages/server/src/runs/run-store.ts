@@ -5,6 +5,7 @@ import type { FlowResolver } from '../intake/flow-resolver';
 import type { JobQueue } from '../queue/job-queue';
 import type { SpliceDb } from '../storage/database';
 import type { SpliceSchema } from '../storage/schema';
+import { statement, type SqlDatabase } from '../storage/sql';
 import type { SelectQueryBuilder } from 'kysely';
 import type { EventStore, SubmitResult } from './event-store';
 import { toAttemptView, toDeadLetter, toRunSummary, type RunDetail } from './run-views';
@@ -33,6 +34,16 @@ export interface RetentionPolicy {
 
 const FINISHED: RunStatus[] = ['succeeded', 'failed', 'filtered', 'dead'];
 
+const deadRun = statement(`SELECT max_attempts FROM runs WHERE id = :runId AND status = 'dead' AND discarded_at IS NULL`);
+// The dead attempt's steps live on the run row; the next attempt will overwrite them there, so its own
+// attempt row keeps them from now on.
+const keepLastAttemptSteps = statement(`
+  UPDATE run_attempts SET steps = (SELECT steps FROM runs WHERE id = :runId)
+  WHERE run_id = :runId AND steps IS NULL AND attempt = (SELECT max(attempt) FROM run_attempts WHERE run_id = :runId)`);
+const requeueRun = statement(`UPDATE runs SET status = 'queued', dead_reason = NULL, finished_at = NULL WHERE id = :runId`);
+const discardRun = statement(`
+  UPDATE runs SET discarded_at = :now WHERE id = :runId AND status = 'dead' AND discarded_at IS NULL`);
+
 /**
  * Run history: list/get for the API, replay (a new run of the same stored event, linked to the original),
  * dead letters (list, retry, discard) and the retention sweep. Workers write attempts through
@@ -41,6 +52,7 @@ const FINISHED: RunStatus[] = ['succeeded', 'failed', 'filtered', 'dead'];
 export class RunStore {
   constructor(
     private readonly db: SpliceDb,
+    private readonly sql: SqlDatabase,
     private readonly queue: JobQueue,
     private readonly events: EventStore,
     private readonly flows: () => FlowResolver,
@@ -91,7 +103,8 @@ export class RunStore {
       replays: replays.map((x) => x.id),
       discardedAt: r.discarded_at ?? undefined,
       maxAttempts: r.max_attempts,
-      attemptHistory: attempts.map(toAttemptView),
+      // The last attempt's steps are stored once, on the run row (worker/attempt-writer.ts).
+      attemptHistory: attempts.map((a, i) => toAttemptView(a, i === attempts.length - 1 ? r.steps : null)),
     };
   }
 
@@ -141,11 +154,11 @@ export class RunStore {
 
   /** Queue a dead letter again as the SAME run with fresh attempts (finished steps stay checkpointed). */
   async retryDeadLetter(runId: string): Promise<RunSummary> {
-    const revived = await this.db.transaction().execute(async (trx) => {
-      const r = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
-      if (!r || r.status !== 'dead' || r.discarded_at) return false;
-      if (!(await this.queue.revive(trx, runId, r.max_attempts))) return false;
-      await trx.updateTable('runs').set({ status: 'queued', dead_reason: null, finished_at: null }).where('id', '=', runId).execute();
+    const revived = await this.sql.transaction(async (tx) => {
+      const r = (await tx.run<{ max_attempts: number }>(deadRun, { runId })).rows[0];
+      if (!r || !(await this.queue.revive(tx, runId, Number(r.max_attempts)))) return false;
+      await tx.run(keepLastAttemptSteps, { runId });
+      await tx.run(requeueRun, { runId });
       return true;
     });
     if (!revived) throw new NotFoundError('Dead letter', runId);
@@ -156,16 +169,9 @@ export class RunStore {
 
   /** Remove a dead letter from the list (the run stays in history, marked discarded). */
   async discardDeadLetter(runId: string): Promise<void> {
-    const done = await this.db.transaction().execute(async (trx) => {
-      const r = await trx
-        .updateTable('runs')
-        .set({ discarded_at: new Date().toISOString() })
-        .where('id', '=', runId)
-        .where('status', '=', 'dead')
-        .where('discarded_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
-      await this.queue.remove(trx, runId);
+    const done = await this.sql.transaction(async (tx) => {
+      if ((await tx.run(discardRun, { runId, now: new Date().toISOString() })).changes !== 1) return false;
+      await this.queue.remove(tx, runId);
       return true;
     });
     if (!done) throw new NotFoundError('Dead letter', runId);

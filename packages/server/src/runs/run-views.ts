@@ -51,7 +51,9 @@ export function toRunSummary(r: RunsTable): RunSummary & { replayOf?: string; de
   });
 }
 
-export function toAttemptView(a: RunAttemptsTable): RunAttemptView {
+/** `runSteps`: the run row's steps, shown for the attempt whose own are not stored (the last one). */
+export function toAttemptView(a: RunAttemptsTable, runSteps: string | null = null): RunAttemptView {
+  const steps = a.steps ?? (a.status === 'running' || a.status === 'interrupted' ? null : runSteps);
   return strip({
     attempt: a.attempt,
     workerId: a.worker_id,
@@ -60,7 +62,7 @@ export function toAttemptView(a: RunAttemptsTable): RunAttemptView {
     finishedAt: a.finished_at ?? undefined,
     durationMs: a.duration_ms ?? undefined,
     error: a.error_code ? { code: a.error_code, message: a.error_message ?? '', retryable: a.retryable === 1 } : undefined,
-    steps: a.steps ? (JSON.parse(a.steps) as StepRecord[]) : [],
+    steps: steps ? (JSON.parse(steps) as StepRecord[]) : [],
   });
 }
 

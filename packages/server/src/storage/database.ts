@@ -4,7 +4,10 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index';
+import { createPostgresSql } from './postgres-sql';
 import type { SpliceSchema } from './schema';
+import type { Dialect, SqlDatabase } from './sql';
+import { createSqliteSql } from './sqlite-sql';
 
 /**
  * The one storage layer: Kysely over better-sqlite3 (embedded default: one file under the data dir)
@@ -12,7 +15,7 @@ import type { SpliceSchema } from './schema';
  * created by a migration in migrations/; modules never open their own connections.
  */
 export type SpliceDb = Kysely<SpliceSchema>;
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 export interface OpenDatabaseOptions {
   /** Data dir holding `splice.db` (SQLite). */
@@ -24,6 +27,8 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   db: SpliceDb;
   dialect: Dialect;
+  /** The same database for the hot path's prepared statements (storage/sql.ts). */
+  sql: SqlDatabase;
   /** SQLite file path, when embedded. */
   file?: string;
   close(): Promise<void>;
@@ -35,7 +40,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     const db = new Kysely<SpliceSchema>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db);
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', sql: createPostgresSql(pool), close: () => db.destroy() };
   }
   const dataDir = opts.dataDir ?? '.splice';
   mkdirSync(dataDir, { recursive: true });
@@ -69,7 +74,7 @@ async function openSqlite(file: string): Promise<OpenedDatabase> {
     await db.destroy();
     throw err;
   }
-  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sql: createSqliteSql(db as never, sqlite), file, close: () => db.destroy() };
 }
 
 function isSqliteBusy(err: unknown): boolean {
@@ -79,9 +84,13 @@ function isSqliteBusy(err: unknown): boolean {
   return false;
 }
 
-/** PostgreSQL: Kysely's migrator takes an advisory lock, so concurrent processes migrate one at a time. */
+/**
+ * PostgreSQL: Kysely's migrator takes an advisory lock, so concurrent processes migrate one at a time.
+ * Unordered migrations are allowed (both dialects): modules number their migrations independently and land
+ * in any order, so a data dir may already have run a migration that sorts after one landed later.
+ */
 async function migrate(db: SpliceDb): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   throwIfFailed(await migrator.migrateToLatest());
 }
 
@@ -94,7 +103,12 @@ async function migrateSqlite(db: SpliceDb): Promise<void> {
   await db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      const migrator = new Migrator({ db: conn, provider: { getMigrations: async () => migrations }, disableTransactions: true });
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+        disableTransactions: true,
+        allowUnorderedMigrations: true,
+      });
       throwIfFailed(await migrator.migrateToLatest());
       await sql`commit`.execute(conn);
     } catch (err) {

@@ -242,15 +242,18 @@ export interface RunAttemptsTable {
 export interface JobsTable {
   run_id: string;
   flow_id: string;
+  /** Scheduling key (e.g. a HighLevel location) a fair scheduler serves by; null: none. */
+  key: string | null;
   /** queued | running | dead */
   status: string;
   /** Max running jobs of this flow at once. */
   concurrency: number;
+  /** Attempts charged (a shutdown hand-back or a deferral gives its attempt back). */
   attempts: number;
   max_attempts: number;
+  /** When the row next needs attention: queued, its due time; running, its lease expiry; dead, when it died. */
   available_at: string;
   lease_owner: string | null;
-  lease_expires_at: string | null;
   last_error: string | null;
   created_at: string;
   updated_at: string;

@@ -1,18 +1,20 @@
 import type { RunRecord, StepRecord } from '@splice/runtime';
-import type { ClaimedJob, JobQueue } from '../queue/job-queue';
+import type { ClaimedJob, JobQueue, Lease } from '../queue/job-queue';
 import type { BufferedCheckpointStore } from '../runs/buffered-checkpoint-store';
-import { GroupCommit } from '../queue/group-commit';
-import { PreparedQuery } from '../queue/prepared-query';
-import type { SpliceDb } from '../storage/database';
 import type { FreshRun } from '../runs/event-store';
+import { statement, type Sql } from '../storage/sql';
 
 /**
- * Writes a run attempt's start and outcome. Each outcome is ONE transaction with the queue update,
- * guarded by the lease: if the job is no longer ours (lease expired and another worker took it), nothing
- * is written and the caller drops its result.
+ * Writes a run attempt's start and outcome, each inside a transaction the caller gives (the server's
+ * group commit), in the same transaction as the queue update and guarded by the lease: if the job is no
+ * longer ours (lease expired and another worker took it), nothing is written and the caller drops its
+ * result. A finish can claim the worker's next job in the same transaction, so a worker working through a
+ * backlog costs one commit per run, shared with everything else of that moment.
  */
 export type AttemptOutcome =
   | { kind: 'finished'; record: RunRecord }
+  /** Not run now (its rate limit has no budget): back to the queue, due at `dueAt`, no attempt charged. */
+  | { kind: 'deferred'; record?: RunRecord; dueAt: Date; key?: string }
   | { kind: 'retry'; record?: RunRecord; error: AttemptError; delayMs: number }
   | { kind: 'dead'; record?: RunRecord; error: AttemptError; reason: string }
   | { kind: 'failed'; record?: RunRecord; error: AttemptError };
@@ -25,6 +27,7 @@ export interface AttemptError {
 }
 
 export interface StartedAttempt {
+  /** The attempt's number in the run's history (1-based; interrupted attempts count). */
   attempt: number;
   eventId: string;
   revision: number;
@@ -33,219 +36,137 @@ export interface StartedAttempt {
   runStartedAt: string;
   /** No attempt of this run ever started before: it has no checkpoints yet. */
   firstEver: boolean;
-  /** The event's JSON text, when this process queued the run (no need to read it back). */
-  eventBody?: string;
+  /** What this process knows of the run already (it queued it): no need to read it back. */
+  fresh?: FreshRun;
 }
 
-/** The statements every attempt runs, compiled once (see queue/prepared-query.ts). */
-const insertAttempt = () =>
-  new PreparedQuery<{ runId: string; attempt: number; owner: string; now: string }>((db, p) =>
-    db.insertInto('run_attempts').values({
-      run_id: p('runId'),
-      attempt: p('attempt'),
-      worker_id: p('owner'),
-      status: 'running',
-      started_at: p('now'),
-      finished_at: null,
-      duration_ms: null,
-      error_code: null,
-      error_message: null,
-      retryable: null,
-      steps: null,
-    }),
-  );
-const markRunning = () =>
-  new PreparedQuery<{ runId: string; attempt: number; startedAt: string }>((db, p) =>
-    db
-      .updateTable('runs')
-      .set({ status: 'running', attempts: p('attempt'), started_at: p('startedAt') })
-      .where('id', '=', p('runId')),
-  );
-type AttemptResult = {
-  runId: string;
-  attempt: number;
-  status: string;
-  finishedAt: string;
-  durationMs: number;
-  errorCode: string | null;
-  errorMessage: string | null;
-  retryable: number | null;
-  steps: string | null;
-};
-const finishAttempt = () =>
-  new PreparedQuery<AttemptResult>((db, p) =>
-    db
-      .updateTable('run_attempts')
-      .set({
-        status: p('status'),
-        finished_at: p('finishedAt'),
-        duration_ms: p('durationMs'),
-        error_code: p('errorCode'),
-        error_message: p('errorMessage'),
-        retryable: p('retryable'),
-        steps: p('steps'),
-      })
-      .where('run_id', '=', p('runId'))
-      .where('attempt', '=', p('attempt')),
-  );
-type RunResult = {
-  runId: string;
-  status: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  errorStep: string | null;
-  deadReason: string | null;
-  steps: string;
-};
-/** `withSteps` false: an attempt that produced no record keeps the run's steps of earlier attempts. */
-const finishRun = (withSteps: boolean) =>
-  new PreparedQuery<RunResult>((db, p) =>
-    db
-      .updateTable('runs')
-      .set({
-        status: p('status'),
-        finished_at: p('finishedAt'),
-        duration_ms: p('durationMs'),
-        error_code: p('errorCode'),
-        error_message: p('errorMessage'),
-        error_step: p('errorStep'),
-        dead_reason: p('deadReason'),
-        ...(withSteps ? { steps: p('steps') } : {}),
-      })
-      .where('id', '=', p('runId')),
-  );
+export interface ClaimedRun {
+  job: ClaimedJob;
+  started: StartedAttempt;
+}
+
+// The claim's run update returns the run's facts: no separate read.
+const markRunning = statement(`
+  UPDATE runs SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, :now)
+  WHERE id = :runId RETURNING attempts, event_id, revision, environment, started_at`);
+// An attempt still "running" belonged to a worker that died or was stopped: it was interrupted.
+const markInterrupted = statement(`
+  UPDATE run_attempts SET status = 'interrupted', finished_at = :now WHERE run_id = :runId AND status = 'running'`);
+const openAttempt = statement(`
+  INSERT INTO run_attempts (run_id, attempt, worker_id, status, started_at) VALUES (:runId, :attempt, :owner, 'running', :now)`);
+const closeAttempt = statement(`
+  UPDATE run_attempts SET status = :status, finished_at = :finishedAt, duration_ms = :durationMs, error_code = :errorCode,
+    error_message = :errorMessage, retryable = :retryable, steps = :steps
+  WHERE run_id = :runId AND attempt = :attempt`);
+// The run's last attempt's steps live on the run row only (run-store.ts reads them there for that
+// attempt): one copy of the largest value a run writes.
+// A deferred attempt leaves no trace: its attempt row goes, the run is queued again with its count back.
+const dropAttempt = statement(`DELETE FROM run_attempts WHERE run_id = :runId AND attempt = :attempt`);
+const requeueRun = statement(`UPDATE runs SET status = 'queued', attempts = attempts - 1 WHERE id = :runId AND attempts > 0`);
+const finishRun = statement(`
+  UPDATE runs SET status = :status, finished_at = :finishedAt, duration_ms = :durationMs, error_code = :errorCode,
+    error_message = :errorMessage, error_step = :errorStep, dead_reason = :deadReason, steps = coalesce(:steps, steps)
+  WHERE id = :runId`);
 
 export class AttemptWriter {
-  private readonly commits: GroupCommit;
-  private readonly insertAttempt = insertAttempt();
-  private readonly markRunning = markRunning();
-  private readonly finishAttempt = finishAttempt();
-  private readonly finishRunWithSteps = finishRun(true);
-  private readonly finishRunKeepSteps = finishRun(false);
-
   constructor(
-    private readonly db: SpliceDb,
     private readonly queue: JobQueue,
-    commits?: GroupCommit,
     /** Runs this process queued: their facts without a read (EventStore.takeFresh). */
     private readonly fresh: (runId: string) => FreshRun | undefined = () => undefined,
-  ) {
-    this.commits = commits ?? new GroupCommit(db);
+  ) {}
+
+  /** Claims up to `limit` due jobs and opens their attempts in `tx`. */
+  async claimAndStart(tx: Sql, lease: Lease, limit: number): Promise<ClaimedRun[]> {
+    const jobs = await this.queue.claim(tx, lease, limit);
+    const out: ClaimedRun[] = [];
+    for (const job of jobs) out.push({ job, started: await this.start(tx, job) });
+    return out;
+  }
+
+  /** Marks the run running and opens the attempt row. */
+  private async start(tx: Sql, job: ClaimedJob): Promise<StartedAttempt> {
+    const now = new Date().toISOString();
+    const run = (
+      await tx.run<{ attempts: number; event_id: string; revision: number; environment: string | null; started_at: string }>(markRunning, {
+        runId: job.runId,
+        now,
+      })
+    ).rows[0];
+    if (!run) throw new Error(`run ${job.runId} of a queued job is missing`);
+    const attempt = Number(run.attempts);
+    if (attempt > 1) await tx.run(markInterrupted, { runId: job.runId, now });
+    await tx.run(openAttempt, { runId: job.runId, attempt, owner: job.owner, now });
+    const fresh = attempt === 1 ? this.fresh(job.runId) : undefined;
+    return {
+      attempt,
+      eventId: run.event_id,
+      revision: Number(run.revision),
+      environment: run.environment ?? undefined,
+      runStartedAt: run.started_at,
+      firstEver: attempt === 1,
+      fresh,
+    };
   }
 
   /**
-   * Claims the next due job and opens its attempt, in one transaction: the group commit's, shared with
-   * other claims, intake and outcomes of the same moment (one commit instead of one each).
+   * Records the outcome in `tx`. False when the lease was lost (nothing written). With `next`, claims the
+   * worker's next job in the same transaction.
    */
-  async claimAndStart(owner: string, leaseMs: number): Promise<{ job: ClaimedJob; started: StartedAttempt } | undefined> {
-    return this.commits.run(async (trx) => {
-      const job = await this.queue.claim(owner, leaseMs, trx);
-      if (!job) return undefined;
-      return { job, started: await this.start(job, trx) };
-    });
-  }
-
-  /**
-   * Marks the run running and opens the attempt row. Returns the attempt number (history order), the
-   * run's facts, and whether an earlier attempt ever started (if not, there can be no checkpoints).
-   */
-  async start(job: ClaimedJob, trx: SpliceDb): Promise<StartedAttempt> {
-    {
-      const now = new Date().toISOString();
-      // The job's first claim ever, of a run this process queued: the run row is as intake wrote it.
-      const fresh = this.fresh(job.runId);
-      const run =
-        fresh && job.attempt === 1
-          ? { event_id: fresh.eventId, revision: fresh.revision, environment: fresh.environment ?? null, attempts: 0, started_at: null }
-          : await trx
-              .selectFrom('runs')
-              .select(['event_id', 'revision', 'environment', 'attempts', 'started_at'])
-              .where('id', '=', job.runId)
-              .executeTakeFirstOrThrow();
-      let attempt = 1;
-      if (run.attempts > 0) {
-        // An attempt still "running" belonged to a worker that died or was stopped: it was interrupted.
-        await trx
-          .updateTable('run_attempts')
-          .set({ status: 'interrupted', finished_at: now })
-          .where('run_id', '=', job.runId)
-          .where('status', '=', 'running')
-          .execute();
-        const last = await trx
-          .selectFrom('run_attempts')
-          .select((eb) => eb.fn.max('attempt').as('n'))
-          .where('run_id', '=', job.runId)
-          .executeTakeFirst();
-        attempt = Number(last?.n ?? 0) + 1;
-      }
-      await this.insertAttempt.execute(trx, { runId: job.runId, attempt, owner: job.owner, now });
-      const startedAt = run.started_at ?? now;
-      await this.markRunning.execute(trx, { runId: job.runId, attempt, startedAt });
-      return {
-        attempt,
-        eventId: run.event_id,
-        revision: run.revision,
-        environment: run.environment ?? undefined,
-        runStartedAt: startedAt,
-        firstEver: run.attempts === 0,
-        eventBody: fresh && job.attempt === 1 ? fresh.body : undefined,
-      };
-    }
-  }
-
-  /** Records the outcome. False when the lease was lost (nothing written). */
   async finish(
+    tx: Sql,
     job: ClaimedJob,
     started: StartedAttempt,
     startedAtMs: number,
     outcome: AttemptOutcome,
     checkpoints: BufferedCheckpointStore,
   ): Promise<boolean> {
-    const attempt = started.attempt;
-    return this.commits.run(async (trx) => {
-      const owned =
-        outcome.kind === 'retry'
-          ? await this.queue.retryLater(trx, job.runId, job.owner, outcome.delayMs, `${outcome.error.code}: ${outcome.error.message}`)
-          : outcome.kind === 'dead'
-            ? await this.queue.deadLetter(trx, job.runId, job.owner, outcome.reason)
-            : await this.queue.complete(trx, job.runId, job.owner);
-      if (!owned) return false;
-      // A finished run never reads its checkpoints again; a retried or dead one needs them.
-      if (outcome.kind === 'finished' || outcome.kind === 'failed') await checkpoints.discard(trx);
-      else await checkpoints.flush(trx);
-      const now = new Date();
-      const durationMs = now.getTime() - startedAtMs;
-      const record = outcome.record;
-      const steps = record ? JSON.stringify(record.steps satisfies StepRecord[]) : null;
-      const error = outcome.kind === 'finished' ? record?.error : outcome.error;
-      const attemptStatus = outcome.kind === 'finished' ? record!.status : 'failed';
-      await this.finishAttempt.execute(trx, {
-        runId: job.runId,
-        attempt,
-        status: attemptStatus,
-        finishedAt: now.toISOString(),
-        durationMs,
-        errorCode: error?.code ?? null,
-        errorMessage: error?.message ?? null,
-        retryable: outcome.kind === 'finished' ? null : outcome.error.retryable ? 1 : 0,
-        steps,
-      });
-      const runStatus = outcome.kind === 'finished' ? record!.status : outcome.kind === 'retry' ? 'queued' : outcome.kind;
-      const final = outcome.kind !== 'retry';
-      await (steps !== null ? this.finishRunWithSteps : this.finishRunKeepSteps).execute(trx, {
-        runId: job.runId,
-        status: runStatus,
-        finishedAt: final ? now.toISOString() : null,
-        durationMs: final ? now.getTime() - Date.parse(started.runStartedAt) : null,
-        errorCode: error?.code ?? null,
-        errorMessage: error?.message ?? null,
-        errorStep: error?.step ?? null,
-        deadReason: outcome.kind === 'dead' ? outcome.reason : null,
-        steps: steps ?? '',
-      });
+    if (outcome.kind === 'deferred') {
+      if (!(await this.queue.defer(tx, job.runId, job.owner, { dueAt: outcome.dueAt, key: outcome.key }))) return false;
+      await checkpoints.flush(tx);
+      await tx.run(dropAttempt, { runId: job.runId, attempt: started.attempt });
+      await tx.run(requeueRun, { runId: job.runId });
       return true;
+    }
+    const owned =
+      outcome.kind === 'retry'
+        ? await this.queue.retryLater(tx, job.runId, job.owner, outcome.delayMs, `${outcome.error.code}: ${outcome.error.message}`)
+        : outcome.kind === 'dead'
+          ? await this.queue.deadLetter(tx, job.runId, job.owner, outcome.reason)
+          : await this.queue.complete(tx, job.runId, job.owner);
+    if (!owned) return false;
+    // A finished run never reads its checkpoints again; a retried or dead one needs them.
+    if (outcome.kind === 'finished' || outcome.kind === 'failed') await checkpoints.discard(tx);
+    else await checkpoints.flush(tx);
+    const nowMs = Date.now();
+    const now = new Date(nowMs).toISOString();
+    const record = outcome.record;
+    const steps = record ? JSON.stringify(record.steps satisfies StepRecord[]) : null;
+    const error = outcome.kind === 'finished' ? record?.error : outcome.error;
+    const final = outcome.kind !== 'retry';
+    await tx.run(closeAttempt, {
+      runId: job.runId,
+      attempt: started.attempt,
+      status: outcome.kind === 'finished' ? record!.status : 'failed',
+      finishedAt: now,
+      durationMs: nowMs - startedAtMs,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+      retryable: outcome.kind === 'finished' ? null : outcome.error.retryable ? 1 : 0,
+      // A retried attempt keeps its own steps (the run's row will show the next attempt's); the last one's
+      // are on the run row (NULL here), or '[]' when it produced no record.
+      steps: final ? (steps === null ? '[]' : null) : steps,
     });
+    await tx.run(finishRun, {
+      runId: job.runId,
+      status: outcome.kind === 'finished' ? record!.status : outcome.kind === 'retry' ? 'queued' : outcome.kind,
+      finishedAt: final ? now : null,
+      durationMs: final ? nowMs - Date.parse(started.runStartedAt) : null,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+      errorStep: error?.step ?? null,
+      deadReason: outcome.kind === 'dead' ? outcome.reason : null,
+      steps,
+    });
+    return true;
   }
 }
