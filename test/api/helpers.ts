@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiRouter } from '../../packages/server/src/api/router';
 import { ensureAdminToken } from '../../packages/server/src/api/admin-token';
+import type { Logger } from '../../packages/server/src/logger';
 import { startServer, type RunningServer } from '../../packages/server/src/serve';
 
 /**
@@ -18,7 +19,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(opts: { templatesDir?: string } = {}): Promise<TestApi> {
+export async function startTestApi(opts: { templatesDir?: string; logger?: Logger } = {}): Promise<TestApi> {
   delete process.env.SPLICE_ADMIN_TOKEN;
   if (opts.templatesDir) process.env.SPLICE_TEMPLATES_DIR = opts.templatesDir;
   const dataDir = mkdtempSync(join(tmpdir(), 'splice-api-'));
@@ -26,6 +27,7 @@ export async function startTestApi(opts: { templatesDir?: string } = {}): Promis
   const server = await startServer({
     config: { dataDir, port: 0, logLevel: 'silent', queue: { pollMs: 20, backoffBaseMs: 10, backoffMaxMs: 50 }, workers: { count: 2 } },
     defaultMetrics: false,
+    ...(opts.logger ? { logger: opts.logger } : {}),
     createApiRouter: async (ctx) => {
       const ensured = await ensureAdminToken(ctx.db);
       token = ensured.generated ?? '';

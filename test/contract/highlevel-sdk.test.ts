@@ -1,7 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GHLError, HighLevel } from '@gohighlevel/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/index';
-import { errorsOf, officialResponseValidator } from '../../packages/sandbox/src/testing/official-schemas';
+import { errorsOf, officialComponentValidator, officialResponseValidator } from '../../packages/sandbox/src/testing/official-schemas';
 
 /**
  * Contract test: HighLevel's own Node SDK (@gohighlevel/api-client 3.1.0) against the sandbox. If the SDK
@@ -166,6 +168,95 @@ describe('the SDK against rotating refresh tokens', () => {
     } finally {
       sdkStatics.BASE_URL = sandbox.highlevel.url;
       await short.close();
+    }
+  });
+});
+
+describe('the SDK with an agency (Company) install', () => {
+  /** The consent page's agency approval and the SDK's own code exchange with user_type Company. */
+  async function companySession(ghl: HighLevel) {
+    const { oauth, companyId } = sandbox.credentials.highlevel;
+    const consent = new URL(`${sandbox.highlevel.url}/oauth/chooselocation`);
+    consent.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: oauth.clientId,
+      redirect_uri: 'http://127.0.0.1:9/callback',
+      scope: 'socialplanner/tag.readonly oauth.readonly oauth.write',
+      approve_agency: '1',
+    }).toString();
+    const redirect = await fetch(consent, { redirect: 'manual' });
+    const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
+    const tokens = await ghl.oauth.getAccessToken({
+      client_id: oauth.clientId,
+      client_secret: oauth.clientSecret,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://127.0.0.1:9/callback',
+      user_type: 'Company',
+    });
+    expect(tokens.userType).toBe('Company');
+    await ghl.getSessionStorage().setSession(companyId, { ...tokens, userType: 'Company' });
+    return tokens;
+  }
+
+  it('getInstalledLocation and getLocationAccessToken answer per the official schemas; the location token reads that location', async () => {
+    const { oauth, companyId, locations } = sandbox.credentials.highlevel;
+    const ghl = new HighLevel({ clientId: oauth.clientId, clientSecret: oauth.clientSecret, apiVersion: '2021-07-28', logLevel: 'none' });
+    await companySession(ghl);
+    const listed = await ghl.oauth.getInstalledLocation({ companyId, appId: oauth.clientId.split('-')[0]!, isInstalled: true });
+    const validateList = officialComponentValidator('apps/oauth.json', 'GetInstalledLocationsSuccessfulResponseDto');
+    expect(validateList(listed), errorsOf(validateList)).toBe(true);
+    expect(listed.locations?.map((l: { name?: string }) => l.name).sort()).toEqual(locations.map((l) => l.name).sort());
+
+    const loc = locations[2]!.id;
+    const token = await ghl.oauth.getLocationAccessToken({ companyId, locationId: loc });
+    const validateToken = officialComponentValidator('apps/oauth.json', 'GetLocationAccessTokenSuccessfulResponseDto');
+    expect(validateToken(token), errorsOf(validateToken)).toBe(true);
+    expect(token.locationId).toBe(loc);
+    await ghl.getSessionStorage().setSession(loc, { ...token, userType: 'Location' });
+    const tags = await ghl.socialMediaPosting.getTagsLocationId({ locationId: loc });
+    expect(tags.results?.tags?.length).toBeGreaterThan(0);
+  });
+
+  it('the SDK’s webhook middleware turns the sandbox’s INSTALL into a stored location token', async () => {
+    const { oauth, webhookPublicKey } = sandbox.credentials.highlevel;
+    const ghl = new HighLevel({
+      clientId: oauth.clientId,
+      clientSecret: oauth.clientSecret,
+      apiVersion: '2021-07-28',
+      webhookPublicKey,
+      logLevel: 'none',
+    });
+    await companySession(ghl);
+    const seen: Array<{ valid?: boolean; error?: unknown }> = [];
+    const middleware = ghl.webhooks.subscribe();
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const r = Object.assign(req, { body: JSON.parse(raw.toString('utf8')), rawBody: raw }) as never as Parameters<typeof middleware>[0];
+        void middleware(r, res as never, () => {
+          const flags = r as unknown as { isSignatureValid?: boolean; installTokenError?: unknown };
+          seen.push({ valid: flags.isSignatureValid, error: flags.installTokenError });
+          res.end();
+        });
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ghl`;
+      sandbox.admin.highlevel.subscribe(url, ['INSTALL']);
+      const added = sandbox.admin.highlevel.agency.addLocation({ name: 'SDK Test Location' });
+      for (let i = 0; i < 300 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seen[0]).toEqual({ valid: true, error: undefined });
+      const stored = await ghl.getSessionStorage().getSession(added.id);
+      expect(stored?.access_token).toBeTruthy();
+      const tags = await ghl.socialMediaPosting.getTagsLocationId({ locationId: added.id });
+      expect(tags.results?.tags?.length).toBeGreaterThan(0);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+      sandbox.admin.highlevel.reset();
     }
   });
 });

@@ -77,13 +77,14 @@ describe('flow scopes', () => {
   it('derives the scopes a flow needs from its call steps (catalog operations)', () => {
     const parsed = parseFlow(FLOW, { file: 'tags.flow.yaml' });
     expect(deriveFlowScopes(parsed.flow!, actions)).toEqual([
-      { stepId: 'fetchPosts', path: ['steps', 0], uses: 'highlevel.get-posts', credential: 'ghl', scope: 'socialplanner/post.readonly' },
+      { stepId: 'fetchPosts', path: ['steps', 0], uses: 'highlevel.get-posts', credential: 'ghl', scope: 'socialplanner/post.readonly', namesResource: true },
       {
         stepId: 'fetchTags',
         path: ['steps', 1],
         uses: 'highlevel.get-tags-location-id',
         credential: 'ghl',
         scope: 'socialplanner/tag.readonly',
+        namesResource: true,
       },
     ]);
   });

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialStore, TokenRefresher, saveOAuthTokens } from '../../packages/server/src/credentials/index';
+import { CredentialStore, LocationTokens, TokenRefresher, saveOAuthTokens } from '../../packages/server/src/credentials/index';
+import { agencyParts, connectAgency } from './agency-helpers';
 import { createSandbox, type Sandbox } from '../../packages/sandbox/src/sandbox';
 import { tempDataDir } from './helpers';
 
@@ -71,5 +72,23 @@ describe('CredentialStore on PostgreSQL', () => {
     const reopened = await CredentialStore.open({ dataDir: data.dir, url });
     expect((await reopened.readActive('ghl')).secret.accessToken).toBe(results[0]!.secret.accessToken);
     await Promise.all([a.close(), b.close(), reopened.close()]);
+  });
+
+  it('an agency connection on PostgreSQL: two stores (two pools) asking for every location at once get one token per location', async () => {
+    const a = await CredentialStore.open({ dataDir: data.dir, url });
+    const b = await CredentialStore.open({ dataDir: data.dir, url });
+    const info = await connectAgency(a, sandbox, 'agency', agencyParts(a).locationTokens);
+    expect((await a.locations.list(info.id)).length).toBe(3);
+    const before = sandbox.admin.highlevel.counters().locationTokensIssued;
+    const ta = new LocationTokens({ store: a, refresher: new TokenRefresher({ store: a }) });
+    const tb = new LocationTokens({ store: b, refresher: new TokenRefresher({ store: b }) });
+    const ids = sandbox.credentials.highlevel.locations.map((l) => l.id);
+    const got = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? ta : tb).tokenFor(info, ids[i % 3]!)));
+    expect(sandbox.admin.highlevel.counters().locationTokensIssued - before).toBe(3);
+    expect(ta.stats.exchanges + tb.stats.exchanges).toBe(3);
+    for (const id of ids) expect(new Set(got.filter((t) => t.locationId === id).map((t) => t.token)).size).toBe(1);
+    const sealed = await admin.query(`select ciphertext from ${schema}.credential_locations`);
+    for (const t of got) expect(JSON.stringify(sealed.rows)).not.toContain(t.token);
+    await Promise.all([a.close(), b.close()]);
   });
 });

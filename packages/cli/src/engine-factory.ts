@@ -19,7 +19,7 @@ import {
 import { baseUrlsFor, createConnectorRegistry, productionBaseUrls } from '@splice/connectors';
 import { createSpliceActions, type SpliceDbSource } from '@splice/server/insights/splice-actions';
 import { openDatabase } from '@splice/server/storage/database';
-import { CredentialCode, CredentialStore, TokenRefresher, createStoreCredentialResolver } from '@splice/server/credentials/index';
+import { CredentialCode, CredentialStore, LocationTokens, TokenRefresher, createStoreCredentialResolver } from '@splice/server/credentials/index';
 import { CliUsageError } from './command';
 import { ExitCode } from './exit-codes';
 
@@ -117,7 +117,9 @@ export async function openCliCredentials(
   const names = credentialNames(flow);
   if (names.size === 0) return undefined;
   const store = await openCliCredentialStore(opts.dataDir, `the flow uses credential${names.size === 1 ? '' : 's'} ${[...names].join(', ')}`);
-  const inner = createStoreCredentialResolver({ store, bindings: opts.bindings, refresher: new TokenRefresher({ store }) });
+  const refresher = new TokenRefresher({ store });
+  // Agency connections and token groups: each call's location gets its own token.
+  const inner = createStoreCredentialResolver({ store, bindings: opts.bindings, refresher, locationTokens: new LocationTokens({ store, refresher }) });
   const resolver: CredentialResolver = {
     async resolve(name, needs) {
       try {

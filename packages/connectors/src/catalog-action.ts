@@ -32,6 +32,7 @@ export function createCatalogAction(op: CatalogOperation): ActionDefinition<Cata
     outputSchema: outputSchemaOf(op),
     paginated: Boolean(op.pagination?.itemsPath),
     validatesInput: true,
+    resourceOf: (input) => resourceOfInput(op, input ?? {}),
     async run(input, ctx) {
       const paginate = ctx.paginate ?? input?._paginate ?? false;
       const given = toRequestParts(op, input ?? {}, ctx);
@@ -93,6 +94,26 @@ function buildUrl(op: CatalogOperation, parts: RequestParts, ctx: ActionContext)
     for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
   return url;
+}
+
+/**
+ * The resource a call is for, from its `with` (HighLevel: `params`/`query`/`body` `locationId`, the
+ * parameter the connector counts limits against). The credential resolver picks that location's token.
+ */
+export function resourceOfInput(op: CatalogOperation, input: CatalogCallInput): string | undefined {
+  const name = findConnector(op.connector)?.rateLimitResource;
+  if (!name || (!op.parameters.some((p) => p.name === name) && !bodyHas(op, name))) return undefined;
+  for (const section of [input.params, input.query, input.body]) {
+    if (section === null || typeof section !== 'object' || Array.isArray(section)) continue;
+    const v = (section as Record<string, unknown>)[name];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return undefined;
+}
+
+function bodyHas(op: CatalogOperation, name: string): boolean {
+  const props = (op.requestBody?.schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return Boolean(props && name in props);
 }
 
 /** `highlevel:<locationId>`: calls for one location share one budget; other locations are independent. */

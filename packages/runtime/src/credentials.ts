@@ -19,6 +19,11 @@ export interface ResolvedCredential {
   scopes?: string[];
   /** Non-secret facts such as locationId or companyId. */
   meta?: Record<string, string>;
+  /**
+   * The resource (a HighLevel location id) this auth is for, when one credential serves many (an agency
+   * connection hands out one token per location): a 401 refreshes that resource's token only.
+   */
+  resource?: string;
 }
 
 export interface CredentialResolver {
@@ -26,9 +31,14 @@ export interface CredentialResolver {
    * Resolve a flow-local credential name (already bound by the environment) to usable auth.
    * `scope`/`stepId`/`uses` (optional) let the resolver refuse a credential that lacks the operation's
    * scope before any request is sent (ScopeError `CREDENTIAL_SCOPE_MISSING`); `runId` lets a resolver shared
-   * by many runs keep the version each run started with.
+   * by many runs keep the version each run started with. `resource` is what the call is about (the
+   * location id in its parameters, see ActionDefinition.resourceOf): a credential that serves several
+   * locations answers with that location's token.
    */
-  resolve(name: string, opts?: { connector?: string; scope?: string; stepId?: string; uses?: string; runId?: string }): Promise<ResolvedCredential>;
+  resolve(
+    name: string,
+    opts?: { connector?: string; scope?: string; stepId?: string; uses?: string; runId?: string; resource?: string },
+  ): Promise<ResolvedCredential>;
   /** Called once when a request with this credential answered 401: refresh and return the new one, or throw. */
   onUnauthorized?(cred: ResolvedCredential): Promise<ResolvedCredential>;
 }

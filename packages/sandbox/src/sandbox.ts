@@ -26,6 +26,8 @@ export interface SandboxOptions {
   seed?: number;
   /** Lifetime of OAuth access tokens (default 86399 s, as HighLevel). */
   tokenTtlSeconds?: number;
+  /** Lifetime of location tokens minted by POST /oauth/locationToken (default: tokenTtlSeconds). */
+  locationTokenTtlSeconds?: number;
   /** HighLevel limits per app per location; `false` turns them off. */
   rateLimit?: RateLimitConfig | false;
   faults?: FaultConfig;
@@ -53,8 +55,11 @@ function checkOptions(o: SandboxOptions): void {
   }
   if (o.seed !== undefined && !Number.isInteger(o.seed))
     throw new SandboxConfigError('SANDBOX_BAD_OPTION', `seed must be an integer (got ${JSON.stringify(o.seed)})`);
-  if (o.tokenTtlSeconds !== undefined && (!Number.isFinite(o.tokenTtlSeconds) || o.tokenTtlSeconds < 1)) {
-    throw new SandboxConfigError('SANDBOX_BAD_OPTION', `tokenTtlSeconds must be at least 1 (got ${JSON.stringify(o.tokenTtlSeconds)})`);
+  for (const key of ['tokenTtlSeconds', 'locationTokenTtlSeconds'] as const) {
+    const v = o[key];
+    if (v !== undefined && (!Number.isFinite(v) || v < 1)) {
+      throw new SandboxConfigError('SANDBOX_BAD_OPTION', `${key} must be at least 1 (got ${JSON.stringify(v)})`);
+    }
   }
   if (o.rateLimit) {
     for (const key of ['max', 'intervalMs', 'daily'] as const) {
@@ -82,6 +87,7 @@ export async function createSandbox(opts: SandboxOptions = {}) {
     port: opts.highlevelPort ?? 0,
     seed,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 86399,
+    ...(opts.locationTokenTtlSeconds !== undefined ? { locationTokenTtlSeconds: opts.locationTokenTtlSeconds } : {}),
     rateLimit: opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit,
     faults: opts.faults,
     autoApprove: opts.autoApprove ?? false,

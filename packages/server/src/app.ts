@@ -6,6 +6,7 @@ import type { ServerContext } from './context';
 import { httpErrorBody } from './errors';
 import { createWebhookRouter } from './intake/webhook-router';
 import { createOAuthCallbackRoute } from './oauth-callback-route';
+import { createAppEventsRouter } from './app-install-route';
 
 /**
  * The HTTP app: webhook intake at `/hooks/:flowName`, the REST API at `/api` (the API module's
@@ -23,6 +24,8 @@ export function createApp(ctx: ServerContext, opts: CreateAppOptions = {}): Expr
 
   app.use('/hooks', createWebhookRouter(ctx));
   app.get('/oauth/callback', createOAuthCallbackRoute(ctx));
+  // HighLevel app events (INSTALL/UNINSTALL keep agency connections' locations current).
+  app.use('/oauth/highlevel/events', createAppEventsRouter(ctx));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

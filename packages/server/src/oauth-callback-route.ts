@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ServerContext } from './context';
 import type { CredentialStore } from './credentials/credential-store';
+import type { LocationTokens } from './credentials/location-tokens';
 import { completeOAuthCallback, OAuthLoginRegistry, type CallbackOutcome } from './credentials/oauth-login';
 
 /**
@@ -25,7 +26,16 @@ export function createOAuthCallbackRoute(ctx: ServerContext) {
       // The API's start route keeps pending installs on the same registry (created by whichever runs first).
       const registry = (ctx.stores.oauthLogins as OAuthLoginRegistry | undefined) ?? (ctx.stores.oauthLogins = new OAuthLoginRegistry());
       const query = new URL(req.originalUrl, 'http://127.0.0.1').searchParams;
-      const outcome = await completeOAuthCallback({ store, registry, query });
+      const locationTokens = ctx.stores.locationTokens as LocationTokens | undefined;
+      const outcome = await completeOAuthCallback({
+        store,
+        registry,
+        query,
+        // An agency connection lists its installed locations (by name) at once, for the Credentials page.
+        afterSave: async (c) => {
+          if (c.kind === 'highlevel-agency' && locationTokens) await locationTokens.sync(c);
+        },
+      });
       if (outcome.status >= 500) ctx.logger.warn({ code: (outcome.error as { code?: string } | undefined)?.code }, 'OAuth callback failed');
       sendPage(res, outcome);
     } catch (err) {

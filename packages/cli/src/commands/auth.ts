@@ -4,7 +4,9 @@ import { Option, type Command } from 'commander';
 import { createConnectorRegistry } from '@splice/connectors';
 import { loadFlowFile } from '@splice/runtime';
 import {
+  LocationTokens,
   OAuthLoginRegistry,
+  TokenRefresher,
   createOAuthCallbackHandler,
   deriveFlowScopes,
   resolveLoginSettings,
@@ -73,7 +75,7 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
   const auth = program.command('auth').description('Connect accounts with OAuth');
   auth
     .command('login <provider>')
-    .description('Install the HighLevel app on a location: prints the install URL, waits for the callback on 127.0.0.1, stores the tokens')
+    .description('Install the HighLevel app on a location (or with --agency for the whole agency): prints the install URL, waits for the callback on 127.0.0.1, stores the tokens')
     .requiredOption('--name <name>', 'credential name to store the connection as (an existing one is reconnected)')
     .option('--client-id <id>', 'OAuth client id (default: the one stored with --name)')
     // Refused, not dropped: a secret on the command line lands in `ps` and the shell history.
@@ -87,7 +89,8 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
       'HighLevel API base, e.g. the sandbox: token endpoint <base>/oauth/token, install page <base>/oauth/chooselocation',
     )
     .option('--install-url <url>', 'install (chooselocation) page, overriding the default')
-    .option('--user-type <type>', 'Location or Company', 'Location')
+    .option('--user-type <type>', 'Location or Company (default Location; Company with --agency)')
+    .option('--agency', 'install the app at agency (Company) level: one connection serving every installed location with a token each')
     .option('--port <port>', 'port of the local callback server on 127.0.0.1 (the redirect URI registered with the app)', '7181')
     .option('--timeout <seconds>', 'how long to wait for the callback', '300')
     .option('--data-dir <dir>', 'data dir (default $SPLICE_DATA_DIR or .splice)')
@@ -99,6 +102,9 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
       const port = Number(opts.port);
       if (!/^\d+$/.test(String(opts.port)) || port > 65535) throw new CliUsageError(`--port must be a whole number from 0 to 65535, got "${String(opts.port)}".`);
       if (!/^\d+$/.test(String(opts.timeout)) || Number(opts.timeout) < 1) throw new CliUsageError(`--timeout must be a whole number of seconds ≥ 1, got "${String(opts.timeout)}".`);
+      const agency = Boolean(opts.agency);
+      if (agency && opts.userType && opts.userType !== 'Company') throw new CliUsageError('--agency installs at Company level: leave --user-type out (or give Company).');
+      if (opts.userType && opts.userType !== 'Location' && opts.userType !== 'Company') throw new CliUsageError(`--user-type must be Location or Company, got "${opts.userType}".`);
       const store = await openCredentialStore(dataDirOf(opts));
       const server = createServer();
       try {
@@ -114,8 +120,20 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
         const { clientId, clientSecret, scopes } = settings;
 
         const registry = new OAuthLoginRegistry();
+        const previous = await store.find(name);
+        const userType = opts.userType ?? (agency || previous?.kind === 'highlevel-agency' ? 'Company' : 'Location');
+        const refresher = new TokenRefresher({ store });
+        const locationTokens = new LocationTokens({ store, refresher });
         const done = new Promise<CallbackOutcome>((resolve) => {
-          const handler = createOAuthCallbackHandler({ store, registry, onComplete: resolve });
+          const handler = createOAuthCallbackHandler({
+            store,
+            registry,
+            onComplete: resolve,
+            // An agency connection reads where the app is installed right away, so its locations show by name.
+            afterSave: async (c) => {
+              if (c.kind === 'highlevel-agency') await locationTokens.sync(c);
+            },
+          });
           server.on('request', (req, res) => {
             if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== CALLBACK_PATH) {
               res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -134,7 +152,7 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
           redirectUri,
           tokenUrl: settings.tokenUrl,
           installUrl: settings.installUrl,
-          userType: opts.userType,
+          userType,
         });
         // Ctrl-C while waiting (installed before the URL is printed, so no Ctrl-C is missed): nothing was stored yet; say so and exit 130 after closing the store.
         let onSigint: (() => void) | undefined;
@@ -142,7 +160,11 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
           onSigint = () => resolve('interrupted');
           process.once('SIGINT', onSigint);
         });
-        io.out(`Open this URL in a browser and choose the location to install on:\n\n  ${installUrl}\n\n`);
+        io.out(
+          userType === 'Company'
+            ? `Open this URL in a browser and approve the app for the agency:\n\n  ${installUrl}\n\n`
+            : `Open this URL in a browser and choose the location to install on:\n\n  ${installUrl}\n\n`,
+        );
         io.out(`Waiting for the callback on ${redirectUri} (the app's redirect URI must be exactly this) ...\n`);
 
         const timeoutMs = Number(opts.timeout) * 1000;
@@ -170,6 +192,10 @@ export const registerAuth: RegisterCommand = (program: Command, io: CliIO) => {
           `  location:  ${c.meta.locationId ?? '-'}\n  company:   ${c.meta.companyId ?? '-'}\n  user type: ${c.meta.userType ?? '-'}\n`,
         );
         io.out(`  granted:   ${c.scopes?.join(' ') || '(none)'}\n  expires:   ${c.expiresAt ?? '-'}\n`);
+        if (c.kind === 'highlevel-agency') {
+          const served = (await store.locations.list(c.id)).filter((l) => l.status === 'installed');
+          io.out(`  serves:    ${served.length} installed location(s)${served.length ? `: ${served.map((l) => `${l.name ?? l.locationId} (${l.locationId})`).join(', ')}` : ''}\n`);
+        }
         const missing = scopes.filter((s) => !c.scopes?.includes(s));
         if (missing.length) io.err(`warning: asked for but not granted: ${missing.join(' ')}\n`);
       } finally {

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import {
   CredentialStore,
+  LocationTokens,
   TokenRefresher,
+  credentialKinds,
   getKind,
   parseMasterKey,
   testCredential,
@@ -11,6 +13,7 @@ import {
 import { EnvironmentStore } from '@splice/server/environments/environment-store';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
+import { registerCredentialLocations } from './credential-locations';
 import { addFieldOptions, collectValues, dataDirOf, parseScopes } from './credential-options';
 
 type Opts = Record<string, unknown> & { dataDir?: string; json?: boolean };
@@ -85,10 +88,7 @@ export const registerCredentials: RegisterCommand = (program: Command, io: CliIO
     .description(
       'Add a credential. Secrets come from stdin (--token-stdin, --<field>-stdin) or the environment (--from-env VAR, --<field>-env VAR), never from argv.',
     )
-    .requiredOption(
-      '--kind <kind>',
-      'highlevel-pit | highlevel-oauth | payaca-api-key | bearer | api-key-header | payaca-webhook-secret | highlevel-webhook-key',
-    )
+    .requiredOption('--kind <kind>', credentialKinds.map((k) => k.kind).join(' | '))
     .option('--json', 'print metadata as JSON')
     .addHelpText(
       'after',
@@ -98,12 +98,14 @@ Examples:
   splice credentials add payaca-main --kind payaca-api-key --client-id <id> --from-env PAYACA_CLIENT_SECRET
   splice credentials add payaca-hooks --kind payaca-webhook-secret --from-env PAYACA_WEBHOOK_SECRET
   splice credentials add ghl-hooks --kind highlevel-webhook-key --public-key-stdin < highlevel-webhook.pem
-  (OAuth connections: splice auth login highlevel --name ghl-oauth ...)`,
+  printf %s "$PIT_A" | splice credentials add ghl-pits --kind highlevel-pit-locations --token-stdin --location-id <loc A> --location-name "Shop A"
+  (OAuth connections: splice auth login highlevel --name ghl-oauth ...; agencies: splice auth login highlevel --agency --name ghl-agency ...)`,
     )
     .action(async (name: string, opts: Opts) => {
       const kind = getKind(String(opts.kind));
       const values = await collectValues(kind, opts);
-      if (values[kind.primarySecret] === undefined) {
+      // A group of tokens may start empty (`credentials locations add` fills it); every other kind needs its secret.
+      if (values[kind.primarySecret] === undefined && kind.locations !== 'grouped') {
         throw new CliUsageError(
           `${kind.kind} needs its ${kind.primarySecret}: pipe it in with --token-stdin or name a variable with --from-env VAR.`,
         );
@@ -146,6 +148,7 @@ Examples:
     .description("Call a harmless endpoint with the credential (HighLevel: the location's tags; Payaca: customers)")
     .option('--base-url <url>', 'API base URL, e.g. the sandbox (default: the production API)')
     .option('--environment <name>', "use this environment's base URL for the credential's connector (staging | production)")
+    .option('--location <id>', 'agency connections and token groups: test this location (its token, its tags)')
     .action(async (name: string, opts: Opts) => {
       const result = await withStore(opts, async (store) => {
         let baseUrl = opts.baseUrl as string | undefined;
@@ -155,7 +158,8 @@ Examples:
           if (!baseUrl)
             throw new CliUsageError(`environment ${String(opts.environment)} has no base URL for ${info.connector}; pass --base-url.`);
         }
-        return testCredential({ store, refresher: new TokenRefresher({ store }), name, baseUrl });
+        const refresher = new TokenRefresher({ store });
+        return testCredential({ store, refresher, locationTokens: new LocationTokens({ store, refresher }), name, baseUrl, ...(opts.location ? { locationId: String(opts.location) } : {}) });
       });
       io.out(`${result.ok ? 'ok' : 'FAILED'}: ${result.target}: ${result.message}\n`);
       if (!result.ok) io.setExit(ExitCode.FAILED);
@@ -181,6 +185,8 @@ Examples:
       await withStore(opts, (s) => s.remove(name));
       io.out(`removed ${name}\n`);
     });
+
+  registerCredentialLocations(creds, io, withStore);
 
   dataDirOption(creds.command('rotate-key'))
     .description(

@@ -24,6 +24,7 @@ export interface SandboxCliOptions {
   payacaPort?: string;
   seed?: string;
   tokenTtl?: string;
+  locationTokenTtl?: string;
   rateLimit?: boolean;
   rateMax?: string;
   rateIntervalMs?: string;
@@ -114,6 +115,7 @@ export function sandboxOptionsFromCli(opts: SandboxCliOptions): SandboxOptions {
     payacaPort: int(opts.payacaPort, '--payaca-port', 0, 65535) ?? SANDBOX_DEFAULT_PORTS.payaca,
     seed: int(opts.seed, '--seed', 0),
     tokenTtlSeconds: int(opts.tokenTtl, '--token-ttl', 1),
+    locationTokenTtlSeconds: int(opts.locationTokenTtl, '--location-token-ttl', 1),
     rateLimit:
       opts.rateLimit === false ? false : { max: rateMax ?? 100, intervalMs: rateIntervalMs ?? 10_000, daily: rateDaily ?? 200_000 },
     faults: readFaults(opts),
@@ -157,6 +159,7 @@ export const registerSandbox: RegisterCommand = (program: Command, io: CliIO) =>
     .option('--payaca-port <port>', 'Payaca stand-in on its own port (0 = any free port)', String(SANDBOX_DEFAULT_PORTS.payaca))
     .option('--seed <n>', 'seed of demo data, credentials, webhook key and fault patterns', '1')
     .option('--token-ttl <seconds>', 'lifetime of OAuth access tokens', '86399')
+    .option('--location-token-ttl <seconds>', 'lifetime of location tokens from /oauth/locationToken (default: --token-ttl)')
     .option('--no-rate-limit', 'turn HighLevel rate limits off')
     .option('--rate-max <n>', 'HighLevel burst limit per app per location', '100')
     .option('--rate-interval-ms <ms>', 'HighLevel burst window', '10000')

@@ -3,6 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CredentialResolver } from '@splice/runtime';
 import { formatSandboxBanner, type Sandbox } from '@splice/sandbox';
+import {
+  completeOAuthCallback,
+  createStoreCredentialResolver,
+  OAuthLoginRegistry,
+  type CredentialStore,
+  type LocationTokens,
+  type TokenRefresher,
+} from '@splice/server/credentials/index';
 import { rotateAdminToken } from '@splice/server/api/admin-token';
 import { configureStaging, ensureCredentials, hasTagSnapshots, importTemplates, runTemplateOnce, type DemoCredential } from '@splice/server/insights/demo-bootstrap';
 import { StatisticsStore } from '@splice/server/insights/statistics-store';
@@ -23,19 +31,49 @@ type Opts = { port: string; host: string; dataDir?: string; sandboxPort: string;
 const DAY_MS = 86_400_000;
 const EDITOR_DIST = fileURLToPath(new URL('../../../editor/dist/index.html', import.meta.url));
 
-function sandboxResolver(sb: Sandbox, locationId: string): CredentialResolver {
+const AGENCY = 'sandbox-agency';
+
+/** The stored credentials as staging binds them: the agency for HighLevel (a token per location), the Payaca key. */
+function stagingResolver(server: RunningServer): CredentialResolver {
+  const { ctx } = server;
+  return createStoreCredentialResolver({
+    store: ctx.stores.credentials as CredentialStore,
+    refresher: ctx.stores.tokenRefresher as TokenRefresher,
+    locationTokens: ctx.stores.locationTokens as LocationTokens,
+    bindings: { highlevel: AGENCY, payaca: 'sandbox-payaca' },
+  });
+}
+
+/**
+ * Installs the sandbox's marketplace app for the whole agency, as a user would from the Credentials page:
+ * the consent page's agency approval, the code exchange (user_type Company), the installed locations
+ * read by name. The sandbox's tokens live in its memory, so each start connects again (a new version).
+ */
+async function seedAgency(server: RunningServer, sb: Sandbox): Promise<{ outcome: string; locations: string[] }> {
+  const { ctx } = server;
+  const store = ctx.stores.credentials as CredentialStore;
   const hl = sb.credentials.highlevel;
-  const token = hl.locations.find((l) => l.id === locationId)?.privateIntegrationToken ?? hl.privateIntegrationToken;
-  return {
-    async resolve(name) {
-      if (name === 'highlevel') return { name: 'sandbox-highlevel', connector: 'highlevel', version: 1, auth: { kind: 'bearer', token }, meta: { locationId }, scopes: hl.oauth.scopes };
-      if (name === 'payaca') {
-        const p = sb.credentials.payaca;
-        return { name: 'sandbox-payaca', connector: 'payaca', version: 1, auth: { kind: 'basic', username: p.clientId, password: p.clientSecret } };
-      }
-      throw new Error(`splice start has no sandbox credential for "${name}"`);
-    },
-  };
+  const existed = Boolean(await store.find(AGENCY));
+  const registry = new OAuthLoginRegistry();
+  const started = registry.start({
+    name: AGENCY,
+    clientId: hl.oauth.clientId,
+    clientSecret: hl.oauth.clientSecret,
+    scopes: hl.oauth.scopes,
+    redirectUri: `${server.url}/oauth/callback`,
+    tokenUrl: `${sb.baseUrls.highlevel}/oauth/token`,
+    installUrl: `${sb.baseUrls.highlevel}/oauth/chooselocation`,
+    userType: 'Company',
+  });
+  const consent = new URL(started.installUrl);
+  consent.searchParams.set('approve_agency', '1');
+  const approved = await fetch(consent, { redirect: 'manual' });
+  const callback = new URL(approved.headers.get('location') ?? `${server.url}/oauth/callback`);
+  const locationTokens = ctx.stores.locationTokens as LocationTokens;
+  const outcome = await completeOAuthCallback({ store, registry, query: callback.searchParams, afterSave: async (c) => void (await locationTokens.sync(c)) });
+  if (!outcome.credential) throw new Error(`connecting the sandbox agency failed: ${outcome.message}`);
+  const locations = (await store.locations.list(outcome.credential.id)).filter((l) => l.status === 'installed').map((l) => l.name ?? l.locationId);
+  return { outcome: existed ? 'reconnected' : 'connected', locations };
 }
 
 function demoCredentials(sb: Sandbox): DemoCredential[] {
@@ -73,9 +111,11 @@ async function seedDashboards(server: RunningServer, sb: Sandbox, say: (line: st
       say(`  ! ${what} failed: ${error?.message ?? 'see the run record'}`);
     }
   };
+  // One resolver for every location: the agency connection hands each call its location's token.
+  const credentials = stagingResolver(server);
   for (const [i, loc] of sb.credentials.highlevel.locations.entries()) {
     const opts = (env: Record<string, unknown>, n: string) => ({
-      credentials: sandboxResolver(sb, loc.id),
+      credentials,
       baseUrls: sb.baseUrls,
       env: { locationId: loc.id, payacaCustomerId: customers[i]?.id ?? '', ...env },
       runId: `start-${stamp}-${i}-${n}`,
@@ -134,16 +174,29 @@ export const registerStart: RegisterCommand = (program: Command, io: CliIO) => {
       const hl = sandbox.credentials.highlevel;
       const customers = sandbox.admin.payaca.data().customers;
       const creds = await ensureCredentials(server.ctx, demoCredentials(sandbox));
+      // Staging's `highlevel` is the agency connection, so each template serves all three locations.
+      const agency = await seedAgency(server, sandbox);
+      // Each location's Payaca customer (and back), as values: one flow per template serves them all.
+      const perLocation: Record<string, string> = {};
+      for (const [i, l] of hl.locations.entries()) {
+        const customer = customers[i]?.id;
+        if (!customer) continue;
+        perLocation[`payacaCustomerId@${l.id}`] = customer;
+        perLocation[`locationId@${customer}`] = l.id;
+      }
       await configureStaging(server.ctx, {
         baseUrls: sandbox.baseUrls,
-        bindings: { highlevel: 'sandbox-highlevel', payaca: 'sandbox-payaca', highlevelWebhook: 'sandbox-highlevel-webhook', payacaWebhook: 'sandbox-payaca-webhook' },
-        values: { locationId: hl.locationId, payacaCustomerId: customers[0]?.id ?? '' },
+        bindings: { highlevel: AGENCY, payaca: 'sandbox-payaca', highlevelWebhook: 'sandbox-highlevel-webhook', payacaWebhook: 'sandbox-payaca-webhook' },
+        values: { locationId: hl.locationId, payacaCustomerId: customers[0]?.id ?? '', ...perLocation },
       });
       const templates = await importTemplates(server.ctx, { activate: true });
       // The sandbox's Payaca sends its tag-change webhooks to the tag-details-sync flow.
       sandbox.admin.payaca.subscribe(`${server.url}/hooks/tag-details-sync`, ['project.tagsChanged']);
+      // HighLevel's app events: a location installed in the sandbox (POST /_sandbox/locations) joins the agency.
+      sandbox.admin.highlevel.subscribe(`${server.url}/oauth/highlevel/events`, ['INSTALL', 'UNINSTALL']);
 
-      say(`\nStaging is bound to the sandbox: ${creds.map((c) => `${c.name} (${c.outcome})`).join(', ')}.`);
+      say(`\nStaging is bound to the sandbox: ${creds.map((c) => `${c.name} (${c.outcome})`).join(', ')}, ${AGENCY} (${agency.outcome}).`);
+      say(`Agency: ${AGENCY} serves ${agency.locations.length} locations (${agency.locations.join(', ')}); the templates use it for all of them.`);
       say(`Templates: ${templates.map((t) => `${t.id} (${t.outcome}${t.active ? ', active' : ''})`).join(', ')}.`);
       if (opts.seedData) await seedDashboards(server, sandbox, say);
       say(`\n${formatSandboxBanner(sandbox)}`);

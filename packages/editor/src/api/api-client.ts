@@ -98,7 +98,7 @@ export class ApiClient {
   revision = (id: string, revision: number) => this.request<C.Revision>('GET', `/flows/${enc(id)}/revisions/${revision}`);
   diff = (id: string, from: number, to: number) => this.request<C.DiffResponse>('GET', `/flows/${enc(id)}/diff${queryString({ from, to })}`);
 
-  runs = (f: { flow?: string; status?: string; limit?: number; cursor?: string }) => this.request<C.ListRunsResponse>('GET', `/runs${queryString(f)}`);
+  runs = (f: { flow?: string; status?: string; location?: string; limit?: number; cursor?: string }) => this.request<C.ListRunsResponse>('GET', `/runs${queryString(f)}`);
   run = (runId: string) => this.request<C.RunDetailResponse>('GET', `/runs/${enc(runId)}`);
   replayRun = (runId: string) => this.request<C.ReplayResponse>('POST', `/runs/${enc(runId)}/replay`);
   deadLetters = () => this.request<C.ListDeadLettersResponse>('GET', '/dead-letters');
@@ -110,6 +110,11 @@ export class ApiClient {
   /** Starts a HighLevel OAuth install; answers the consent page URL to open (staging: the sandbox's). */
   credentialKinds = () => this.request<C.ListCredentialKindsResponse>('GET', '/credentials/kinds');
   startOAuth = (req: C.StartOAuthRequest) => this.request<C.StartOAuthResponse>('POST', '/credentials/oauth/highlevel/start', req);
+  /** The locations an agency connection or a token group serves (names and token states, never a token). */
+  credentialLocations = (name: string) => this.request<C.ListCredentialLocationsResponse>('GET', `/credentials/${enc(name)}/locations`);
+  syncCredentialLocations = (name: string) => this.request<C.SyncCredentialLocationsResponse>('POST', `/credentials/${enc(name)}/locations/sync`);
+  /** Every location a credential serves, by name (run history's location filter). */
+  locations = () => this.request<C.ListLocationsResponse>('GET', '/locations');
 
   environments = () => this.request<C.ListEnvironmentsResponse>('GET', '/environments');
   updateEnvironment = (name: string, req: C.UpdateEnvironmentRequest) => this.request<unknown>('PATCH', `/environments/${enc(name)}`, req);

@@ -132,6 +132,8 @@ export interface DeploySlice {
 export interface RunFilters {
   flow?: string;
   status?: string;
+  /** HighLevel location id (the runs screen picks it by name). */
+  location?: string;
 }
 
 export interface OpsSlice {

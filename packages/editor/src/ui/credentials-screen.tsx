@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useEditor } from '../store/store';
+import { CredentialLocations } from './credential-locations';
 
 /**
  * Credentials: metadata only (secrets are write-only and never come back). Add a HighLevel private
- * integration token or a Payaca API key, or connect HighLevel by OAuth through its consent page.
+ * integration token or a Payaca API key, or connect HighLevel by OAuth through its consent page: one
+ * location, or an agency (the app installed at Company level), whose installed locations are listed by
+ * name with each one's token state.
  */
 interface KindForm {
   type: string;
@@ -35,6 +38,8 @@ const KINDS: KindForm[] = [
 
 /** What the templates need (they only read HighLevel): ticked by default. The list to pick from is the catalog's. */
 const DEFAULT_SCOPES = ['socialplanner/account.readonly', 'socialplanner/post.readonly', 'socialplanner/statistics.readonly', 'socialplanner/tag.readonly'];
+/** An agency install also asks for the agency routes: the installed locations and a token per location. */
+const AGENCY_SCOPES = ['oauth.readonly', 'oauth.write'];
 
 /** HighLevel's scopes as the catalog declares them (from the official scope list), so none is made up. */
 function useHighLevelScopes(): string[] {
@@ -107,10 +112,10 @@ function ScopePicker({ scopes, onChange, legend = 'Scopes granted' }: { scopes: 
   );
 }
 
-function ConnectOAuth({ onDone, reconnect }: { onDone: () => void; reconnect?: string }) {
+function ConnectOAuth({ onDone, reconnect, agency = false }: { onDone: () => void; reconnect?: string; agency?: boolean }) {
   const api = useEditor((s) => s.api);
   const attempt = useEditor((s) => s.attempt);
-  const [name, setName] = useState(reconnect ?? 'highlevel-oauth');
+  const [name, setName] = useState(reconnect ?? (agency ? 'highlevel-agency' : 'highlevel-oauth'));
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
   const [scopes, setScopes] = useState<string[]>(DEFAULT_SCOPES);
@@ -118,12 +123,15 @@ function ConnectOAuth({ onDone, reconnect }: { onDone: () => void; reconnect?: s
   return (
     <form
       className="card form"
-      aria-label="Connect HighLevel by OAuth"
+      aria-label={agency ? 'Connect a HighLevel agency by OAuth' : 'Connect HighLevel by OAuth'}
       onSubmit={async (e) => {
         e.preventDefault();
         // A reconnect stores a new version of the same name: done when that version appears, not before.
         const before = useEditor.getState().credentials.find((c) => c.name === name)?.version ?? 0;
-        const res = await attempt('start the HighLevel connection', () => api.startOAuth({ name, clientId, clientSecret, scopes, environment }));
+        const asked = agency ? [...new Set([...scopes, ...AGENCY_SCOPES])] : scopes;
+        const res = await attempt('start the HighLevel connection', () =>
+          api.startOAuth({ name, clientId, clientSecret, scopes: asked, environment, ...(agency ? { userType: 'Company' as const } : {}) }),
+        );
         if (!res) return;
         // The consent page opens in a new window; its callback stores the tokens on the server.
         window.open(res.installUrl, 'splice-oauth', 'width=720,height=760');
@@ -137,8 +145,14 @@ function ConnectOAuth({ onDone, reconnect }: { onDone: () => void; reconnect?: s
         setTimeout(() => clearInterval(poll), 10 * 60_000);
       }}
     >
-      <h3>{reconnect ? `Reconnect ${reconnect} (OAuth)` : 'Connect HighLevel (OAuth)'}</h3>
-      <p className="muted">Opens HighLevel's consent page ({environment === 'staging' ? 'the sandbox’s, for staging' : 'production'}); pick the location and approve. Also reconnects an existing connection of the same name.</p>
+      <h3>{reconnect ? `Reconnect ${reconnect} (OAuth)` : agency ? 'Connect a HighLevel agency (every location)' : 'Connect HighLevel (OAuth)'}</h3>
+      <p className="muted">
+        Opens HighLevel's consent page ({environment === 'staging' ? 'the sandbox’s, for staging' : 'production'});{' '}
+        {agency
+          ? 'approve the app for the agency. One connection then serves every location the app is installed on, each with its own token, and locations installed later join by themselves.'
+          : 'pick the location and approve.'}{' '}
+        Also reconnects an existing connection of the same name.
+      </p>
       <label>
         Name <input value={name} onChange={(e) => setName(e.target.value)} required />
       </label>
@@ -149,6 +163,7 @@ function ConnectOAuth({ onDone, reconnect }: { onDone: () => void; reconnect?: s
         App client secret <input type="password" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} required autoComplete="off" />
       </label>
       <ScopePicker scopes={scopes} onChange={setScopes} legend="Scopes to ask for" />
+      {agency && <p className="muted small">Also asked for: {AGENCY_SCOPES.join(', ')} (the installed locations and a token per location).</p>}
       <button type="submit" className="primary">
         Open consent page
       </button>
@@ -164,9 +179,17 @@ export function CredentialsScreen() {
   const [adding, setAdding] = useState<string | undefined>();
   // Kind titles from the server ("HighLevel private integration token"), so the list reads in words.
   const [kindTitles, setKindTitles] = useState<Record<string, string>>({});
+  // Kinds that serve several locations (agency connections, token groups): their rows list the locations.
+  const [multiLocation, setMultiLocation] = useState<Record<string, 'agency' | 'grouped'>>({});
   useEffect(() => {
     void load();
-    api.credentialKinds().then((r) => setKindTitles(Object.fromEntries(r.kinds.map((k) => [k.kind, k.title]))), () => undefined);
+    api.credentialKinds().then(
+      (r) => {
+        setKindTitles(Object.fromEntries(r.kinds.map((k) => [k.kind, k.title])));
+        setMultiLocation(Object.fromEntries(r.kinds.flatMap((k) => (k.locations ? [[k.kind, k.locations]] : []))));
+      },
+      () => undefined,
+    );
   }, [load, api]);
   const done = () => {
     setAdding(undefined);
@@ -185,9 +208,13 @@ export function CredentialsScreen() {
           <button type="button" onClick={() => setAdding('oauth')}>
             Connect HighLevel (OAuth)
           </button>
+          <button type="button" onClick={() => setAdding('agency')}>
+            Connect HighLevel agency
+          </button>
         </div>
       </header>
       {adding?.startsWith('oauth') && <ConnectOAuth key={adding} onDone={done} {...(adding.startsWith('oauth:') ? { reconnect: adding.slice('oauth:'.length) } : {})} />}
+      {adding?.startsWith('agency') && <ConnectOAuth key={adding} agency onDone={done} {...(adding.startsWith('agency:') ? { reconnect: adding.slice('agency:'.length) } : {})} />}
       {KINDS.filter((k) => k.type === adding).map((k) => (
         <AddCredential key={k.type} kind={k} onDone={done} />
       ))}
@@ -210,14 +237,15 @@ export function CredentialsScreen() {
               <td>
                 {kindTitles[c.type] ?? c.type}
                 {kindTitles[c.type] && <div className="muted small">{c.type}</div>}
+                {multiLocation[c.type] && <CredentialLocations name={c.name} agency={multiLocation[c.type] === 'agency'} />}
               </td>
               <td>{c.scopes?.map((s) => <span key={s} className="badge scope">{s}</span>) ?? '—'}</td>
               <td>
                 <span className={`badge ${c.status === 'needs_reconnect' ? 'failed' : 'ok'}`}>{c.status ?? 'ok'}</span>
               </td>
               <td>
-                {c.status === 'needs_reconnect' && c.type === 'highlevel-oauth' && (
-                  <button type="button" onClick={() => setAdding(`oauth:${c.name}`)}>
+                {c.status === 'needs_reconnect' && (c.type === 'highlevel-oauth' || c.type === 'highlevel-agency') && (
+                  <button type="button" onClick={() => setAdding(`${c.type === 'highlevel-agency' ? 'agency' : 'oauth'}:${c.name}`)}>
                     Reconnect
                   </button>
                 )}

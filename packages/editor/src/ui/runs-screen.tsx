@@ -32,9 +32,17 @@ export function RunsScreen({ flow }: { flow?: string }) {
   const loadRuns = useEditor((s) => s.loadRuns);
   const [flowFilter, setFlowFilter] = useState(flow ?? '');
   const [status, setStatus] = useState('');
+  const [location, setLocation] = useState('');
+  // Locations by name (every location a credential serves): run history filters by name, not by id.
+  const api = useEditor((s) => s.api);
+  const [locations, setLocations] = useState<Array<{ id: string; name?: string }>>([]);
   useEffect(() => {
-    void loadRuns({ flow: flowFilter || undefined, status: status || undefined });
-  }, [flowFilter, status, loadRuns]);
+    api.locations().then((r) => setLocations(r.locations), () => setLocations([]));
+  }, [api]);
+  const nameOf = (id: string | undefined) => (id ? (locations.find((l) => l.id === id)?.name ?? id) : '—');
+  useEffect(() => {
+    void loadRuns({ flow: flowFilter || undefined, status: status || undefined, location: location || undefined });
+  }, [flowFilter, status, location, loadRuns]);
   return (
     <section className="screen">
       <header className="screen-header">
@@ -53,6 +61,17 @@ export function RunsScreen({ flow }: { flow?: string }) {
               ))}
             </select>
           </label>
+          <label>
+            Location
+            <select value={location} onChange={(e) => setLocation(e.target.value)}>
+              <option value="">any</option>
+              {locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name ?? l.id}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="button" onClick={() => void loadRuns()}>
             Refresh
           </button>
@@ -65,6 +84,7 @@ export function RunsScreen({ flow }: { flow?: string }) {
             <th>Flow</th>
             <th>Revision</th>
             <th>Status</th>
+            <th>Location</th>
             <th>Trigger</th>
             <th>Started</th>
             <th>Duration</th>
@@ -83,6 +103,7 @@ export function RunsScreen({ flow }: { flow?: string }) {
               <td>
                 <span className={`badge ${badgeOf(r.status)}`}>{r.status}</span> {r.error && <span className="muted">{r.error.message}</span>}
               </td>
+              <td data-testid="run-location">{nameOf(r.locationId)}</td>
               <td>{r.trigger ?? '—'}</td>
               <td>{r.startedAt ? new Date(r.startedAt).toLocaleString() : '—'}</td>
               <td>{r.durationMs !== undefined ? ms(r.durationMs) : '—'}</td>

@@ -99,6 +99,12 @@ export interface ActionDefinition<I = Record<string, unknown>, O = unknown> {
    * errors naming the field (`body.profileIds: ...`, code REQUEST_INVALID): the engine skips its generic check.
    */
   validatesInput?: boolean;
+  /**
+   * The resource a call is for, read from its evaluated input (HighLevel: the `locationId` parameter).
+   * The engine passes it to the credential resolver, so one credential can serve every location: the
+   * location is data in the call, not a binding per location.
+   */
+  resourceOf?(input: I): string | undefined;
   run(input: I, ctx: ActionContext): Promise<O>;
 }
 

@@ -30,6 +30,8 @@ export interface StepRecord {
   id: string;
   type: string;
   uses?: string;
+  /** The resource the call was for (a HighLevel location id, see ActionDefinition.resourceOf). */
+  resource?: string;
   status: StepStatus;
   input?: unknown;
   output?: unknown;

@@ -1,7 +1,7 @@
 import jsonata from 'jsonata';
 import type { ActionRegistry, HttpSender } from '../actions/action';
 import { createEngine } from '../engine/engine';
-import type { CredentialResolver } from '../credentials';
+import type { CredentialResolver, ResolvedCredential } from '../credentials';
 import type { RunRecord } from '../engine/run-record';
 import { SpliceError, type ExpressionLocation, type SourceLocation } from '../errors';
 import type { Flow } from '../model/flow';
@@ -144,11 +144,24 @@ function defaultEvent(flow: Flow): unknown {
   return t.sample ?? t.event ?? {};
 }
 
+/**
+ * A call about a location (its `locationId`) gets that location's own fake token, `test-<name>-<location>`,
+ * as an agency connection hands out a token per location: a test can assert each call carries its own.
+ */
 function fakeCredentials(flow: Flow): CredentialResolver {
   return {
-    async resolve(name) {
+    async resolve(name, opts): Promise<ResolvedCredential> {
       const connector = flow.credentials?.[name]?.connector ?? 'generic';
-      return { name, connector, version: 1, auth: { kind: 'bearer', token: `test-${name}` }, meta: {} };
+      const resource = opts?.resource;
+      const meta: Record<string, string> = resource ? { locationId: resource } : {};
+      return {
+        name,
+        connector,
+        version: 1,
+        auth: { kind: 'bearer', token: resource ? `test-${name}-${resource}` : `test-${name}` },
+        meta,
+        ...(resource ? { resource } : {}),
+      };
     },
   };
 }

@@ -48,9 +48,12 @@ export function semanticProblems(data: unknown, opts: { actions?: ActionRegistry
   checkSequence(flow.steps, ['steps'], new Set<string>(), allIds, problems, opts);
 
   const declared = flow.credentials && typeof flow.credentials === 'object' ? Object.keys(flow.credentials) : [];
-  const trigger = flow.trigger as { secret?: unknown; idempotencyKey?: unknown } | undefined;
+  const trigger = flow.trigger as { secret?: unknown; idempotencyKey?: unknown; forEachLocation?: unknown } | undefined;
   if (typeof trigger?.secret === 'string' && !declared.includes(trigger.secret)) {
     problems.push(undeclaredCredential(['trigger', 'secret'], trigger.secret, declared));
+  }
+  if (typeof trigger?.forEachLocation === 'string' && !declared.includes(trigger.forEachLocation)) {
+    problems.push(undeclaredCredential(['trigger', 'forEachLocation'], trigger.forEachLocation, declared));
   }
   if (typeof trigger?.idempotencyKey === 'string') {
     checkExpression(trigger.idempotencyKey, ['trigger', 'idempotencyKey'], 0, new Set(), allIds, problems);

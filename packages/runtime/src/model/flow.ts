@@ -24,6 +24,8 @@ export interface ScheduleTrigger {
   cron: string;
   timezone?: string;
   event?: unknown;
+  /** Flow credential name: one run per location it serves at each tick, the event carrying `locationId`. */
+  forEachLocation?: string;
   sample?: unknown;
 }
 export interface ManualTrigger {

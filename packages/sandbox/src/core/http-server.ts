@@ -9,6 +9,8 @@ export interface RequestFacts {
   route?: string;
   operationId?: string;
   locationId?: string;
+  /** Who the bearer token is for: `pit`, `Location` or `Company` (an OAuth token's user type). */
+  auth?: string;
   fault?: string;
   /** Set when the answer never comes (hang, reset): the log entry is written at that moment. */
   logged?: boolean;
@@ -78,6 +80,7 @@ export function requestLogger(inspector: Inspector, sink?: RequestLineSink) {
         status,
         durationMs,
         locationId: f.locationId,
+        ...(f.auth ? { auth: f.auth } : {}),
         idempotencyKey: typeof key === 'string' ? key : undefined,
         fault: f.fault,
         query: { ...(req.query as Record<string, unknown>) },

@@ -15,6 +15,8 @@ export interface LoggedRequest {
   status: number;
   durationMs: number;
   locationId?: string;
+  /** Who the request's bearer token was for: `pit`, `Location` or `Company`. */
+  auth?: string;
   idempotencyKey?: string;
   /** Set when a fault was injected: 'error' | '429' | 'latency' | 'hang' | 'reset'. */
   fault?: string;
@@ -29,6 +31,9 @@ export interface Counters {
   routes: Record<string, Record<string, number>>;
   statuses: Record<string, number>;
   tokensIssued: number;
+  /** Location tokens minted from company tokens (POST /oauth/locationToken), in all and per location. */
+  locationTokensIssued: number;
+  locationTokensByLocation: Record<string, number>;
   tokensRefreshed: number;
   invalidGrant: number;
   rateLimited429: number;
@@ -39,6 +44,8 @@ export interface Counters {
   idempotencyKeysSucceeded: Record<string, number>;
   webhooksSent: number;
   webhooksFailed: number;
+  /** API requests per location (path, query or body `locationId`), whatever their answer: location → status → count. */
+  locations: Record<string, Record<string, number>>;
 }
 
 const SECRET_KEYS = /^(client_secret|clientSecret|refresh_token|code|password|access_token|secret)$/;
@@ -57,6 +64,8 @@ export function emptyCounters(): Counters {
     routes: {},
     statuses: {},
     tokensIssued: 0,
+    locationTokensIssued: 0,
+    locationTokensByLocation: {},
     tokensRefreshed: 0,
     invalidGrant: 0,
     rateLimited429: 0,
@@ -65,6 +74,7 @@ export function emptyCounters(): Counters {
     idempotencyKeysSucceeded: {},
     webhooksSent: 0,
     webhooksFailed: 0,
+    locations: {},
   };
 }
 
@@ -82,6 +92,10 @@ export class Inspector {
     byRoute[entry.status] = (byRoute[entry.status] ?? 0) + 1;
     c.statuses[entry.status] = (c.statuses[entry.status] ?? 0) + 1;
     if (entry.status === 429) c.rateLimited429++;
+    if (entry.locationId) {
+      const byLocation = (c.locations[entry.locationId] ??= {});
+      byLocation[entry.status] = (byLocation[entry.status] ?? 0) + 1;
+    }
     if (entry.fault) c.faultsInjected[entry.fault] = (c.faultsInjected[entry.fault] ?? 0) + 1;
     const key = entry.idempotencyKey;
     if (key) {

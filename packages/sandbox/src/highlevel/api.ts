@@ -38,6 +38,9 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
   const first = candidates[0]!;
   facts(res).route = first.op.route;
   facts(res).operationId = first.op.operationId;
+  // Counted per location from the start, so refused calls (401, 403) show against their location too.
+  const early = first.params.locationId ?? (typeof req.query.locationId === 'string' ? req.query.locationId : undefined);
+  if (early) facts(res).locationId = early;
 
   if (await applyFault(state.faults.decide(first.op.route, first.op.operationId, req.path), req, res, answer)) return;
 
@@ -68,6 +71,7 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
     return;
   }
   const grant = found.grant;
+  facts(res).auth = grant.kind === 'pit' ? 'pit' : grant.userType;
 
   if (!hit) {
     answer(422, {
@@ -84,6 +88,7 @@ export async function handleApiRequest(state: HighLevelState, req: Request, res:
   const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
   const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
   const requested = params.locationId ?? query.locationId ?? (typeof body.locationId === 'string' ? body.locationId : undefined);
+  if (requested) facts(res).locationId = requested;
 
   if (grant.userType === 'Company') {
     answer(

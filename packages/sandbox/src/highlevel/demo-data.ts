@@ -57,6 +57,8 @@ export interface DemoPost {
 export interface DemoLocation {
   id: string;
   name: string;
+  /** InstalledLocationSchema requires one. */
+  address: string;
   companyId: string;
 }
 
@@ -122,65 +124,91 @@ export function buildDemoData(seed: number): HighLevelDemoData {
   for (const [index, name] of LOCATION_NAMES.entries()) {
     // The seeded id is drawn either way so the rest of the data stays a function of the seed alone.
     const seededId = alnumId(rand);
-    const loc: DemoLocation = { id: index === 0 ? SPEC_EXAMPLE_LOCATION_ID : seededId, name, companyId };
-    data.locations.push(loc);
-    const tagCount = 12 + Math.floor(rand() * 6);
-    const names = [...TAG_NAMES].sort(() => rand() - 0.5).slice(0, tagCount);
-    data.tags.set(
-      loc.id,
-      names.map((tag, i) => {
-        const created = new Date(BASE_TIME + i * 3_600_000).toISOString();
-        return { _id: objectId(rand), tag, locationId: loc.id, createdBy: userId, deleted: false, createdAt: created, updatedAt: created };
-      }),
-    );
-    const accountCount = 3 + Math.floor(rand() * 2);
-    const accounts = PLATFORMS.slice(0, accountCount).map(({ platform, type }): DemoAccount => {
-      const oauthId = alnumId(rand);
-      const originId = String(Math.floor(rand() * 1e15) + 1e15);
-      return {
-        id: `${oauthId}_${loc.id}_${originId}`,
-        oauthId,
-        profileId: objectId(rand),
-        name: `${name} (${platform})`,
-        platform,
-        type,
-        expire: new Date(BASE_TIME + 365 * DAY_MS).toISOString(),
-        isExpired: false,
-        meta: { hasGoogleUpdated: platform === 'google', canDelete: true },
-        locationId: loc.id,
-      };
-    });
-    data.accounts.set(loc.id, accounts);
-    const tags = data.tags.get(loc.id) ?? [];
-    const posts: DemoPost[] = [];
-    for (let i = 0; i < 10; i++) {
-      const account = pick(rand, accounts);
-      const status = pick(rand, POST_STATUSES);
-      const when = new Date(BASE_TIME + i * 2 * DAY_MS).toISOString();
-      posts.push({
-        _id: objectId(rand),
-        source: 'composer',
-        locationId: loc.id,
-        platform: account.platform,
-        displayDate: when,
-        createdAt: when,
-        updatedAt: when,
-        accountId: account.id,
-        accountIds: [account.id],
-        error: status === 'failed' ? 'Failed due to auth token' : '',
-        postId: String(Math.floor(rand() * 1e12)),
-        ...(status === 'published' ? { publishedAt: when } : {}),
-        summary: pick(rand, SUMMARIES),
-        media: [{ url: `https://example.com/media/${i}.jpg`, type: 'image/jpeg' }],
-        status,
-        type: 'post',
-        tags: [pick(rand, tags)._id],
-        createdBy: userId,
-      });
-    }
-    data.posts.set(loc.id, posts);
+    addDemoLocation(data, rand, { id: index === 0 ? SPEC_EXAMPLE_LOCATION_ID : seededId, name, address: ADDRESSES[index]! });
   }
   return data;
+}
+
+/** Names and streets of locations added later (the admin API's "a new sub-account joins the agency"). */
+const MORE_LOCATION_NAMES = ['Harbour View Builders', 'Oakfield Kitchens', 'Summit Solar', 'Riverside Glazing', 'Keystone Joinery'];
+const ADDRESSES = ['12 Mill Lane, Leeds LS1 4AB, UK', '3 Station Road, York YO1 7HT, UK', '88 High Street, Harrogate HG1 1AA, UK'];
+
+/**
+ * Another location with its own tags, accounts and posts, a pure function of (seed, how many came before),
+ * so the n-th location added after start is the same on every run with that seed.
+ */
+export function addExtraDemoLocation(data: HighLevelDemoData, name?: string): DemoLocation {
+  const n = data.locations.length;
+  const rand = mulberry32((data.seed * 7919 + n * 104_729) >>> 0);
+  const id = alnumId(rand);
+  return addDemoLocation(data, rand, {
+    id,
+    name: name ?? MORE_LOCATION_NAMES[(n - LOCATION_NAMES.length) % MORE_LOCATION_NAMES.length] ?? `Location ${n + 1}`,
+    address: `${n + 1} Market Square, Leeds LS2 ${n}QR, UK`,
+  });
+}
+
+function addDemoLocation(data: HighLevelDemoData, rand: () => number, at: { id: string; name: string; address: string }): DemoLocation {
+  const { companyId, userId } = data;
+  const { name } = at;
+  const loc: DemoLocation = { ...at, companyId };
+  data.locations.push(loc);
+  const tagCount = 12 + Math.floor(rand() * 6);
+  const names = [...TAG_NAMES].sort(() => rand() - 0.5).slice(0, tagCount);
+  data.tags.set(
+    loc.id,
+    names.map((tag, i) => {
+      const created = new Date(BASE_TIME + i * 3_600_000).toISOString();
+      return { _id: objectId(rand), tag, locationId: loc.id, createdBy: userId, deleted: false, createdAt: created, updatedAt: created };
+    }),
+  );
+  const accountCount = 3 + Math.floor(rand() * 2);
+  const accounts = PLATFORMS.slice(0, accountCount).map(({ platform, type }): DemoAccount => {
+    const oauthId = alnumId(rand);
+    const originId = String(Math.floor(rand() * 1e15) + 1e15);
+    return {
+      id: `${oauthId}_${loc.id}_${originId}`,
+      oauthId,
+      profileId: objectId(rand),
+      name: `${name} (${platform})`,
+      platform,
+      type,
+      expire: new Date(BASE_TIME + 365 * DAY_MS).toISOString(),
+      isExpired: false,
+      meta: { hasGoogleUpdated: platform === 'google', canDelete: true },
+      locationId: loc.id,
+    };
+  });
+  data.accounts.set(loc.id, accounts);
+  const tags = data.tags.get(loc.id) ?? [];
+  const posts: DemoPost[] = [];
+  for (let i = 0; i < 10; i++) {
+    const account = pick(rand, accounts);
+    const status = pick(rand, POST_STATUSES);
+    const when = new Date(BASE_TIME + i * 2 * DAY_MS).toISOString();
+    posts.push({
+      _id: objectId(rand),
+      source: 'composer',
+      locationId: loc.id,
+      platform: account.platform,
+      displayDate: when,
+      createdAt: when,
+      updatedAt: when,
+      accountId: account.id,
+      accountIds: [account.id],
+      error: status === 'failed' ? 'Failed due to auth token' : '',
+      postId: String(Math.floor(rand() * 1e12)),
+      ...(status === 'published' ? { publishedAt: when } : {}),
+      summary: pick(rand, SUMMARIES),
+      media: [{ url: `https://example.com/media/${i}.jpg`, type: 'image/jpeg' }],
+      status,
+      type: 'post',
+      tags: [pick(rand, tags)._id],
+      createdBy: userId,
+    });
+  }
+  data.posts.set(loc.id, posts);
+  return loc;
 }
 
 export interface DayStats {

@@ -1,19 +1,22 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { Counters } from '../core/inspection';
 import type { SchemaValidator } from '../core/schema-validator';
+import type { AppInstalls } from './app-installs';
 import type { HighLevelDemoData } from './demo-data';
 import type { HighLevelSpecs, JsonSchema } from './spec-loader';
 import type { TokenStore, UserType } from './token-store';
 
 /**
  * HighLevel OAuth 2.0: the consent page (`/oauth/chooselocation`, also under `/v2/` like the marketplace
- * URL) and the token endpoint (`POST /oauth/token`: authorization_code, refresh_token, client_credentials),
- * plus `POST /oauth/locationToken` (company token → location token).
+ * URL; approve one location, or the whole agency) and the token endpoint (`POST /oauth/token`:
+ * authorization_code, refresh_token, client_credentials). The agency routes (`/oauth/locationToken`,
+ * `/oauth/installedLocations`) are in oauth-agency.ts.
  */
 
 export interface OAuthDeps {
   specs: HighLevelSpecs;
   tokens: TokenStore;
+  installs: AppInstalls;
   data: () => HighLevelDemoData;
   counters: () => Counters;
   validator: SchemaValidator;
@@ -59,11 +62,14 @@ export function oauthRouter(deps: OAuthDeps): Router {
     const unknown = scopes.filter((s) => !client.scopes.includes(s));
     if (unknown.length) return fail(`The app is not allowed these scopes: ${unknown.join(', ')}.`);
     const data = deps.data();
-    const approve = (locationId: string) => {
+    const approve = (locationId: string, agency = false) => {
+      // Approving installs the app there (the whole agency: every location of the company).
+      for (const l of agency ? data.locations : data.locations.filter((x) => x.id === locationId)) deps.installs.install(client.clientId, l.id);
       const code = deps.tokens.createCode({
         clientId: client.clientId,
         // Compared as sent at the token exchange (a normalised URL could differ by a trailing slash).
         redirectUri: q.redirect_uri,
+        ...(agency ? { agency: true } : {}),
         locationId,
         companyId: data.companyId,
         scopes: scopes.length ? scopes : client.scopes,
@@ -75,6 +81,7 @@ export function oauthRouter(deps: OAuthDeps): Router {
       const chosen = data.locations.find((l) => l.id === q.location_id) ?? data.locations[0]!;
       return approve(chosen.id);
     }
+    if (q.approve_agency) return approve(data.locations[0]!.id, true);
     if (q.approve_location) {
       const chosen = data.locations.find((l) => l.id === q.approve_location);
       if (!chosen) return fail(`Unknown location ${q.approve_location}.`);
@@ -91,12 +98,15 @@ export function oauthRouter(deps: OAuthDeps): Router {
           `<strong>${esc(l.name)}</strong> <code>${esc(l.id)}</code> <button type="submit">Approve</button></form></li>`,
       )
       .join('');
+    const agency =
+      `<form method="get" action="${esc(req.baseUrl + req.path)}">${hidden}<input type="hidden" name="approve_agency" value="1">` +
+      `<p><strong>The whole agency</strong> (${data.locations.length} locations, and locations added later) <button type="submit">Approve for the agency</button></p></form>`;
     res
       .type('html')
       .send(
         `<!doctype html><html><head><meta charset="utf-8"><title>Splice sandbox: choose a location</title></head><body>` +
           `<h1>Choose a location</h1><p>The app <code>${esc(client.clientId)}</code> asks for: ${scopes.map((s) => `<code>${esc(s)}</code>`).join(' ') || 'its default scopes'}.</p>` +
-          `<ul>${rows}</ul><p><small>HighLevel sandbox (Splice). Redirects to ${esc(redirect.toString())}</small></p></body></html>`,
+          `<ul>${rows}</ul><h2>Or install for the agency</h2>${agency}<p><small>HighLevel sandbox (Splice). Redirects to ${esc(redirect.toString())}</small></p></body></html>`,
       );
   };
   router.get(['/oauth/chooselocation', '/v2/oauth/chooselocation'], consent);
@@ -136,12 +146,17 @@ export function oauthRouter(deps: OAuthDeps): Router {
         );
         return;
       }
+      if (code.agency && userType !== 'Company') {
+        counters.invalidGrant++;
+        oauthError(res, 400, 'invalid_grant', 'this code was approved for the whole agency: exchange it with user_type Company');
+        return;
+      }
       const answer = deps.tokens.issue({
         clientId: client.clientId,
         userType,
         locationId: userType === 'Location' ? code.locationId : undefined,
         companyId: code.companyId,
-        approvedLocations: userType === 'Company' ? data.locations.map((l) => l.id) : [code.locationId],
+        approvedLocations: userType === 'Company' ? deps.installs.list(client.clientId).map((i) => i.locationId) : [code.locationId],
         scopes: code.scopes,
         userId: code.userId,
       });
@@ -165,55 +180,13 @@ export function oauthRouter(deps: OAuthDeps): Router {
       clientId: client.clientId,
       userType: 'Company',
       companyId: data.companyId,
-      approvedLocations: data.locations.map((l) => l.id),
+      approvedLocations: deps.installs.list(client.clientId).map((i) => i.locationId),
       scopes: client.scopes,
       userId: data.userId,
       withRefresh: false,
     });
     counters.tokensIssued++;
     res.json(answer);
-  });
-
-  router.post('/oauth/locationToken', form, json, (req, res) => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('Authorization') ?? '')?.[1];
-    const found = bearer ? deps.tokens.lookup(bearer) : { error: 'unknown' as const };
-    if ('error' in found) {
-      res.status(401).json({ statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' });
-      return;
-    }
-    const g = found.grant;
-    const body = (req.body ?? {}) as Record<string, string>;
-    if (g.userType !== 'Company') {
-      res.status(401).json({ statusCode: 401, message: 'This route needs an Agency (Company) access token', error: 'Unauthorized' });
-      return;
-    }
-    if (!g.scopes.has('oauth.write')) {
-      res
-        .status(403)
-        .json({ statusCode: 403, message: 'The token is not authorized for this scope: oauth.write is missing', error: 'Forbidden' });
-      return;
-    }
-    if (body.companyId !== g.companyId || !g.approvedLocations.includes(body.locationId ?? '')) {
-      res.status(400).json({
-        statusCode: 400,
-        message: `Location ${body.locationId ?? '(missing)'} is not approved for company ${body.companyId ?? '(missing)'}`,
-        error: 'Bad Request',
-      });
-      return;
-    }
-    const answer = deps.tokens.issue({
-      clientId: g.appId,
-      userType: 'Location',
-      locationId: body.locationId,
-      companyId: g.companyId,
-      approvedLocations: [body.locationId as string],
-      scopes: [...g.scopes],
-      userId: g.userId,
-      withRefresh: false,
-    });
-    deps.counters().tokensIssued++;
-    const { refresh_token: _r, approvedLocations: _a, isBulkInstallation: _b, ...rest } = answer;
-    res.json(rest);
   });
 
   return router;

@@ -7,10 +7,13 @@ import { Inspector } from '../core/inspection';
 import { answerer, createSandboxApp, facts, type Listening, listen, type RequestLineSink } from '../core/http-server';
 import { SchemaValidator } from '../core/schema-validator';
 import { SandboxConfigError, SandboxError } from '../errors';
+import { addAgencyAdminRoutes, createAgencyAdmin } from './agency-admin';
 import { handleApiRequest, type HighLevelState } from './api';
+import { AppInstalls } from './app-installs';
 import { buildHighLevelCredentials, type HighLevelCredentials, installCredentials, reseededData } from './credentials';
 import { buildDemoData, type HighLevelDemoData } from './demo-data';
 import { oauthRouter } from './oauth';
+import { agencyOAuthRouter } from './oauth-agency';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig, RateLimiter } from './rate-limiter';
 import { loadHighLevelSpecs } from './spec-loader';
 import { TokenStore } from './token-store';
@@ -28,6 +31,8 @@ export interface HighLevelServerOptions {
   port: number;
   seed: number;
   tokenTtlSeconds: number;
+  /** Lifetime of location tokens minted from company tokens (default: tokenTtlSeconds). */
+  locationTokenTtlSeconds?: number;
   rateLimit: RateLimitConfig | false;
   faults?: FaultConfig;
   autoApprove: boolean;
@@ -38,7 +43,8 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   const specs = loadHighLevelSpecs();
   const inspector = new Inspector();
   const validator = new SchemaValidator();
-  const tokens = new TokenStore(opts.tokenTtlSeconds);
+  const tokens = new TokenStore(opts.tokenTtlSeconds, Date.now, opts.locationTokenTtlSeconds);
+  const installs = new AppInstalls();
   const faults = new FaultInjector('highlevel', opts.seed);
   faults.configure(opts.faults);
   const keys: WebhookKeys = createWebhookKeys(opts.seed);
@@ -63,6 +69,10 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   const credentials = buildHighLevelCredentials(opts.seed, state.data, allScopes, keys);
   installCredentials(tokens, credentials, allScopes, state.data.userId);
   let currentSeed = opts.seed;
+  // The demo app starts installed on every demo location (an agency-wide install), as `splice start` expects.
+  const installEverywhere = () => state.data.locations.forEach((l) => installs.install(credentials.oauth.clientId, l.id));
+  installEverywhere();
+  const agency = createAgencyAdmin({ data: () => state.data, installs, tokens, clientId: credentials.oauth.clientId, publish: state.publish });
 
   const startData = state.data;
   const dataFor = (seed: number) => reseededData(startData, seed);
@@ -76,6 +86,8 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
       state.data = dataFor(currentSeed);
       faults.configure(opts.faults);
       subscriptions.reset();
+      installs.clear();
+      installEverywhere();
       if (o.oauth) tokens.resetOAuth();
     },
     reseed: (seed: number) => {
@@ -103,7 +115,7 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
         userType,
         locationId: userType === 'Location' ? locationId : undefined,
         companyId: credentials.companyId,
-        approvedLocations: userType === 'Company' ? state.data.locations.map((l) => l.id) : [locationId],
+        approvedLocations: userType === 'Company' ? installs.list(credentials.oauth.clientId).map((i) => i.locationId) : [locationId],
         scopes: o.scopes ?? credentials.oauth.scopes,
         userId: state.data.userId,
         ttlSeconds: o.ttlSeconds,
@@ -163,6 +175,9 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
       return tag;
     },
     setTokenTtl: (seconds: number) => (tokens.ttlSeconds = seconds),
+    setLocationTokenTtl: (seconds: number) => (tokens.locationTtlSeconds = seconds),
+    /** Agency installs: add a location to the company, install the app on one or uninstall it (with webhooks). */
+    agency,
     data: () => state.data,
     info: () => ({ service: 'highlevel', seed: currentSeed, credentials }),
     seed: () => currentSeed,
@@ -183,20 +198,26 @@ export async function startHighLevelServer(opts: HighLevelServerOptions) {
   adminApi.post('/pits', (req, res) => res.json(admin.createPrivateIntegrationToken(req.body ?? {})));
   adminApi.post('/tags', (req, res) => res.json(admin.upsertTag(req.body ?? {})));
   adminApi.get('/data', (_req, res) => res.json(dataView(state.data)));
+  addAgencyAdminRoutes(adminApi, agency);
   app.use('/_sandbox', adminApi);
 
   // The token endpoints fail like any other route when fault rules say so (refresh under failure).
-  const oauthRoutes: Record<string, string> = { '/oauth/token': 'get-access-token', '/oauth/locationToken': 'get-location-access-token' };
-  app.post(Object.keys(oauthRoutes), async (req, res, next) => {
-    const route = `POST ${req.path}`;
+  const oauthRoutes: Record<string, string> = {
+    '/oauth/token': 'get-access-token',
+    '/oauth/locationToken': 'get-location-access-token',
+    '/oauth/installedLocations': 'get-installed-location',
+  };
+  app.all(Object.keys(oauthRoutes), async (req, res, next) => {
+    const route = `${req.method} ${req.path}`;
     const f = facts(res);
     f.route = route;
     f.operationId = oauthRoutes[req.path];
     if (!(await applyFault(faults.decide(route, f.operationId, req.path), req, res, answerer(res)))) next();
   });
   app.use(
-    oauthRouter({ specs, tokens, data: () => state.data, counters: () => inspector.counters, validator, autoApprove: opts.autoApprove }),
+    oauthRouter({ specs, tokens, installs, data: () => state.data, counters: () => inspector.counters, validator, autoApprove: opts.autoApprove }),
   );
+  app.use(agencyOAuthRouter({ specs, tokens, installs, data: () => state.data, counters: () => inspector.counters, validator }));
   app.all('/social-media-posting/{*rest}', (req, res, next) => handleApiRequest(state, req, res).catch(next));
   app.use((req, res) => res.status(404).json({ statusCode: 404, message: `Cannot ${req.method} ${req.path}`, error: 'Not Found' }));
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -48,6 +48,8 @@ interface RefreshGrant extends IssueOptions {
 interface AuthCode {
   clientId: string;
   redirectUri?: string;
+  /** Approved for the whole agency (the consent page's agency choice): exchange with user_type Company. */
+  agency?: boolean;
   locationId: string;
   companyId: string;
   scopes: string[];
@@ -85,10 +87,16 @@ export class TokenStore {
   private codes = new Map<string, AuthCode>();
   readonly clients = new Map<string, OAuthClient>();
 
+  /** Lifetime of location tokens from /oauth/locationToken (their own expiry, independent of the company token's). */
+  locationTtlSeconds: number;
+
   constructor(
     public ttlSeconds: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    locationTtlSeconds?: number,
+  ) {
+    this.locationTtlSeconds = locationTtlSeconds ?? ttlSeconds;
+  }
 
   addClient(client: OAuthClient): void {
     this.clients.set(client.clientId, client);
@@ -163,6 +171,22 @@ export class TokenStore {
     if (r.spent) return { error: 'invalid_grant', reason: 'refresh token was already used (refresh tokens rotate: use the newest one)' };
     r.spent = true;
     return this.issue({ ...r, withRefresh: true });
+  }
+
+  /**
+   * The app was uninstalled from a location: its access tokens for that location stop working (401), as
+   * HighLevel revokes them; refresh tokens of Location installs there are spent too.
+   */
+  revokeLocation(appId: string, locationId: string, sameApp: (a: string, b: string) => boolean): number {
+    let n = 0;
+    for (const [k, g] of this.access) {
+      if (g.kind === 'oauth' && g.userType === 'Location' && g.locationId === locationId && sameApp(g.appId, appId)) {
+        this.access.delete(k);
+        n++;
+      }
+    }
+    for (const r of this.refresh.values()) if (r.userType === 'Location' && r.locationId === locationId && sameApp(r.clientId, appId)) r.spent = true;
+    return n;
   }
 
   /** Makes every OAuth access token expire now (tests of the refresh path). */

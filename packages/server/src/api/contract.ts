@@ -233,8 +233,10 @@ export interface RunSummary {
   durationMs?: number;
   createdAt?: string;
   error?: { code: string; message: string; step?: string };
+  /** The HighLevel location the run's calls were for (filter with `?location=`). */
+  locationId?: string;
 }
-/** GET /api/runs?flow=&status=&limit=&cursor= */
+/** GET /api/runs?flow=&status=&location=&limit=&cursor= */
 export interface ListRunsResponse {
   runs: RunSummary[];
   nextCursor?: string;
@@ -387,6 +389,8 @@ export interface CreateCredentialRequest {
 export interface TestCredentialRequest {
   /** Default staging (the sandbox). */
   environment?: EnvironmentName;
+  /** Agency connections and token groups: test this location with its own token. */
+  location?: string;
 }
 export interface TestCredentialResponse {
   ok: boolean;
@@ -404,6 +408,8 @@ export interface CredentialKindInfo {
   primarySecret: string;
   scoped: boolean;
   refreshable: boolean;
+  /** Serves several locations with a token each: `agency` (from the company token) or `grouped` (one PIT per location). */
+  locations?: 'agency' | 'grouped';
 }
 export interface ListCredentialKindsResponse {
   kinds: CredentialKindInfo[];
@@ -432,6 +438,54 @@ export interface UpdateCredentialRequest {
 }
 export interface ListCredentialsResponse {
   credentials: CredentialMetadata[];
+}
+/** One location a multi-location credential (agency connection, grouped PITs) serves. Never a token. */
+export interface CredentialLocation {
+  id: string;
+  name?: string;
+  address?: string;
+  status: 'installed' | 'uninstalled';
+  /**
+   * The location's token: `none` (an agency obtains it at the first call), `valid`, `expired` (obtained
+   * again at the next call), `stored` (a private integration token, no expiry).
+   */
+  token: 'none' | 'valid' | 'expired' | 'stored';
+  tokenExpiresAt?: string;
+  tokenObtainedAt?: string;
+  scopes?: string[];
+  installedAt?: string;
+  /** Why the last token exchange failed. */
+  lastError?: string;
+  /** Where Splice learnt of it: `installed-locations`, `webhook` or `added`. */
+  source: string;
+}
+/** GET /api/credentials/:name/locations */
+export interface ListCredentialLocationsResponse {
+  credential: string;
+  kind: string;
+  locations: CredentialLocation[];
+}
+/** POST /api/credentials/:name/locations/sync: re-read /oauth/installedLocations (agency connections). */
+export interface SyncCredentialLocationsResponse extends ListCredentialLocationsResponse {
+  added: string[];
+  removed: string[];
+}
+/** PUT /api/credentials/:name/locations/:locationId: a location's private integration token (grouped PITs). Write-only. */
+export interface PutCredentialLocationRequest {
+  token: string;
+  name?: string;
+  scopes?: string[];
+}
+/** GET /api/locations: every location a credential serves, by name (run history and dashboards filter by these). */
+export interface LocationDirectoryEntry {
+  id: string;
+  name?: string;
+  /** Credentials that serve it. */
+  credentials: string[];
+  installed: boolean;
+}
+export interface ListLocationsResponse {
+  locations: LocationDirectoryEntry[];
 }
 
 // ---------------------------------------------------------------- catalog and templates

@@ -13,6 +13,7 @@ import { credentialRoutes } from './routes/credential-routes';
 import { environmentRoutes } from './routes/environment-routes';
 import { flowRunRoutes } from './routes/flow-run-routes';
 import { flowRoutes } from './routes/flow-routes';
+import { locationRoutes } from './routes/location-routes';
 import { runRoutes } from './routes/run-routes';
 
 /**
@@ -48,6 +49,7 @@ export function createApiRouter(ctx: ServerContext): Router {
   router.use(flowRunRoutes(ctx, api));
   router.use(runRoutes(ctx));
   router.use(credentialRoutes(ctx, api));
+  router.use(locationRoutes(ctx, api));
   router.use(catalogRoutes(api));
   router.use(environmentRoutes(api));
   router.use('/insights', createInsightsRouter({ db: ctx.db }));

@@ -20,6 +20,7 @@ export interface CredentialInfo {
 }
 
 export function reconnectCommand(info: { name: string; kind: string }): string {
+  if (info.kind === 'highlevel-agency') return `splice auth login highlevel --agency --name ${info.name}`;
   return info.kind === 'highlevel-oauth'
     ? `splice auth login highlevel --name ${info.name}`
     : `splice credentials rotate ${info.name} --kind ${info.kind}`;

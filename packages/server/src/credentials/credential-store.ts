@@ -7,6 +7,7 @@ import { CredentialCode, credentialError } from './credential-codes';
 import { toInfo, type CredentialInfo } from './credential-info';
 import { getKind, splitFields } from './kinds/index';
 import { KEY_FILE, MASTER_KEY_ENV, NEXT_KEY_FILE, generateMasterKey, loadKeyring, writeKeyFile, type Keyring, type MasterKey } from './master-key';
+import { CredentialLocations } from './credential-locations';
 import { CredentialVault } from './credential-vault';
 import { SecretValuesCache } from './secret-values';
 import { writeTransaction } from './write-transaction';
@@ -63,9 +64,12 @@ export class CredentialStore {
       keyring,
       reloadKeyring && dataDir ? () => (existsSync(join(dataDir, KEY_FILE)) ? reloadKeyring() : keyring) : undefined,
     );
-    this.redaction = new SecretValuesCache(db, this.vault);
+    this.locations = new CredentialLocations(db, this.vault);
+    this.redaction = new SecretValuesCache(db, this.vault, this.locations);
   }
 
+  /** The locations multi-location credentials serve, with their sealed tokens (credential-locations.ts). */
+  readonly locations: CredentialLocations;
   private readonly vault: CredentialVault;
   /** Decrypted versions by credential id and version (see readVersion). */
   private readonly opened = new Map<string, UnsealedCredential>();
@@ -125,8 +129,11 @@ export class CredentialStore {
         { path: 'connector' },
       );
     }
-    const { secret, meta } = splitFields(kind, input.values);
-    kind.validate?.({ secret, meta, scopes: input.scopes });
+    const fields = splitFields(kind, input.values);
+    kind.validate?.({ ...fields, scopes: input.scopes });
+    // A group of private integration tokens keeps each token with its location, not in the version.
+    const first = kind.locations === 'grouped' ? groupedFirst(fields) : undefined;
+    const { secret, meta } = first ? first.rest : fields;
     const now = new Date().toISOString();
     const id = randomUUID();
     await this.transaction(async (tx) => {
@@ -159,6 +166,10 @@ export class CredentialStore {
         .insertInto('credential_versions')
         .values(this.sealVersion(id, 1, secret, input.expiresAt ?? null, input.origin ?? 'add', now))
         .execute();
+      if (first) {
+        await this.locations.upsertInstalled(id, { locationId: first.locationId, ...(first.name ? { name: first.name } : {}), source: 'added', ...(input.scopes ? { scopes: input.scopes } : {}) }, tx);
+        await this.locations.writeToken(id, first.locationId, { token: first.token }, tx);
+      }
     });
     return this.get(input.name);
   }
@@ -306,6 +317,8 @@ export class CredentialStore {
     const info = await this.get(name);
     await this.transaction(async (tx) => {
       await tx.deleteFrom('credential_versions').where('credential_id', '=', info.id).execute();
+      // Location tokens go with it (revoked from Splice's side: HighLevel has no revoke endpoint).
+      await tx.deleteFrom('credential_locations').where('credential_id', '=', info.id).execute();
       await tx.deleteFrom('credential_locks').where('credential_id', '=', info.id).execute();
       await tx.deleteFrom('credentials').where('id', '=', info.id).execute();
     });
@@ -391,6 +404,14 @@ export class CredentialStore {
       `no credential named ${name}. Add it with \`splice credentials add ${name} --kind <kind>\` (see \`splice credentials list\`).`,
     );
   }
+}
+
+/** The first location of a PIT group given at `add` (token + locationId), split off the version's fields. */
+function groupedFirst(f: { secret: Record<string, string>; meta: Record<string, string> }) {
+  const { token, ...secret } = f.secret;
+  const { locationId, locationName, ...meta } = f.meta;
+  if (!token || !locationId) return undefined;
+  return { token, locationId, name: locationName, rest: { secret, meta } };
 }
 
 /**

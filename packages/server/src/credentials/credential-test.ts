@@ -1,6 +1,8 @@
 import { CredentialCode, credentialError } from './credential-codes';
 import type { CredentialStore } from './credential-store';
-import { getKind } from './kinds/index';
+import { HIGHLEVEL_API_VERSION } from './kinds/highlevel';
+import { getKind, type KindTest } from './kinds/index';
+import type { LocationTokens } from './location-tokens';
 import type { TokenRefresher } from './token-refresher';
 
 export interface CredentialTestResult {
@@ -18,6 +20,9 @@ export interface CredentialTestResult {
 export async function testCredential(opts: {
   store: CredentialStore;
   refresher: TokenRefresher;
+  /** Multi-location credentials: tests `locationId` with that location's token. */
+  locationTokens?: LocationTokens;
+  locationId?: string;
   name: string;
   baseUrl?: string;
   fetch?: typeof fetch;
@@ -25,7 +30,22 @@ export async function testCredential(opts: {
   const cur = await opts.refresher.ensureFresh(opts.name);
   const kind = getKind(cur.info.kind);
   const base = opts.baseUrl ?? kind.defaultBaseUrl ?? cur.info.meta.testUrl;
-  const plan = kind.test({ secret: cur.secret, meta: cur.info.meta, scopes: cur.info.scopes }, base ?? '');
+  let plan: KindTest;
+  if (kind.locations && opts.locationId) {
+    if (!opts.locationTokens) throw credentialError(CredentialCode.TEST_FAILED, 'testing a location needs the location tokens; run it through `splice credentials test` or the API.');
+    // The location's own token on the location's tags: what a flow's call does.
+    const t = await opts.locationTokens.tokenFor(cur.info, opts.locationId);
+    plan = {
+      type: 'http',
+      method: 'GET',
+      url: `${(base ?? '').replace(/\/$/, '')}/social-media-posting/${encodeURIComponent(opts.locationId)}/tags`,
+      headers: { Authorization: `Bearer ${t.token}`, Version: HIGHLEVEL_API_VERSION, Accept: 'application/json' },
+    };
+  } else if (kind.locations === 'grouped') {
+    throw credentialError(CredentialCode.TEST_FAILED, `${cur.info.name} holds a token per location: say which to test with --location <id> (see \`splice credentials locations list ${cur.info.name}\`).`);
+  } else {
+    plan = kind.test({ secret: cur.secret, meta: cur.info.meta, scopes: cur.info.scopes }, base ?? '');
+  }
   if (plan.type === 'local') {
     plan.check();
     return {

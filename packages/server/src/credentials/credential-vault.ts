@@ -4,6 +4,19 @@ import type { Keyring, MasterKey } from './master-key';
 import { associatedData, openSecret, sealSecret, type SealedSecret } from './secret-cipher';
 
 type SealedColumns = Pick<CredentialVersionsTable, 'credential_id' | 'version' | 'key_id' | 'iv' | 'auth_tag' | 'ciphertext'>;
+export interface SealedLocationColumns {
+  credential_id: string;
+  location_id: string;
+  token_version: number;
+  key_id: string;
+  iv: string;
+  auth_tag: string;
+  ciphertext: string;
+}
+
+function locationAad(credentialId: string, locationId: string, version: number): Buffer {
+  return Buffer.from(`splice-credential:${credentialId}:location:${locationId}:v${version}`, 'utf8');
+}
 
 /**
  * The store's crypto: seals a version's secret fields (JSON) under the current master key with the
@@ -25,14 +38,29 @@ export class CredentialVault {
     return sealSecret(this.keyring.current, JSON.stringify(secret), associatedData(credentialId, version));
   }
 
-  open(row: SealedColumns, name: string): Record<string, string> {
-    if (!this.keyring.all.has(row.key_id) && this.reload) {
+  /** A location's token (credential-locations.ts): bound to credential, location and token version. */
+  sealLocation(credentialId: string, locationId: string, version: number, token: string): SealedSecret {
+    return sealSecret(this.keyring.current, token, locationAad(credentialId, locationId, version));
+  }
+
+  openLocation(row: SealedLocationColumns, what: string): string {
+    this.reloadFor(row.key_id);
+    const sealed = { keyId: row.key_id, iv: row.iv, authTag: row.auth_tag, ciphertext: row.ciphertext };
+    return openSecret(this.keyring, sealed, locationAad(row.credential_id, row.location_id, Number(row.token_version)), what);
+  }
+
+  private reloadFor(keyId: string): void {
+    if (!this.keyring.all.has(keyId) && this.reload) {
       try {
         this.keyring = this.reload();
       } catch {
         /* keep the current keyring; openSecret explains the mismatch */
       }
     }
+  }
+
+  open(row: SealedColumns, name: string): Record<string, string> {
+    this.reloadFor(row.key_id);
     const sealed = { keyId: row.key_id, iv: row.iv, authTag: row.auth_tag, ciphertext: row.ciphertext };
     const aad = associatedData(row.credential_id, Number(row.version));
     return JSON.parse(openSecret(this.keyring, sealed, aad, `credential ${name} v${row.version}`)) as Record<string, string>;
@@ -55,7 +83,21 @@ export class CredentialVault {
         .where('version', '=', r.version)
         .execute();
     }
-    return rows.length;
+    // Location tokens too (a cache of tokens obtained on demand, but sealed all the same).
+    const locs = await tx.selectFrom('credential_locations').selectAll().where('ciphertext', 'is not', null).execute();
+    for (const r of locs) {
+      const aad = locationAad(r.credential_id, r.location_id, Number(r.token_version));
+      const sealed = { keyId: r.key_id!, iv: r.iv!, authTag: r.auth_tag!, ciphertext: r.ciphertext! };
+      const plain = openSecret(ring, sealed, aad, `location ${r.location_id} of credential ${names.get(r.credential_id)}`);
+      const s = sealSecret(key, plain, aad);
+      await tx
+        .updateTable('credential_locations')
+        .set({ key_id: s.keyId, iv: s.iv, auth_tag: s.authTag, ciphertext: s.ciphertext })
+        .where('credential_id', '=', r.credential_id)
+        .where('location_id', '=', r.location_id)
+        .execute();
+    }
+    return rows.length + locs.length;
   }
 
   adopt(key: MasterKey): void {

@@ -1,5 +1,6 @@
 import type { ActionRegistry, Flow, Step } from '@splice/runtime';
 import { CredentialCode } from './credential-codes';
+import { getKind } from './kinds/index';
 import type { CredentialInfo } from './credential-info';
 import type { CredentialStore } from './credential-store';
 
@@ -12,6 +13,8 @@ export interface FlowScopeNeed {
   /** Flow-local credential name (undefined: the step names none). */
   credential?: string;
   scope: string;
+  /** The step's `with` names the resource (locationId) its call is for (see ActionDefinition.resourceOf). */
+  namesResource: boolean;
 }
 
 /** A problem as the runtime loader's FlowCheck reports it (path as field-path parts). */
@@ -39,9 +42,12 @@ function* callSteps(steps: Step[], prefix: Path): Generator<{ step: Extract<Step
 export function deriveFlowScopes(flow: Flow, actions: ActionRegistry): FlowScopeNeed[] {
   const out: FlowScopeNeed[] = [];
   for (const { step, path } of callSteps(flow.steps ?? [], ['steps'])) {
-    const scope = actions.get(step.uses)?.scope;
+    const action = actions.get(step.uses);
+    const scope = action?.scope;
     if (!scope) continue;
-    out.push({ stepId: step.id, path, uses: step.uses, scope, ...(step.credential ? { credential: step.credential } : {}) });
+    // On the unevaluated `with`: an expression such as `=$event.locationId` counts as naming it.
+    const namesResource = action?.resourceOf?.(step.with ?? {}) !== undefined;
+    out.push({ stepId: step.id, path, uses: step.uses, scope, namesResource, ...(step.credential ? { credential: step.credential } : {}) });
   }
   return out;
 }
@@ -90,6 +96,13 @@ export function createCredentialScopeCheck(opts: {
         });
         continue;
       }
+      if (credentialKindServesLocations(cred.kind) && !need.namesResource) {
+        issues.push({
+          path: [...need.path, 'with'],
+          code: CredentialCode.LOCATION_REQUIRED,
+          message: `step ${need.stepId} (${need.uses}) names no locationId, but credential ${cred.name} serves several locations: give params.locationId (e.g. =$event.locationId) so each call takes that location's token`,
+        });
+      }
       if (cred.scopes && !cred.scopes.includes(need.scope)) {
         issues.push({
           path: [...need.path, 'credential'],
@@ -100,6 +113,14 @@ export function createCredentialScopeCheck(opts: {
     }
     return issues;
   };
+}
+
+function credentialKindServesLocations(kind: string): boolean {
+  try {
+    return Boolean(getKind(kind).locations);
+  } catch {
+    return false;
+  }
 }
 
 export async function loadCredentialScopeCheck(opts: {

@@ -14,13 +14,20 @@ export {
   HIGHLEVEL_API_BASE,
   HIGHLEVEL_API_VERSION,
   PAYACA_API_BASE,
+  agencyApiBase,
+  appIdOf,
   type CredentialKind,
   type KindField,
 } from './kinds/index';
 export { loadKeyring, parseMasterKey, generateMasterKey, MASTER_KEY_ENV, type Keyring, type MasterKey } from './master-key';
 export { TokenRefresher, isExpiring, refreshSkewMs, type RefreshStats, type TokenRefresherOptions } from './token-refresher';
+export { CredentialLocations, type LocationInfo, type LocationToken, type LocationUpsert } from './credential-locations';
+export { LocationTokens, type LocationTokenStats, type LocationTokensOptions } from './location-tokens';
+export { syncInstalledLocations, type LocationSyncResult } from './installed-locations';
+export { notCovered, locationRequired, locationsServedBy } from './location-errors';
 export {
   createStoreCredentialResolver,
+  toLocationResolved,
   assertCredentialScope,
   toResolved,
   type ResolveNeeds,

@@ -70,12 +70,17 @@ export interface CallbackOutcome {
   error?: Error;
 }
 
-/** Store tokens from an authorization-code exchange: a new credential, or a new version of an existing one (reconnect). */
+/**
+ * Store tokens from an authorization-code exchange: a new credential, or a new version of an existing one
+ * (reconnect). A Company token (the app installed at agency level) becomes a `highlevel-agency`
+ * connection, which serves its installed locations with a token each; a Location token `highlevel-oauth`.
+ */
 export async function saveOAuthTokens(
   store: CredentialStore,
   p: Pick<PendingLogin, 'name' | 'clientId' | 'clientSecret' | 'tokenUrl'>,
   tokens: OAuthTokens,
 ): Promise<CredentialInfo> {
+  const kind = tokens.userType === 'Company' ? 'highlevel-agency' : 'highlevel-oauth';
   const meta: Record<string, string> = {
     clientId: p.clientId,
     tokenUrl: p.tokenUrl,
@@ -86,10 +91,10 @@ export async function saveOAuthTokens(
   };
   const secret = { clientSecret: p.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
   const existing = await store.find(p.name);
-  if (existing && existing.kind !== 'highlevel-oauth') {
+  if (existing && existing.kind !== kind) {
     throw credentialError(
       CredentialCode.EXISTS,
-      `credential ${p.name} exists and is a ${existing.kind}, not an OAuth connection. Choose another --name or remove it first.`,
+      `credential ${p.name} exists and is a ${existing.kind}, but this install gave ${kind === 'highlevel-agency' ? 'an agency (Company) token' : 'a location token'}. Choose another --name or remove it first.`,
     );
   }
   if (existing) {
@@ -98,7 +103,7 @@ export async function saveOAuthTokens(
   }
   return store.add({
     name: p.name,
-    kind: 'highlevel-oauth',
+    kind,
     values: { ...meta, ...secret },
     scopes: tokens.scopes,
     expiresAt: tokens.expiresAt,
@@ -112,6 +117,8 @@ export async function completeOAuthCallback(opts: {
   registry: OAuthLoginRegistry;
   query: URLSearchParams;
   fetch?: typeof fetch;
+  /** After the tokens are stored (an agency connection reads its installed locations here). */
+  afterSave?: (credential: CredentialInfo) => Promise<void>;
 }): Promise<CallbackOutcome> {
   const q = opts.query;
   const pending = opts.registry.take(q.get('state'));
@@ -148,10 +155,19 @@ export async function completeOAuthCallback(opts: {
       fetch: opts.fetch,
     });
     const credential = await saveOAuthTokens(opts.store, pending, tokens);
+    let serves = '';
+    if (opts.afterSave) {
+      try {
+        await opts.afterSave(credential);
+        if (credential.kind === 'highlevel-agency') serves = `, serving ${(await opts.store.locations.list(credential.id)).filter((l) => l.status === 'installed').length} installed location(s)`;
+      } catch (err) {
+        serves = ` (its installed locations could not be read yet: ${(err as Error).message}; they are read again on first use)`;
+      }
+    }
     const where = credential.meta.locationId
       ? `location ${credential.meta.locationId}`
       : credential.meta.companyId
-        ? `company ${credential.meta.companyId}`
+        ? `company ${credential.meta.companyId}${serves}`
         : 'HighLevel';
     return { status: 200, message: `Connected ${credential.name} to ${where}. You can close this window.`, credential };
   } catch (err) {
@@ -173,10 +189,17 @@ export function createOAuthCallbackHandler(opts: {
   registry: OAuthLoginRegistry;
   onComplete?: (o: CallbackOutcome) => void;
   fetch?: typeof fetch;
+  afterSave?: (credential: CredentialInfo) => Promise<void>;
 }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const outcome = await completeOAuthCallback({ store: opts.store, registry: opts.registry, query: url.searchParams, fetch: opts.fetch });
+    const outcome = await completeOAuthCallback({
+      store: opts.store,
+      registry: opts.registry,
+      query: url.searchParams,
+      fetch: opts.fetch,
+      ...(opts.afterSave ? { afterSave: opts.afterSave } : {}),
+    });
     res.writeHead(outcome.status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end(`${outcome.message}\n`);
     opts.onComplete?.(outcome);
@@ -202,7 +225,7 @@ export async function resolveLoginSettings(
   input: LoginSettingsInput,
 ): Promise<{ clientId: string; clientSecret: string; scopes: string[]; tokenUrl: string; installUrl: string }> {
   const existing = await store.find(input.name);
-  if (existing && existing.kind !== 'highlevel-oauth') {
+  if (existing && existing.kind !== 'highlevel-oauth' && existing.kind !== 'highlevel-agency') {
     throw credentialError(
       CredentialCode.EXISTS,
       `credential ${input.name} is a ${existing.kind}, not an OAuth connection. Choose another --name.`,

@@ -1,4 +1,5 @@
 import type { SpliceDb } from '../storage/database';
+import type { CredentialLocations } from './credential-locations';
 import type { CredentialVault } from './credential-vault';
 import { credentialKinds } from './kinds/index';
 
@@ -13,6 +14,7 @@ export class SecretValuesCache {
   constructor(
     private readonly db: SpliceDb,
     private readonly vault: CredentialVault,
+    private readonly locations?: CredentialLocations,
   ) {}
 
   async values(): Promise<string[]> {
@@ -20,7 +22,12 @@ export class SecretValuesCache {
       .selectFrom('credential_versions')
       .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('created_at').as('latest'), eb.fn.sum('version').as('versions')])
       .executeTakeFirst();
-    const signature = `${sig?.n}:${sig?.latest}:${sig?.versions}`;
+    // Location tokens change without a new version (each exchange): they count in the signature too.
+    const loc = await this.db
+      .selectFrom('credential_locations')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('latest'), eb.fn.sum('token_version').as('versions')])
+      .executeTakeFirst();
+    const signature = `${sig?.n}:${sig?.latest}:${sig?.versions}|${loc?.n}:${loc?.latest}:${loc?.versions}`;
     if (this.cached?.signature === signature) return [...this.cached.values];
     const rows = await this.db
       .selectFrom('credential_versions')
@@ -35,6 +42,7 @@ export class SecretValuesCache {
       for (const v of Object.values(secret)) if (v.length >= 4) out.add(v);
       for (const v of kind?.derivedSecrets?.({ secret, meta: JSON.parse(r.meta) as Record<string, string> }) ?? []) out.add(v);
     }
+    for (const v of (await this.locations?.tokenValues()) ?? []) if (v.length >= 4) out.add(v);
     this.cached = { signature, values: [...out] };
     return [...out];
   }

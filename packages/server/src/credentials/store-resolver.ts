@@ -1,7 +1,10 @@
 import type { CredentialResolver, ResolvedCredential } from '@splice/runtime';
 import { CredentialCode, credentialError, scopeError } from './credential-codes';
+import type { LocationToken } from './credential-locations';
 import type { CredentialStore, UnsealedCredential } from './credential-store';
 import { getKind } from './kinds/index';
+import { locationRequired } from './location-errors';
+import type { LocationTokens } from './location-tokens';
 import { isExpiring, needsReconnect, type TokenRefresher } from './token-refresher';
 
 /** What a call needs of its credential; passed as resolve() options by the engine (all optional). */
@@ -14,6 +17,8 @@ export interface ResolveNeeds {
   uses?: string;
   /** Run id: a shared resolver keeps one version per run with it. */
   runId?: string;
+  /** The location the call is for (its `locationId`): a multi-location credential answers with that location's token. */
+  resource?: string;
 }
 
 export interface StoreCredentialResolverOptions {
@@ -21,6 +26,8 @@ export interface StoreCredentialResolverOptions {
   /** Flow credential name → stored credential name (the environment's bindings). Unbound names resolve to themselves. */
   bindings?: Record<string, string>;
   refresher: TokenRefresher;
+  /** Tokens of multi-location credentials (agency installs, grouped PITs); without it they cannot be used. */
+  locationTokens?: LocationTokens;
   /**
    * false (default): one resolver per run, and it keeps the version it first resolved for its whole life.
    * true: one resolver for many runs: keeps a version per `runId` when resolve() is given one, and
@@ -41,6 +48,19 @@ export function toResolved(c: UnsealedCredential): ResolvedCredential {
     auth: kind.toAuth({ secret: c.secret, meta: c.info.meta, scopes: c.info.scopes }, c.info.name),
     ...(c.info.scopes ? { scopes: c.info.scopes } : {}),
     meta: { ...c.info.meta },
+  };
+}
+
+/** A multi-location credential as one location's auth: that location's token and scopes. */
+export function toLocationResolved(c: UnsealedCredential, t: LocationToken): ResolvedCredential {
+  return {
+    name: c.info.name,
+    connector: c.info.connector,
+    version: t.version,
+    resource: t.locationId,
+    auth: { kind: 'bearer', token: t.token },
+    ...((t.scopes ?? c.info.scopes) ? { scopes: t.scopes ?? c.info.scopes } : {}),
+    meta: { ...c.info.meta, locationId: t.locationId, ...(t.name ? { locationName: t.name } : {}) },
   };
 }
 
@@ -106,6 +126,19 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
     return cur;
   }
 
+  function locationTokens(): LocationTokens {
+    if (!opts.locationTokens) {
+      throw credentialError(CredentialCode.UNBOUND, 'this resolver has no location tokens, so a multi-location credential cannot be used here; run the flow through `splice serve` or `splice run`.');
+    }
+    return opts.locationTokens;
+  }
+
+  /** One location's auth from a credential that serves several (the call's `resource`). */
+  async function forLocation(cur: UnsealedCredential, needs: ResolveNeeds): Promise<ResolvedCredential> {
+    if (!needs.resource) throw locationRequired(cur.info.name, needs);
+    return toLocationResolved(cur, await locationTokens().tokenFor(cur.info, needs.resource));
+  }
+
   return {
     async resolve(name, needs: ResolveNeeds = {}) {
       const stored = storedName(name);
@@ -118,12 +151,16 @@ export function createStoreCredentialResolver(opts: StoreCredentialResolverOptio
           `credential ${stored} is for ${cur.info.connector}, but ${needs.stepId ? `step ${needs.stepId}` : 'the flow'} needs a ${needs.connector} credential. Bind a ${needs.connector} credential to ${name}.`,
         );
       }
-      const resolved = toResolved(cur);
+      const resolved = getKind(cur.info.kind).locations ? await forLocation(cur, needs) : toResolved(cur);
       assertCredentialScope(resolved, needs);
       return resolved;
     },
     async onUnauthorized(cred) {
       const info = await opts.store.get(cred.name);
+      if (getKind(info.kind).locations && cred.resource !== undefined) {
+        const cur = await opts.store.readActive(cred.name);
+        return toLocationResolved(cur, await locationTokens().tokenFor(info, cred.resource, { staleVersion: cred.version }));
+      }
       if (!getKind(info.kind).refreshable) {
         throw credentialError(
           CredentialCode.NOT_REFRESHABLE,

@@ -19,6 +19,8 @@ export interface ListRunsFilter {
   /** ISO time: runs created before. */
   until?: string;
   trigger?: string;
+  /** HighLevel location id(s) the runs' calls were for. */
+  location?: string | string[];
   /** Page size (default 50, max 500). */
   limit?: number;
   /** Opaque cursor from the previous page's `nextCursor`. */
@@ -64,6 +66,7 @@ export class RunStore {
     if (filter.flow) q = q.where('flow_id', '=', filter.flow);
     if (filter.status) q = q.where('status', 'in', Array.isArray(filter.status) ? filter.status : [filter.status]);
     if (filter.trigger) q = q.where('trigger', '=', filter.trigger);
+    if (filter.location) q = q.where('location_id', 'in', Array.isArray(filter.location) ? filter.location : [filter.location]);
     if (filter.since) q = q.where('created_at', '>=', filter.since);
     if (filter.until) q = q.where('created_at', '<', filter.until);
     const { page, nextCursor } = await newestFirst(q, limit, filter.cursor);

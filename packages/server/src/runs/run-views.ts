@@ -48,6 +48,7 @@ export function toRunSummary(r: RunsTable): RunSummary & { replayOf?: string; de
     error: r.error_code ? strip({ code: r.error_code, message: r.error_message ?? '', step: r.error_step ?? undefined }) : undefined,
     replayOf: r.replay_of ?? undefined,
     deadReason: r.dead_reason ?? undefined,
+    locationId: r.location_id ?? undefined,
   });
 }
 

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { ServerContext } from '../context';
 import type { FlowService } from '../flows/flow-service';
+import type { CredentialStore } from '../credentials/credential-store';
+import { locationsServedBy } from '../credentials/location-errors';
 import { ScheduleLease } from './schedule-lease';
 
 /**
@@ -10,7 +12,8 @@ import { ScheduleLease } from './schedule-lease';
  * entry point as webhooks (ctx.events.submit: event + run + job in one transaction) with the dedupe key
  * `schedule:<tick>`, so a tick runs at most once even if two processes fire it. Only the process holding
  * the `scheduler` lease row ticks. A tick missed while no scheduler ran is caught up ONCE (the latest
- * one) at start, never replayed more than once; older missed ticks are skipped.
+ * one) at start, never replayed more than once; older missed ticks are skipped. A trigger with
+ * `forEachLocation` submits one run per location its credential serves (dedupe `schedule:<tick>:<location>`).
  */
 export interface ScheduleState {
   flowId: string;
@@ -160,21 +163,40 @@ export class Scheduler {
     const active = await this.ctx.flows.getRevision({ flowId: s.flowId, revision: s.revision, environment: s.environment });
     if (!active || active.flow.trigger.type !== 'schedule') return;
     const tickIso = tick.toISOString();
-    const event = active.flow.trigger.event ?? { scheduledAt: tickIso, cron: s.cron, timezone: s.timezone };
-    await this.ctx.events.submit({
-      flow: active,
-      source: 'schedule',
-      eventType: 'schedule.tick',
-      dedupeKey: `schedule:${tickIso}`,
-      body: JSON.stringify(event),
-      trigger: 'schedule',
-    });
+    const trigger = active.flow.trigger;
+    const event = trigger.event ?? { scheduledAt: tickIso, cron: s.cron, timezone: s.timezone };
+    if (trigger.forEachLocation) {
+      // One run per location the credential serves now: a location installed since the last tick is in.
+      const locations = await this.locationsOf(trigger.forEachLocation, s.environment);
+      if (!locations.length) this.ctx.logger.warn({ flowId: s.flowId, credential: trigger.forEachLocation }, 'schedule tick: the credential serves no location, nothing to run');
+      for (const locationId of locations) {
+        const body = JSON.stringify({ ...(event && typeof event === 'object' ? event : {}), locationId });
+        await this.ctx.events.submit({ flow: active, source: 'schedule', eventType: 'schedule.tick', dedupeKey: `schedule:${tickIso}:${locationId}`, body, trigger: 'schedule' });
+      }
+    } else {
+      await this.ctx.events.submit({
+        flow: active,
+        source: 'schedule',
+        eventType: 'schedule.tick',
+        dedupeKey: `schedule:${tickIso}`,
+        body: JSON.stringify(event),
+        trigger: 'schedule',
+      });
+    }
     s.lastTickAt = tickIso;
     await this.ctx.db
       .insertInto('schedule_ticks')
       .values({ flow_id: s.flowId, last_tick_at: tickIso })
       .onConflict((oc) => oc.column('flow_id').doUpdateSet({ last_tick_at: tickIso }))
       .execute();
+  }
+
+  /** The locations the flow credential's binding in `environment` serves (credentials module). */
+  private async locationsOf(flowCredential: string, environment: string): Promise<string[]> {
+    const store = this.ctx.stores.credentials as CredentialStore | undefined;
+    if (!store) return [];
+    const env = await this.service.deps.environments.get(environment);
+    return locationsServedBy(store, env.bindings[flowCredential] ?? flowCredential);
   }
 
   private async lastTick(flowId: string): Promise<string | undefined> {

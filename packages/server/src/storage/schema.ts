@@ -10,6 +10,7 @@ export interface SpliceSchema {
   credentials: CredentialsTable;
   credential_versions: CredentialVersionsTable;
   credential_locks: CredentialLocksTable;
+  credential_locations: CredentialLocationsTable;
   flows: FlowsTable;
   flow_revisions: FlowRevisionsTable;
   flow_tests: FlowTestsTable;
@@ -65,6 +66,37 @@ export interface CredentialLocksTable {
   credential_id: string;
   owner: string;
   lease_until: string;
+}
+
+/**
+ * A location a credential serves (agency installs, grouped private integration tokens), with its token
+ * sealed (AES-256-GCM; associated data = credential id, location id, token version). Never a secret in clear.
+ */
+export interface CredentialLocationsTable {
+  credential_id: string;
+  location_id: string;
+  name: string | null;
+  address: string | null;
+  /** `installed` | `uninstalled` */
+  status: string;
+  /** `installed-locations` | `webhook` | `added` */
+  source: string;
+  /** JSON array; null: the credential's scopes apply. */
+  scopes: string | null;
+  key_id: string | null;
+  iv: string | null;
+  auth_tag: string | null;
+  ciphertext: string | null;
+  token_version: number;
+  expires_at: string | null;
+  /** When the current token was obtained. */
+  token_at: string | null;
+  /** Why the last token exchange failed (no secret). */
+  last_error: string | null;
+  /** Timestamp of the last INSTALL/UNINSTALL webhook applied: older deliveries are ignored. */
+  event_at: string | null;
+  installed_at: string | null;
+  updated_at: string;
 }
 
 /** A flow: its id is the YAML's metadata.name; the text lives in flow_revisions. */
@@ -220,6 +252,8 @@ export interface RunsTable {
   dead_reason: string | null;
   /** Set when a dead letter was discarded by a user. */
   discarded_at: string | null;
+  /** The location the run's calls were for (HighLevel location id), for history per location. */
+  location_id?: string | null;
 }
 
 /** Each attempt of a run (queue retries, and attempts cut short by a crash: status `interrupted`). */

@@ -63,10 +63,22 @@ const closeAttempt = statement(`
 // A deferred attempt leaves no trace: its attempt row goes, the run is queued again with its count back.
 const dropAttempt = statement(`DELETE FROM run_attempts WHERE run_id = :runId AND attempt = :attempt`);
 const requeueRun = statement(`UPDATE runs SET status = 'queued', attempts = attempts - 1 WHERE id = :runId AND attempts > 0`);
+// The location the run's calls were for comes with its steps (history per location; agency, issue 16).
 const finishRun = statement(`
   UPDATE runs SET status = :status, finished_at = :finishedAt, duration_ms = :durationMs, error_code = :errorCode,
-    error_message = :errorMessage, error_step = :errorStep, dead_reason = :deadReason, steps = coalesce(:steps, steps)
+    error_message = :errorMessage, error_step = :errorStep, dead_reason = :deadReason, steps = coalesce(:steps, steps),
+    location_id = coalesce(:locationId, location_id)
   WHERE id = :runId`);
+
+/**
+ * The location a run was for: the resource of its calls (one agency flow serves every location, each
+ * call naming its own), else the event's `locationId`. A run touching several locations takes the first.
+ */
+export function runLocationOf(record: Pick<RunRecord, 'steps' | 'event'>): string | null {
+  for (const s of record.steps) if (s.resource) return s.resource;
+  const e = record.event as { locationId?: unknown } | null;
+  return e && typeof e === 'object' && typeof e.locationId === 'string' && e.locationId ? e.locationId : null;
+}
 
 export class AttemptWriter {
   constructor(
@@ -166,6 +178,7 @@ export class AttemptWriter {
       errorStep: error?.step ?? null,
       deadReason: outcome.kind === 'dead' ? outcome.reason : null,
       steps,
+      locationId: record ? runLocationOf(record) : null,
     });
     return true;
   }

@@ -4,6 +4,7 @@ import { registerCatalogActions } from '@splice/connectors';
 import type { CreateServerContextOptions, ServerContext } from '../context';
 import { CredentialStore } from '../credentials/credential-store';
 import { createSpliceActions } from '../insights/splice-actions';
+import { LocationTokens } from '../credentials/location-tokens';
 import { createStoreCredentialResolver } from '../credentials/store-resolver';
 import { TokenRefresher } from '../credentials/token-refresher';
 import { CredentialWebhookSecretSource } from '../signatures/credential-webhook-secret-source';
@@ -44,6 +45,19 @@ export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerC
     });
     ctx.stores.tokenRefresher = refresher;
   }
+  // Location tokens of agency connections (and grouped PITs): one exchange per location at a time, across processes.
+  let locationTokens = ctx.stores.locationTokens as LocationTokens | undefined;
+  if (store && refresher && !locationTokens) {
+    locationTokens = new LocationTokens({
+      store,
+      refresher,
+      log: (event, facts) => {
+        if (event === 'credential.location_token') ctx.metrics.tokenRefreshes.inc({ connector: 'highlevel', outcome: 'location_token' });
+        ctx.logger.info({ event, credential: facts.credential, locationId: facts.locationId }, 'credential event');
+      },
+    });
+    ctx.stores.locationTokens = locationTokens;
+  }
 
   const environmentOf = tableEnvironment(ctx);
   if (!opts.webhookSecrets && store) {
@@ -57,7 +71,7 @@ export async function wireDefaultModules(ctx: ServerContext, opts: CreateServerC
       actions,
       environment: environmentOf,
       credentials: (_flow, env) =>
-        store && refresher ? createStoreCredentialResolver({ store, bindings: env.bindings, refresher }) : undefined,
+        store && refresher ? createStoreCredentialResolver({ store, bindings: env.bindings, refresher, ...(locationTokens ? { locationTokens } : {}) }) : undefined,
     });
     const withSecrets = (flow: Parameters<typeof factory>[0]) => {
       const engine = factory(flow);

@@ -34,8 +34,11 @@ export const callStep = defineStep<CallStep>({
       );
     }
     ctx.record.uses = step.uses;
-    const credential = step.credential ? await resolveCredential(step, ctx, action.scope) : undefined;
+    // The input first: the credential may depend on it (one agency credential, a token per location).
     const input = (await ctx.evaluateTemplate(step.with ?? {}, ['with'])) as Record<string, unknown>;
+    const resource = action.resourceOf?.(input);
+    if (resource !== undefined) ctx.record.resource = resource;
+    const credential = step.credential ? await resolveCredential(step, ctx, action.scope, resource) : undefined;
     ctx.record.input = run.redactor.value(input);
     if (action.inputSchema && !action.validatesInput) {
       const problems = schemaViolations(input, action.inputSchema);
@@ -100,7 +103,12 @@ export const callStep = defineStep<CallStep>({
 });
 
 /** A credential the step needs but cannot get fails the step at once: retrying will not conjure it. */
-async function resolveCredential(step: CallStep, ctx: StepRunContext, scope: string | undefined): Promise<ResolvedCredential> {
+async function resolveCredential(
+  step: CallStep,
+  ctx: StepRunContext,
+  scope: string | undefined,
+  resource: string | undefined,
+): Promise<ResolvedCredential> {
   const name = step.credential as string;
   const resolver = ctx.run.credentials;
   const connector = ctx.run.flow.credentials?.[name]?.connector;
@@ -112,7 +120,7 @@ async function resolveCredential(step: CallStep, ctx: StepRunContext, scope: str
   }
   let credential: ResolvedCredential;
   try {
-    credential = await resolver.resolve(name, { connector, scope, stepId: ctx.path, uses: step.uses });
+    credential = await resolver.resolve(name, { connector, scope, stepId: ctx.path, uses: step.uses, ...(resource !== undefined ? { resource } : {}) });
   } catch (err) {
     if (err instanceof SpliceError) throw err;
     throw new CredentialError(

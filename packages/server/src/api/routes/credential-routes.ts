@@ -7,6 +7,7 @@ import { oauthEndpoints } from '../../credentials/highlevel-oauth';
 import { testCredential } from '../../credentials/credential-test';
 import { isEnvironmentName } from '../../environments/environment-store';
 import { credentialKinds, getKind } from '../../credentials/kinds/index';
+import type { LocationTokens } from '../../credentials/location-tokens';
 import { OAuthLoginRegistry } from '../../credentials/oauth-login';
 import { SpliceError } from '@splice/runtime';
 import { ServerError } from '../../errors';
@@ -31,7 +32,7 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
 
   r.get('/credentials/kinds', (_req, res) => {
     const out: ListCredentialKindsResponse = {
-      kinds: credentialKinds.map((k) => ({ kind: k.kind, connector: k.connector, title: k.title, fields: k.fields.map((f) => ({ ...f })), primarySecret: k.primarySecret, scoped: k.scoped, refreshable: k.refreshable })),
+      kinds: credentialKinds.map((k) => ({ kind: k.kind, connector: k.connector, title: k.title, fields: k.fields.map((f) => ({ ...f })), primarySecret: k.primarySecret, scoped: k.scoped, refreshable: k.refreshable, ...(k.locations ? { locations: k.locations } : {}) })),
     };
     res.json(out);
   });
@@ -96,7 +97,9 @@ export function credentialRoutes(ctx: ServerContext, api: ApiServices): Router {
     if (!refresher) throw new ServerError('UNAVAILABLE', 'Credentials cannot be tested: the server has no master key.', 503);
     const env = await api.environments.get(envName);
     const baseUrl = env.baseUrls[info.connector];
-    const result: TestCredentialResponse = await testCredential({ store: s, refresher, name: info.name, ...(baseUrl ? { baseUrl } : {}) });
+    const locationTokens = ctx.stores.locationTokens as LocationTokens | undefined;
+    const location = optString(b.location, 'body.location');
+    const result: TestCredentialResponse = await testCredential({ store: s, refresher, name: info.name, ...(baseUrl ? { baseUrl } : {}), ...(locationTokens ? { locationTokens } : {}), ...(location ? { locationId: location } : {}) });
     res.json(result);
   });
 

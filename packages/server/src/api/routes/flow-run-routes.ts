@@ -10,6 +10,7 @@ import { testRun } from '../../flows/test-run';
 import { flowTestActions } from '../../insights/flow-test-actions';
 import type { ApiServices } from '../api-services';
 import type { ServerContext } from '../../context';
+import type { LocationTokens } from '../../credentials/location-tokens';
 import { badRequest } from '../http-errors';
 import { body, optionalBody, param } from './flow-routes';
 
@@ -55,6 +56,7 @@ export function flowRunRoutes(ctx: ServerContext, api: ApiServices): Router {
       environment: await environments.get('staging'),
       credentials: api.credentials(),
       refresher: api.refresher(),
+      ...(ctx.stores.locationTokens ? { locationTokens: ctx.stores.locationTokens as LocationTokens } : {}),
     });
     res.json(record);
   });

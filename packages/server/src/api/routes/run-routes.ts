@@ -25,6 +25,8 @@ export function runRoutes(ctx: ServerContext): Router {
       ...(q.since ? { since: String(q.since) } : {}),
       ...(q.until ? { until: String(q.until) } : {}),
       ...(q.trigger ? { trigger: String(q.trigger) } : {}),
+      // One location id, or several comma-separated (the editor's filter by location name sends the ids).
+      ...(q.location ? { location: String(q.location).split(',').filter(Boolean) } : {}),
       ...(q.limit ? { limit: limit(q.limit) } : {}),
       ...(q.cursor ? { cursor: String(q.cursor) } : {}),
     });

@@ -1,17 +1,21 @@
 import { CredentialCode, credentialError } from '../credential-codes';
 import { apiKeyHeader, bearerToken } from './generic';
 import { highlevelOauth, highlevelPit, highlevelWebhookKey } from './highlevel';
+import { highlevelAgency, highlevelPitLocations } from './highlevel-locations';
 import type { CredentialKind, KindContext } from './kind';
 import { payacaApiKey, payacaWebhookSecret } from './payaca';
 
 export type { CredentialKind, KindContext, KindField, KindTest } from './kind';
 export { HIGHLEVEL_API_BASE, HIGHLEVEL_API_VERSION } from './highlevel';
+export { agencyApiBase, appIdOf } from './highlevel-locations';
 export { PAYACA_API_BASE } from './payaca';
 
 /** Every credential kind, declared once each. */
 export const credentialKinds: readonly CredentialKind[] = [
   highlevelPit,
   highlevelOauth,
+  highlevelAgency,
+  highlevelPitLocations,
   payacaApiKey,
   bearerToken,
   apiKeyHeader,

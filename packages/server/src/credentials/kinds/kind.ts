@@ -35,6 +35,12 @@ export interface CredentialKind {
   scoped: boolean;
   /** OAuth tokens that expire and are refreshed by the TokenRefresher. */
   refreshable: boolean;
+  /**
+   * Serves several locations with a token each (credential-locations.ts): `agency` obtains them from the
+   * company token on demand (LocationTokens), `grouped` holds one private integration token per location.
+   * A call through such a credential must name its location (ActionDefinition.resourceOf).
+   */
+  locations?: 'agency' | 'grouped';
   /** Production base URL for `test` (overridden by --base-url or the environment's base URL). */
   defaultBaseUrl?: string;
   toAuth(ctx: KindContext, name: string): AuthMaterial;

@@ -4,6 +4,7 @@ import { flowsMigration } from './0050-flows';
 import { runsQueueMigration } from './0100-runs-queue';
 import { insightsMigration } from './0080-insights';
 import { insightsSnapshotCommitMigration } from './0110-insights-snapshot-commit';
+import { credentialLocationsMigration } from './0120-credential-locations';
 import { jobsLeasesMigration } from './0120-jobs-leases';
 
 /**
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '0100-runs-queue': runsQueueMigration,
   '0080-insights': insightsMigration,
   '0110-insights-snapshot-commit': insightsSnapshotCommitMigration,
+  '0120-credential-locations': credentialLocationsMigration,
   '0120-jobs-leases': jobsLeasesMigration,
 };
