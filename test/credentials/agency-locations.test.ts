@@ -76,6 +76,14 @@ describe('an agency connection', () => {
     expect(err.message).toContain('splice credentials locations sync agency');
   });
 
+  it('scopes are checked per location: a call needing a scope the location token lacks fails naming the location', async () => {
+    const l = sandbox.credentials.highlevel.locations[0]!;
+    const resolver = createStoreCredentialResolver({ store, refresher: parts.refresher, locationTokens: parts.locationTokens });
+    const err = (await resolver.resolve('agency', { resource: l.id, scope: 'socialplanner/post.write', stepId: 'newPost', uses: 'highlevel.create-post' }).catch((e: unknown) => e)) as Error & { code: string };
+    expect(err.code).toBe('CREDENTIAL_SCOPE_MISSING');
+    expect(err.message).toContain(`step newPost (highlevel.create-post) needs socialplanner/post.write; credential agency for location ${l.name} grants`);
+  });
+
   it('a location token near its expiry is obtained again (once), and a 401 obtains a newer one', async () => {
     const loc = sandbox.credentials.highlevel.locations[1]!.id;
     const resolver = createStoreCredentialResolver({ store, refresher: parts.refresher, locationTokens: parts.locationTokens });

@@ -22,6 +22,8 @@ export function formatSandboxBanner(sb: Sandbox): string {
     `  OAuth client secret: ${hl.oauth.clientSecret}`,
     `  consent page: ${sb.highlevel.url}/oauth/chooselocation?response_type=code&client_id=${hl.oauth.clientId}&redirect_uri=<your callback>&scope=socialplanner/tag.readonly`,
     `  token endpoint: POST ${sb.highlevel.url}/oauth/token`,
+    `  agency: the app is installed on all ${hl.locations.length} locations; approve "for the agency" (user_type Company), then POST ${sb.highlevel.url}/oauth/locationToken per location`,
+    `    a new location joins with POST ${sb.highlevel.url}/_sandbox/locations {"name": "..."} (sends INSTALL to the webhook subscriptions)`,
     `  webhook public key (Ed25519, x-ghl-signature):`,
     indent(hl.webhookPublicKey),
     `  legacy webhook public key (RSA, x-wh-signature):`,

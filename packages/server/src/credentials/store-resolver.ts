@@ -73,10 +73,12 @@ export function assertCredentialScope(cred: ResolvedCredential, needs: ResolveNe
     : needs.uses
       ? `action ${needs.uses}`
       : 'this call';
+  // A location's token can grant less than the connection (an older install of the app there): say which.
+  const whose = cred.resource ? `credential ${cred.name} for location ${cred.meta?.locationName ?? cred.resource}` : `credential ${cred.name}`;
   throw scopeError(
-    `${step} needs ${needs.scope}; credential ${cred.name} grants ${cred.scopes.join(', ') || 'no scopes'}. ` +
+    `${step} needs ${needs.scope}; ${whose} grants ${cred.scopes.join(', ') || 'no scopes'}. ` +
       `Reconnect it with the scope added (\`splice auth login highlevel --name ${cred.name} --scopes "...${needs.scope}"\`) or bind a credential that has it.`,
-    { details: { credential: cred.name, needed: needs.scope, granted: cred.scopes, step: needs.stepId } },
+    { details: { credential: cred.name, needed: needs.scope, granted: cred.scopes, step: needs.stepId, ...(cred.resource ? { locationId: cred.resource } : {}) } },
   );
 }
 
