@@ -34,10 +34,10 @@ async function templateSamples(): Promise<Sample[]> {
   try {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.yaml'))) {
       const store = await openMemoryDatabase();
-      const loadFlow = (text: string, name: string): Flow => {
+      const loadFlow = (text: string, name: string): { flow: Flow } => {
         const parsed = parseFlow(text, { file: name });
         if (validateFlow(parsed).length > 0 || !parsed.flow) throw new Error(`${name} is not a valid flow`);
-        return parsed.flow;
+        return { flow: parsed.flow };
       };
       await runTestFile(join(dir, file), { actions: cliActionRegistry({ spliceDb: store.db }), loadFlow }).finally(() => store.close());
     }

@@ -9,6 +9,17 @@ export interface SourceLocation {
   col: number; // 1-based
 }
 
+/**
+ * Where in a step a run-time error arose: the step field holding the failing expression (relative to the
+ * step, e.g. `['with', 'body', 'tagIds']`) and a 0-based character offset into that field's string value
+ * (a `with` value's leading `=` counts). The engine sets it; the CLI maps it through the flow file's
+ * source map to file:line:col, and the editor can underline it in the field itself.
+ */
+export interface ExpressionLocation {
+  field: (string | number)[];
+  offset: number;
+}
+
 export interface SpliceErrorOptions {
   retryable?: boolean;
   cause?: unknown;
@@ -18,6 +29,8 @@ export interface SpliceErrorOptions {
   path?: string;
   /** Extra machine-readable facts (never secrets). */
   details?: Record<string, unknown>;
+  /** The failing expression of a step (run-time mapping errors). */
+  expression?: ExpressionLocation;
 }
 
 export class SpliceError extends Error {
@@ -26,6 +39,7 @@ export class SpliceError extends Error {
   readonly location?: SourceLocation;
   readonly path?: string;
   readonly details?: Record<string, unknown>;
+  readonly expression?: ExpressionLocation;
 
   constructor(code: string, message: string, opts: SpliceErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -35,6 +49,7 @@ export class SpliceError extends Error {
     this.location = opts.location;
     this.path = opts.path;
     this.details = opts.details;
+    this.expression = opts.expression;
   }
 
   /** `file:line:col: message` when a location is known, for CLI output. */
@@ -45,7 +60,7 @@ export class SpliceError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, retryable: this.retryable, location: this.location, path: this.path, details: this.details };
+    return { code: this.code, message: this.message, retryable: this.retryable, location: this.location, path: this.path, details: this.details, expression: this.expression };
   }
 }
 

@@ -71,6 +71,28 @@ describe('mapping DSL', () => {
     });
   });
 
+  it('puts details.offset of an evaluation error on the failing operator or call (`^` marks it)', async () => {
+    const cases = [
+      '$event.n ^+ 1',
+      '{ "a": 1,\n  "b": ^$number($event.n) }',
+      '^$number ($event.n)',
+      '$event.n ~> ^$number()',
+      '$event.ok and ^$number($event.n) > 1', // jsonata overwrites the position with the `and`'s: its right side
+      '$event.no or ^$event.n > 1 or $event.ok', // (the start of that side: the `>` itself is not known)
+      '$event.items[$ ^> "a"]',
+    ];
+    for (const marked of cases) {
+      const source = marked.replace('^', '');
+      const err = await evaluateExpression(compileExpression(source), {}, { event: { n: 'x', ok: true, items: [1] } }).catch((e: MappingError) => e);
+      expect({ source, offset: (err as MappingError).details?.offset }).toEqual({ source, offset: marked.indexOf('^') });
+    }
+  });
+
+  it('locates a failing `with` leaf at its path, counting the leading `=`', async () => {
+    const err = await evaluateTemplate({ body: { list: ['ok', '=$event.n + 1'] } }, {}, { event: { n: 'x' } }, undefined, undefined, ['with']).catch((e: MappingError) => e);
+    expect(err).toMatchObject({ code: 'MAPPING_EVALUATION', expression: { field: ['with', 'body', 'list', 1], offset: 1 + 9 } });
+  });
+
   it('evaluates `with` templates: `=` is JSONata, `==` escapes, undefined keys are dropped', async () => {
     const out = await evaluateTemplate(
       { url: '=$env.base & "/tags"', note: '==not an expression', n: 3, list: ['=$event.a', 'plain'], missing: '=$event.nothing' },

@@ -1,9 +1,15 @@
-import type { RunRecord, StepAttempt, StepRecord } from '@splice/runtime';
+import type { RunRecord, SourceLocation, StepAttempt, StepRecord } from '@splice/runtime';
 
 const MARK: Record<StepRecord['status'], string> = { succeeded: '✓', failed: '✗', skipped: '-', filtered: '⊘' };
 
-/** The run record as a person reads it: per step its status, duration, request line and response status. */
-export function formatRunRecord(record: RunRecord): string {
+/** file:line:col of a failed step's error in the flow file (see locateRunError), when known. */
+export type StepErrorLocator = (step: StepRecord) => SourceLocation | undefined;
+
+/**
+ * The run record as a person reads it: per step its status, duration, request line and response status.
+ * The failing step's error reads as `splice validate` prints a problem: `file:line:col: message [CODE]`.
+ */
+export function formatRunRecord(record: RunRecord, locate: StepErrorLocator = () => undefined): string {
   const lines: string[] = [];
   const dry = record.dryRun ? ' (dry run: nothing was sent)' : '';
   lines.push(`run ${record.runId}  flow ${record.flow}  ${record.status.toUpperCase()} in ${ms(record.durationMs)}${dry}`);
@@ -17,7 +23,7 @@ export function formatRunRecord(record: RunRecord): string {
       `${indent}${MARK[step.status]} ${step.id.padEnd(width)}  ${kind.padEnd(10)}  ${step.status.padEnd(9)} ${step.status === 'skipped' ? '' : ms(step.durationMs)}${cp}`,
     );
     step.attempts.forEach((a) => lines.push(...attemptLines(a, step.attempts.length, indent, record.dryRun === true, step.error)));
-    if (step.error) lines.push(`${indent}    error: ${step.error.message} [${step.error.code}]`);
+    if (step.error) lines.push(`${indent}    error: ${where(step.id === record.error?.step ? locate(step) : undefined)}${step.error.message} [${step.error.code}]`);
     else if (step.output !== undefined && !step.fromCheckpoint) lines.push(`${indent}    output: ${preview(step.output)}`);
     for (const w of step.warnings ?? []) lines.push(`${indent}    warning: ${w}`);
   }
@@ -28,6 +34,10 @@ export function formatRunRecord(record: RunRecord): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function where(loc: SourceLocation | undefined): string {
+  return loc ? `${loc.file ?? '<flow>'}:${loc.line}:${loc.col}: ` : '';
 }
 
 function attemptLines(a: StepAttempt, total: number, indent: string, dryRun: boolean, stepError: StepRecord['error']): string[] {

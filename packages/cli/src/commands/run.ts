@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse as parseYaml, YAMLError } from 'yaml';
-import { loadFlowFile, validateFlow } from '@splice/runtime';
+import { loadFlowFile, locateRunError, validateFlow, type StepRecord } from '@splice/runtime';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { cliActionRegistry, createCliEngine, DEFAULT_SANDBOX_URL, openCliCredentials } from '../engine-factory';
 import { ExitCode } from '../exit-codes';
@@ -99,7 +99,12 @@ A stored credential under another name: --credential ghl=ghl-sandbox.`,
       process.once('SIGINT', onSigint);
       try {
         const record = await engine.run(flow, event, { dryRun: opts.dryRun === true, signal: abort.signal });
-        io.out(opts.json ? `${JSON.stringify(record, null, 2)}\n` : formatRunRecord(record));
+        // The record says which step and where in it (field + offset); the flow file's source map says the line.
+        const locate = (step: StepRecord) => locateRunError(parsed, step.id, step.error?.expression);
+        const failed = record.error?.step !== undefined ? record.steps.find((s) => s.id === record.error?.step) : undefined;
+        const location = failed && locate(failed);
+        if (opts.json) io.out(`${JSON.stringify(location ? { ...record, error: { ...record.error, location } } : record, null, 2)}\n`);
+        else io.out(formatRunRecord(record, locate));
         io.setExit(abort.signal.aborted ? ExitCode.INTERRUPTED : record.status === 'failed' ? ExitCode.FAILED : ExitCode.OK);
       } finally {
         process.removeListener('SIGINT', onSigint);

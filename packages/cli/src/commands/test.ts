@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { parseFlow, validateFlow, type Flow } from '@splice/runtime';
-import { findTestFiles, formatReport, runTestFile, summaryLine, type FlowTestReport } from '@splice/runtime/flow-tests/index';
+import { locateRunError, parseFlow, validateFlow } from '@splice/runtime';
+import { findTestFiles, formatReport, runTestFile, summaryLine, type FlowTestReport, type LoadedFlow } from '@splice/runtime/flow-tests/index';
 import { CliUsageError, type CliIO, type RegisterCommand } from '../command';
 import { openMemoryDatabase } from '@splice/server/insights/memory-database';
 import { cliActionRegistry } from '../engine-factory';
@@ -26,11 +26,11 @@ export const registerTest: RegisterCommand = (program: Command, io: CliIO) => {
       }
       if (files.length === 0) throw new CliUsageError(`no flow tests (*.test.yaml) found in ${paths.join(', ')}.`, ExitCode.USAGE);
       const actions = cliActionRegistry();
-      const loadFlow = (text: string, file: string): Flow => {
+      const loadFlow = (text: string, file: string): LoadedFlow => {
         const parsed = parseFlow(text, { file });
         const errors = validateFlow(parsed, { actions });
         if (errors.length > 0 || !parsed.flow) throw errors[0] ?? new Error(`${file} is not a valid flow`);
-        return parsed.flow;
+        return { flow: parsed.flow, locate: (step, expression) => locateRunError(parsed, step, expression) };
       };
       const reports: FlowTestReport[] = [];
       for (const file of files) {

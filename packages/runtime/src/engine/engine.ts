@@ -122,7 +122,12 @@ export function createEngine(opts: EngineOptions): Engine {
         record.status = 'failed';
         const failure = err instanceof StepFailure ? err : undefined;
         const e = failure?.error ?? asSpliceError(err);
-        record.error = { code: e.code, message: redactor.text(e.message), ...(failure ? { step: failure.path } : {}) };
+        record.error = {
+          code: e.code,
+          message: redactor.text(e.message),
+          ...(failure ? { step: failure.path } : {}),
+          ...(failure && e.expression ? { expression: e.expression } : {}),
+        };
         logger.warn({ runId, flow: flow.metadata.name, code: e.code, step: failure?.path }, 'run failed');
       }
       abort.dispose();

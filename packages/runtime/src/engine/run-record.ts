@@ -1,3 +1,5 @@
+import type { ExpressionLocation } from '../errors';
+
 /** The record of one run: what the engine produces, and what the server stores. */
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'filtered' | 'dead';
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'filtered';
@@ -36,7 +38,8 @@ export interface StepRecord {
   startedAt: string;
   durationMs: number;
   attempts: StepAttempt[];
-  error?: { code: string; message: string; path?: string };
+  /** `expression`: where in this step the failing expression is (field + offset), see ExpressionLocation. */
+  error?: { code: string; message: string; path?: string; expression?: ExpressionLocation };
   warnings?: string[];
   /** True when the output came from a checkpoint of an earlier attempt and nothing was re-run. */
   fromCheckpoint?: boolean;
@@ -51,7 +54,8 @@ export interface RunRecord {
   finishedAt?: string;
   durationMs?: number;
   steps: StepRecord[];
-  error?: { code: string; message: string; step?: string };
+  /** `step`: the innermost failing step's path; `expression`: where in that step, for mapping errors. */
+  error?: { code: string; message: string; step?: string; expression?: ExpressionLocation };
   dryRun?: boolean;
 }
 

@@ -1,6 +1,7 @@
 import { SpliceError } from '../errors';
 import { compileExpression } from '../mapping/compile';
 import type { MappingBindings } from '../mapping/evaluate';
+import { atExpression } from '../mapping/expression-location';
 import { evaluateTemplate } from '../mapping/template';
 import type { Step } from '../model/flow';
 import type { StepRecord } from './run-record';
@@ -64,6 +65,8 @@ export async function runSequence(run: RunState, steps: Step[], scope: Scope): P
         code: failure.error.code,
         message: run.redactor.text(failure.error.message),
         ...(failure.error.path ? { path: failure.error.path } : {}),
+        // Only the step that failed itself: an enclosing foreach/if repeats the error, not its place.
+        ...(failure.error.expression && failure.path === path ? { expression: failure.error.expression } : {}),
       };
       markRestSkipped(run, steps.slice(i + 1), scope);
       throw failure;
@@ -143,11 +146,15 @@ function stepContext(run: RunState, scope: Scope, path: string, record: StepReco
     scope,
     path,
     record,
-    evaluate(source) {
-      return run.mapping.evaluate(compileExpression(source), run.event, bindingsOf(run, scope), run.limits);
+    async evaluate(source, field) {
+      try {
+        return await run.mapping.evaluate(compileExpression(source), run.event, bindingsOf(run, scope), run.limits);
+      } catch (err) {
+        throw atExpression(err, field, 0);
+      }
     },
-    evaluateTemplate(value) {
-      return evaluateTemplate(value, run.event, bindingsOf(run, scope), run.limits, run.mapping.evaluate);
+    evaluateTemplate(value, field) {
+      return evaluateTemplate(value, run.event, bindingsOf(run, scope), run.limits, run.mapping.evaluate, field);
     },
     runSequence(steps, child) {
       return runSequence(run, steps, child);

@@ -50,10 +50,13 @@ export interface StepRunContext {
   /** This step's path (record id, checkpoint key, idempotency key suffix). */
   path: string;
   record: StepRecord;
-  /** Evaluate a JSONata expression with this scope's bindings. */
-  evaluate(source: string): Promise<unknown>;
-  /** Evaluate a `with` tree (strings starting with `=` are JSONata). */
-  evaluateTemplate(value: unknown): Promise<unknown>;
+  /**
+   * Evaluate a JSONata expression with this scope's bindings. `field` is where the step holds it
+   * (`['condition']`): a failure is located there (error.expression, then file:line:col in the CLI).
+   */
+  evaluate(source: string, field: (string | number)[]): Promise<unknown>;
+  /** Evaluate a `with` tree (strings starting with `=` are JSONata) held at `field` (`['with']`). */
+  evaluateTemplate(value: unknown, field: (string | number)[]): Promise<unknown>;
   /** Run nested steps in `scope` (records, checkpoints and failures handled as for top-level steps). */
   runSequence(steps: Step[], scope: Scope): Promise<SequenceResult>;
 }

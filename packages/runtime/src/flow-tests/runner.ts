@@ -3,7 +3,7 @@ import type { ActionRegistry, HttpSender } from '../actions/action';
 import { createEngine } from '../engine/engine';
 import type { CredentialResolver, ResolvedCredential } from '../credentials';
 import type { RunRecord } from '../engine/run-record';
-import { SpliceError, type SourceLocation } from '../errors';
+import { SpliceError, type ExpressionLocation, type SourceLocation } from '../errors';
 import type { Flow } from '../model/flow';
 import { CannedHttpSender, requestMismatches, type SentRequest } from './canned-sender';
 import { subsetMismatches, type Mismatch } from './subset-match';
@@ -31,7 +31,19 @@ export interface FlowTestFailure {
   message: string;
   location?: SourceLocation;
   diff?: string;
+  /** The run's error behind an unexpected status; `location` is in the flow file, when the runner can locate it. */
+  runError?: RunFailureCause;
 }
+export interface RunFailureCause {
+  code: string;
+  message: string;
+  step?: string;
+  expression?: ExpressionLocation;
+  location?: SourceLocation;
+}
+
+/** file:line:col of a failed run's step (and expression) in the flow file; see loader/locate-run-error.ts. */
+export type RunErrorLocator = (step: string, expression?: ExpressionLocation) => SourceLocation | undefined;
 export interface FlowTestCaseResult {
   name: string;
   passed: boolean;
@@ -57,6 +69,8 @@ export interface RunFlowTestsInput {
   testText: string;
   testFile: string;
   flow: Flow;
+  /** Locates run errors in the flow's file (the CLI passes its source map; the server has no file). */
+  locate?: RunErrorLocator;
 }
 
 /** Give `actions` (the real engine is built with them) or a custom `engine` factory. */
@@ -80,7 +94,7 @@ export async function runFlowTests(input: RunFlowTestsInput, opts: FlowTestRunOp
   }
   const report: FlowTestReport = { file: input.testFile, passed: 0, failed: 0, cases: [], errors: [] };
   for (const [i, tc] of parsed.suite.tests.entries()) {
-    const result = await runCase(parsed, tc, i, input.flow, engine);
+    const result = await runCase(parsed, tc, i, input, engine);
     report.cases.push(result);
     if (result.passed) report.passed++;
     else report.failed++;
@@ -99,7 +113,8 @@ export function errorReport(file: string, err: unknown): FlowTestReport {
   };
 }
 
-async function runCase(parsed: ParsedTestFile, tc: FlowTestCase, index: number, flow: Flow, engineFor: FlowTestEngineFactory): Promise<FlowTestCaseResult> {
+async function runCase(parsed: ParsedTestFile, tc: FlowTestCase, index: number, input: RunFlowTestsInput, engineFor: FlowTestEngineFactory): Promise<FlowTestCaseResult> {
+  const flow = input.flow;
   const at = (...p: PathSegment[]) => parsed.locate(['tests', index, ...p]);
   const started = performance.now();
   const sender = new CannedHttpSender(tc.responses);
@@ -113,7 +128,7 @@ async function runCase(parsed: ParsedTestFile, tc: FlowTestCase, index: number, 
   } catch (err) {
     failures.push({ path: 'run', message: `The engine threw: ${(err as Error).message}`, location: at() });
   }
-  if (run) failures.push(...(await checkExpectations(tc, run, sender.sent, event, at)));
+  if (run) failures.push(...(await checkExpectations(tc, run, sender.sent, event, at, input.locate)));
   return {
     name: tc.name,
     passed: failures.length === 0,
@@ -157,14 +172,28 @@ async function checkExpectations(
   sent: SentRequest[],
   event: unknown,
   at: (...p: PathSegment[]) => SourceLocation,
+  locate: RunErrorLocator | undefined,
 ): Promise<FlowTestFailure[]> {
   const exp = tc.expect ?? {};
   const out: FlowTestFailure[] = [];
   const fromMismatch = (m: Mismatch, p: PathSegment[]): FlowTestFailure => ({ path: m.path, message: m.message, diff: m.diff, location: at('expect', ...p) });
   const expectedStatus = exp.status ?? 'succeeded';
   if (run.status !== expectedStatus) {
-    const why = run.error ? `: ${run.error.step ? `step "${run.error.step}": ` : ''}${run.error.message} [${run.error.code}]` : '';
-    out.push({ path: 'status', message: `expected the run to end "${expectedStatus}", it ended "${run.status}"${why}`, location: at('expect', ...(exp.status ? ['status'] : [])) });
+    const failure: FlowTestFailure = {
+      path: 'status',
+      message: `expected the run to end "${expectedStatus}", it ended "${run.status}"`,
+      location: at('expect', ...(exp.status ? ['status'] : [])),
+    };
+    if (run.error) {
+      const e = run.error;
+      const location = e.step !== undefined ? locate?.(e.step, e.expression) : undefined;
+      // Located: the run error on its own line, as `splice validate` prints a problem (file:line:col: message [CODE]).
+      failure.message += location
+        ? ` at step "${e.step}":\n${location.file ?? '<flow>'}:${location.line}:${location.col}: ${e.message} [${e.code}]`
+        : `: ${e.step ? `step "${e.step}": ` : ''}${e.message} [${e.code}]`;
+      failure.runError = { ...e, ...(location ? { location } : {}) };
+    }
+    out.push(failure);
   }
   if (exp.error) out.push(...subsetMismatches(exp.error, run.error ?? {}, 'error').map((m) => fromMismatch(m, ['error'])));
   for (const [i, r] of (exp.requests ?? []).entries()) {

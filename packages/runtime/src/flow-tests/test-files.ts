@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SpliceError } from '../errors';
 import type { Flow } from '../model/flow';
-import { errorReport, runFlowTests, type FlowTestReport, type FlowTestRunOptions } from './runner';
+import { errorReport, runFlowTests, type FlowTestReport, type FlowTestRunOptions, type RunErrorLocator } from './runner';
 import { parseTestFile } from './test-file';
 
 /**
@@ -49,21 +49,26 @@ export function flowFileFor(testFile: string, testText: string): string {
   return existsSync(`${base}.yaml`) || !existsSync(`${base}.yml`) ? `${base}.yaml` : `${base}.yml`;
 }
 
-export type FlowLoader = (text: string, file: string) => Flow | Promise<Flow>;
+/** Loads (and validates) the flow a test file tests; `locate` places run errors in that flow's file. */
+export type FlowLoader = (text: string, file: string) => LoadedFlow | Promise<LoadedFlow>;
+export interface LoadedFlow {
+  flow: Flow;
+  locate?: RunErrorLocator;
+}
 
 export async function runTestFile(testFile: string, opts: FlowTestRunOptions & { loadFlow: FlowLoader }): Promise<FlowTestReport> {
   const testText = readFileSync(testFile, 'utf8');
   const flowFile = flowFileFor(testFile, testText);
-  let flow: Flow;
+  let loaded: LoadedFlow;
   try {
     if (!existsSync(flowFile)) {
       throw new SpliceError('FLOW_TEST_NO_FLOW', `the flow it tests (${flowFile}) does not exist. Put the flow beside it or set \`flow:\` in the test file.`);
     }
-    flow = await opts.loadFlow(readFileSync(flowFile, 'utf8'), flowFile);
+    loaded = await opts.loadFlow(readFileSync(flowFile, 'utf8'), flowFile);
   } catch (err) {
     return errorReport(testFile, err);
   }
-  return runFlowTests({ testText, testFile, flow }, opts);
+  return runFlowTests({ testText, testFile, ...loaded }, opts);
 }
 
 /** Human-readable report: one line per case, failures with file:line:col and diffs. */
@@ -77,7 +82,8 @@ export function formatReport(r: FlowTestReport): string {
     lines.push(`${c.passed ? 'PASS' : 'FAIL'} ${r.file} › ${c.name} (${c.durationMs} ms)`);
     for (const f of c.failures) {
       const where = f.location ? `${f.location.file ?? r.file}:${f.location.line}:${f.location.col}: ` : '';
-      lines.push(`  ${where}${f.path}: ${f.message}`);
+      const [first, ...more] = f.message.split('\n');
+      lines.push(`  ${where}${f.path}: ${first}`, ...more.map((l) => `    ${l}`));
       if (f.diff) lines.push('      (- expected, + actual)', ...f.diff.split('\n').map((l) => `      ${l}`));
     }
   }

@@ -5,3 +5,4 @@ export { explainExpressions, type ExpressionExplanation } from './explain-expres
 export { formatPath, type FieldPath } from './source-map';
 export { closestMatch, closestMatches, didYouMean } from './closest-match';
 export { stepReferences } from './semantic-checks';
+export { locateRunError, flowPathOfStep } from './locate-run-error';

@@ -37,7 +37,7 @@ export class SourceMap {
 
   /**
    * Location of character `offset` inside the string value at `path` (e.g. where a JSONata error sits).
-   * Aligns the value with its source text, skipping quotes, indentation and folded line breaks.
+   * Aligns the value with its source text, skipping quotes, indentation, folded line breaks and escapes.
    */
   locateInString(path: FieldPath, offset: number): SourceLocation | undefined {
     const found = this.find(path);
@@ -45,17 +45,30 @@ export class SourceMap {
     if (!found.exact || !node || !isScalar(node) || typeof node.value !== 'string' || !node.range) return this.locate(path);
     const value = node.value;
     const [start, end] = node.range;
+    const double = node.type === 'QUOTE_DOUBLE';
     let src = start;
-    if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') src += 1;
+    if (double || node.type === 'QUOTE_SINGLE') src += 1;
     if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') src = this.source.indexOf('\n', start) + 1 || start;
     for (let i = 0; i < Math.min(offset, value.length); i++) {
-      const ch = value[i];
-      let probe = src;
-      while (probe < end && this.source[probe] !== ch && probe - src < 200) probe++;
-      src = this.source[probe] === ch ? probe + 1 : src + 1;
+      // A double-quoted escape (`\n`, `\"`, `\u00e9`) is one character of the value.
+      const escape = double ? escapeLength(this.source, src) : 0;
+      if (escape > 0) {
+        src += escape;
+        continue;
+      }
+      const probe = this.probe(src, end, value[i]!);
+      src = probe !== undefined ? probe + 1 : src + 1;
     }
-    while (src < end && (this.source[src] === '\n' || this.source[src] === ' ') && value[offset] !== ' ' && value[offset] !== '\n') src++;
+    // Land on the character itself, past indentation, a line break or the rest of an escape (`''`).
+    const target = value[offset];
+    if (target !== undefined && !/\s/.test(target) && !(double && escapeLength(this.source, src) > 0)) src = this.probe(src, end, target) ?? src;
     return this.at(Math.min(src, Math.max(start, end - 1)));
+  }
+
+  /** The next position (within a short window) holding `ch`: indentation or a folded line break is skipped. */
+  private probe(from: number, end: number, ch: string): number | undefined {
+    for (let p = from; p < end && p - from < 200; p++) if (this.source[p] === ch) return p;
+    return undefined;
   }
 
   private find(path: FieldPath): { node?: Node; keyNode?: Node; exact: boolean } {
@@ -86,4 +99,12 @@ export function formatPath(path: FieldPath): string {
   let out = '';
   for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
   return out || '(flow)';
+}
+
+/** Length of the escape sequence at `at` in a double-quoted YAML scalar (0: none; a `\` line continuation is no character). */
+function escapeLength(source: string, at: number): number {
+  if (source[at] !== '\\') return 0;
+  const next = source[at + 1];
+  if (next === undefined || next === '\n' || next === '\r') return 0;
+  return next === 'x' ? 4 : next === 'u' ? 6 : next === 'U' ? 10 : 2;
 }

@@ -141,11 +141,12 @@ function evaluationError(source: string, budget: Budget, err: unknown, limits: R
   if (budget.failure) return budget.failure;
   if (err instanceof SpliceError) return err;
   const e = err as { code?: string; position?: number; token?: string; message?: string; value?: unknown };
+  const at = typeof e?.position === 'number' ? { offset: runtimeErrorOffset(source, e.position, e.token) } : {};
   if (e?.code === 'D2014' || e?.code === 'D2015') {
     return new MappingError(
       'MAPPING_SEQUENCE_TOO_LONG',
-      `expression built a sequence longer than ${e.code === 'D2014' ? "10,000,000 items (jsonata's range limit)" : `its limit of ${limits.maxSequenceLength} items`} (a huge range like [1..9999999], or a path over very many items). Work on fewer items, or raise the mapping sequence limit.`,
-      { cause: err, details: { maxSequenceLength: limits.maxSequenceLength, jsonataCode: e.code } },
+      `expression built a sequence longer than ${e.code === 'D2014' ? '10,000,000 items (jsonata\'s range limit)' : `its limit of ${limits.maxSequenceLength} items`} (a huge range like [1..9999999], or a path over very many items). Work on fewer items, or raise the mapping sequence limit.`,
+      { cause: err, details: { maxSequenceLength: limits.maxSequenceLength, jsonataCode: e.code, ...at } },
     );
   }
   if (err instanceof RangeError && /Invalid (string|array) length/.test(err.message)) {
@@ -155,12 +156,34 @@ function evaluationError(source: string, budget: Budget, err: unknown, limits: R
       { cause: err, details: { maxOutputBytes: limits.maxOutputBytes } },
     );
   }
-  const offset = errorOffset(source, e.position, e.token);
-  const where = typeof e.position === 'number' ? ` at character ${offset + 1} of \`${abbreviate(source)}\`` : '';
+  const offset = at.offset ?? 0;
+  const where = at.offset !== undefined ? ` at character ${offset + 1} of \`${abbreviate(source)}\`` : '';
   return new MappingError('MAPPING_EVALUATION', `expression failed${where}: ${e.message ?? String(err)}`, {
     cause: err,
     details: { offset, jsonataCode: e.code },
   });
+}
+
+/**
+ * Where a run-time error sits in the expression text (0-based). jsonata reports a failing function call
+ * (`$number($x)`, `$error("…")`) at the end of its `(` with the function's name as token: point at the `$`
+ * of the name instead. `and`/`or` evaluate their right side inside a catch that overwrites any error's
+ * position with their own (jsonata 2.2), so such an error is known only to come from the right side:
+ * point at where it starts. Any other node (an operator, a variable) is located as compile errors are.
+ */
+function runtimeErrorOffset(source: string, position: number, token: string | undefined): number {
+  if ((token === 'and' || token === 'or') && source.slice(position - token.length, position) === token) {
+    let rhs = position;
+    while (rhs < source.length && /\s/.test(source[rhs]!)) rhs++;
+    return Math.min(rhs, source.length);
+  }
+  if (token && source[position - 1] === '(') {
+    let end = position - 1;
+    while (end > 0 && /\s/.test(source[end - 1]!)) end--;
+    const start = end - token.length - 1;
+    if (start >= 0 && source.slice(start, end) === `$${token}`) return start;
+  }
+  return errorOffset(source, position, token);
 }
 
 function abbreviate(s: string): string {

@@ -1,6 +1,7 @@
 import type { MappingLimits } from './budget';
 import { compileExpression, type CompiledExpression } from './compile';
 import { evaluateExpression, type MappingBindings } from './evaluate';
+import { atExpression } from './expression-location';
 
 /** Evaluates one expression; the engine passes its isolating evaluator (isolation/mapping-evaluator.ts). */
 export type ExpressionEvaluator = (compiled: CompiledExpression, input: unknown, bindings: MappingBindings, limits?: MappingLimits) => Promise<unknown>;
@@ -28,26 +29,35 @@ export function templateExpressions(value: unknown, path: (string | number)[] = 
   return [];
 }
 
+/**
+ * Evaluates a `with` tree. A failing leaf's error is located (atExpression) at its path, `at` + the path
+ * inside the tree (`['with', 'body', 'tagIds']`), with the leading `=` counted in its offset.
+ */
 export async function evaluateTemplate(
   value: unknown,
   input: unknown,
   bindings: MappingBindings,
   limits?: MappingLimits,
   evaluate: ExpressionEvaluator = inlineEvaluator,
+  at: (string | number)[] = [],
 ): Promise<unknown> {
   if (typeof value === 'string') {
-    if (isTemplateExpression(value)) return evaluate(compileExpression(value.slice(1)), input, bindings, limits);
-    return templateLiteral(value);
+    if (!isTemplateExpression(value)) return templateLiteral(value);
+    try {
+      return await evaluate(compileExpression(value.slice(1)), input, bindings, limits);
+    } catch (err) {
+      throw atExpression(err, at, 1);
+    }
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const v of value) out.push(await evaluateTemplate(v, input, bindings, limits, evaluate));
+    for (let i = 0; i < value.length; i++) out.push(await evaluateTemplate(value[i], input, bindings, limits, evaluate, [...at, i]));
     return out;
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const r = await evaluateTemplate(v, input, bindings, limits, evaluate);
+      const r = await evaluateTemplate(v, input, bindings, limits, evaluate, [...at, k]);
       if (r !== undefined) out[k] = r;
     }
     return out;

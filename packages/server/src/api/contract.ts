@@ -9,8 +9,10 @@
  * - Flow YAML is stored and returned as text, byte for byte as it was saved (comments kept).
  */
 import type { RunRecord, RunStatus, StepStatus } from '@splice/runtime/engine/run-record';
+import type { ExpressionLocation } from '@splice/runtime/errors';
 
-export type { RunRecord, RunStatus, StepStatus };
+/** ExpressionLocation: a failing expression's step field and character offset (run records' `error.expression`). */
+export type { ExpressionLocation, RunRecord, RunStatus, StepStatus };
 
 // ---------------------------------------------------------------- errors
 
@@ -268,6 +270,8 @@ export interface FlowTestFailure {
   location?: ApiSourceLocation;
   /** Readable diff of expected vs actual. */
   diff?: string;
+  /** The run's error behind an unexpected `status`: its step and, for a mapping error, the expression's place. */
+  runError?: { code: string; message: string; step?: string; expression?: ExpressionLocation; location?: ApiSourceLocation };
 }
 export interface FlowTestCaseResult {
   name: string;

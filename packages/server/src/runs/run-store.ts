@@ -1,4 +1,4 @@
-import type { RunRecord, RunStatus } from '@splice/runtime';
+import type { RunRecord, RunStatus, StepRecord } from '@splice/runtime';
 import type { DeadLetter, RunSummary } from '../api/contract';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import type { FlowResolver } from '../intake/flow-resolver';
@@ -82,6 +82,9 @@ export class RunStore {
       this.db.selectFrom('runs').select('id').where('replay_of', '=', runId).orderBy('created_at').execute(),
     ]);
     const summary = toRunSummary(r);
+    const steps: StepRecord[] = r.steps ? JSON.parse(r.steps) : [];
+    // The failing expression's place (field + offset) is stored in its step's record; the run's error repeats it.
+    const expression = summary.error?.step !== undefined ? steps.find((s) => s.id === summary.error?.step)?.error?.expression : undefined;
     const record: RunRecord = {
       runId: r.id,
       flow: r.flow_id,
@@ -90,12 +93,13 @@ export class RunStore {
       startedAt: r.started_at ?? r.created_at,
       finishedAt: r.finished_at ?? undefined,
       durationMs: r.duration_ms ?? undefined,
-      steps: r.steps ? JSON.parse(r.steps) : [],
-      error: summary.error,
+      steps,
+      error: summary.error && expression ? { ...summary.error, expression } : summary.error,
     };
     return {
       ...record,
       ...summary,
+      error: record.error,
       eventId: r.event_id,
       source: ev?.source,
       eventType: ev?.eventType,

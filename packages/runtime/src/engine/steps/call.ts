@@ -24,7 +24,7 @@ export const callStep = defineStep<CallStep>({
   ],
   children: () => [],
   async run(step, ctx) {
-    if (step.when !== undefined && !isTruthy(await ctx.evaluate(step.when))) return { status: 'skipped' };
+    if (step.when !== undefined && !isTruthy(await ctx.evaluate(step.when, ['when']))) return { status: 'skipped' };
     const run = ctx.run;
     const action = run.actions.get(step.uses);
     if (!action) {
@@ -35,7 +35,7 @@ export const callStep = defineStep<CallStep>({
     }
     ctx.record.uses = step.uses;
     // The input first: the credential may depend on it (one agency credential, a token per location).
-    const input = (await ctx.evaluateTemplate(step.with ?? {})) as Record<string, unknown>;
+    const input = (await ctx.evaluateTemplate(step.with ?? {}, ['with'])) as Record<string, unknown>;
     const resource = action.resourceOf?.(input);
     if (resource !== undefined) ctx.record.resource = resource;
     const credential = step.credential ? await resolveCredential(step, ctx, action.scope, resource) : undefined;

@@ -10,7 +10,7 @@ export const filterStep = defineStep<FilterStep>({
   expressions: (step) => expressionField(step, 'condition'),
   children: () => [],
   async run(step, ctx) {
-    const pass = isTruthy(await ctx.evaluate(step.condition));
+    const pass = isTruthy(await ctx.evaluate(step.condition, ['condition']));
     return pass ? { output: true } : { output: false, status: 'filtered', stop: true };
   },
 });

@@ -9,7 +9,7 @@ export const foreachStep = defineStep<ForeachStep>({
   expressions: (step) => expressionField(step, 'items'),
   children: (step) => childSteps(step, 'steps', 'item'),
   async run(step, ctx) {
-    const value = await ctx.evaluate(step.items);
+    const value = await ctx.evaluate(step.items, ['items']);
     const items = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
     ctx.record.input = { count: items.length };
     const outputs: Array<{ keep: boolean; output: unknown }> = new Array(items.length);

@@ -10,7 +10,7 @@ export const ifStep = defineStep<IfStep>({
   expressions: (step) => expressionField(step, 'condition'),
   children: (step) => [...childSteps(step, 'then', 'shared'), ...childSteps(step, 'else', 'shared')],
   async run(step, ctx) {
-    const branch = isTruthy(await ctx.evaluate(step.condition)) ? 'then' : 'else';
+    const branch = isTruthy(await ctx.evaluate(step.condition, ['condition'])) ? 'then' : 'else';
     const steps = step[branch];
     ctx.record.input = { branch };
     if (!steps) return { output: undefined };

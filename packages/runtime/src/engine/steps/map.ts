@@ -9,7 +9,7 @@ export const mapStep = defineStep<MapStep>({
   expressions: (step) => expressionField(step, 'expression'),
   children: () => [],
   async run(step, ctx) {
-    const output = await ctx.evaluate(step.expression);
+    const output = await ctx.evaluate(step.expression, ['expression']);
     if (step.schema) assertMatchesSchema(output, step.schema);
     return { output };
   },
